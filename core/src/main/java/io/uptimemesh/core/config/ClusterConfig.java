@@ -1,0 +1,39 @@
+package io.uptimemesh.core.config;
+
+import java.util.Objects;
+
+/**
+ * The cluster-level values from {@code config.yaml}, validated. Read it with {@link
+ * ClusterConfigFile#loadOrCreate(java.nio.file.Path)}; {@link ClusterConfigSchema} defines every
+ * key, its default and what it allows.
+ *
+ * @param cluster identity and addressing shared by every node
+ * @param managedEtcd the etcd member this server runs itself when {@code ETCD_ENDPOINTS} is empty
+ * @param etcdClient deadlines and retries of calls to etcd
+ * @param etcdHealth thresholds that grade etcd health
+ * @param http the API server of this core node
+ */
+public record ClusterConfig(
+    ClusterSection cluster,
+    ManagedEtcdConfig managedEtcd,
+    EtcdClientConfig etcdClient,
+    EtcdHealthConfig etcdHealth,
+    HttpConfig http) {
+
+  public ClusterConfig {
+    Objects.requireNonNull(cluster, "cluster");
+    Objects.requireNonNull(managedEtcd, "managedEtcd");
+    Objects.requireNonNull(etcdClient, "etcdClient");
+    Objects.requireNonNull(etcdHealth, "etcdHealth");
+    Objects.requireNonNull(http, "http");
+  }
+
+  /**
+   * Returns the configuration a new {@code config.yaml} is written with.
+   *
+   * @return every key at its default
+   */
+  public static ClusterConfig defaults() {
+    return ClusterConfigSchema.toConfig(ClusterConfigSchema.defaultValues());
+  }
+}

@@ -1,0 +1,47 @@
+package io.uptimemesh.core.config;
+
+/**
+ * Every variable {@link RuntimeSettings} reads, in the order {@code .env.example} documents them,
+ * with the default as written in {@code .env} and a one-line description.
+ */
+enum RuntimeKey {
+  APP_ENV(
+      "dev", "Deployment environment: dev, test or prod (prod refuses default or weak secrets)."),
+  LOG_LEVEL("INFO", "Log level: TRACE, DEBUG, INFO, WARN or ERROR."),
+  UPTIMEMESH_DATA_DIR("./data", "Directory for this server's local data: logs and etcd snapshots."),
+  LOG_FILE("./data/logs/app.log", "Log file; by default logs/app.log under UPTIMEMESH_DATA_DIR."),
+  METRICS_ENABLED("true", "Expose Prometheus metrics: true or false."),
+  AUTH_SECRET_KEY(
+      Secret.DEVELOPMENT_DEFAULT,
+      "Secret that signs API authentication tokens; prod needs 32+ random characters (openssl rand -base64 48)."),
+  CLUSTER_SIGNING_KEY(
+      Secret.DEVELOPMENT_DEFAULT,
+      "Secret that signs cluster data shared between nodes; prod needs 32+ random characters, unlike AUTH_SECRET_KEY."),
+  ETCD_ENABLED("true", "Keep cluster state in etcd: true or false."),
+  ETCD_ENDPOINTS(
+      "",
+      "Comma-separated etcd client URLs such as http://10.0.0.1:2379; empty runs a managed etcd member (see config.yaml)."),
+  ETCD_PREFIX("/uptimemesh", "Key prefix under which all UptimeMesh data is stored in etcd."),
+  ETCD_SNAPSHOT_DIR(
+      "./data/snapshots",
+      "Directory for etcd snapshots; by default snapshots under UPTIMEMESH_DATA_DIR."),
+  ETCD_SNAPSHOT_RETENTION("7", "How many etcd snapshots to keep: 1..1000."),
+  ETCD_COMMAND("etcd", "The etcd binary launched for the managed etcd member."),
+  UPTIMEMESH_HTTP_HOST(
+      "0.0.0.0", "Address the HTTP API listens on: an IPv4 or IPv6 address, or a host name."),
+  UPTIMEMESH_HTTP_PORT("8010", "Port the HTTP API listens on: 0..65535 (0 picks a free port)."),
+  UPTIMEMESH_CONFIG(
+      "config.yaml", "Path of the cluster config file; it is created with defaults when missing.");
+
+  private final String defaultText;
+  private final String description;
+
+  RuntimeKey(String defaultText, String description) {
+    this.defaultText = defaultText;
+    this.description = description;
+  }
+
+  SettingDoc doc() {
+    return new SettingDoc(name(), defaultText, description);
+  }
+}
