@@ -1,0 +1,297 @@
+package io.uptimemesh.etcd;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import io.etcd.jetcd.KeyValue;
+import io.etcd.jetcd.Watch;
+import io.etcd.jetcd.common.exception.CompactedException;
+import io.etcd.jetcd.kv.GetResponse;
+import io.etcd.jetcd.options.WatchOption;
+import io.etcd.jetcd.watch.WatchEvent;
+import io.etcd.jetcd.watch.WatchResponse;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.time.Duration;
+import java.util.List;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Mirrors every key under the cluster prefix in memory: list at revision R, watch from R+1, apply
+ * events in order, and relist from scratch when the watch is compacted away, fails, or etcd was
+ * unreachable. Readers get an immutable {@link CacheSnapshot} and never block.
+ *
+ * <p>All state changes run on one Vert.x context (the one that called {@link #start}), so there is
+ * a single writer; {@link #snapshot()} and {@link #synced()} are safe from any thread.
+ */
+public final class WatchCache {
+  private static final Logger log = LoggerFactory.getLogger(WatchCache.class);
+  private static final long RELIST_BACKOFF_MIN_MS = 200;
+  private static final long RELIST_BACKOFF_MAX_MS = 5_000;
+
+  private final Vertx vertx;
+  private final Watch watchClient;
+  private final EtcdStore store;
+  private final String prefix;
+  private final AtomicReference<CacheSnapshot> current = new AtomicReference<>(CacheSnapshot.EMPTY);
+  private final List<Consumer<CacheSnapshot>> listeners =
+      new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  private Context context;
+  private volatile boolean synced;
+
+  /** System.nanoTime() when the cache last lost sync; meaningful only after a first sync. */
+  private volatile long unsyncedSinceNanos;
+
+  private volatile boolean everSynced;
+  private boolean stopped;
+  private boolean relisting;
+  private long relistBackoffMs = RELIST_BACKOFF_MIN_MS;
+  private long retryTimer = -1;
+  private Watch.Watcher watcher;
+
+  /** Bumped on every relist, so late events of a closed watcher are ignored. */
+  private long generation;
+
+  public WatchCache(Vertx vertx, Watch watchClient, EtcdStore store) {
+    this.vertx = vertx;
+    this.watchClient = watchClient;
+    this.store = store;
+    this.prefix = store.layout().root();
+  }
+
+  /**
+   * Starts mirroring. Returns at once; {@link #synced()} turns true after the first successful
+   * list, and the cache keeps retrying while etcd cannot be reached.
+   */
+  public void start() {
+    context = vertx.getOrCreateContext();
+    context.runOnContext(v -> relist());
+  }
+
+  /** Stops watching; yields when the watch is closed. */
+  public Future<Void> stop() {
+    if (context == null) {
+      return Future.succeededFuture();
+    }
+    return Future.future(
+        p ->
+            context.runOnContext(
+                v -> {
+                  stopped = true;
+                  synced = false;
+                  cancelRetry();
+                  closeWatcher();
+                  p.complete();
+                }));
+  }
+
+  /** The current view; never null, empty before the first sync. */
+  public CacheSnapshot snapshot() {
+    return current.get();
+  }
+
+  /** True while the view is known to follow etcd: listed, watching, and etcd reachable. */
+  public boolean synced() {
+    return synced;
+  }
+
+  /**
+   * True if the view can be served as current: synced, or synced before and resyncing for less than
+   * {@code tolerance} (a watch moving to another member must not make a core node unready).
+   */
+  public boolean fresh(Duration tolerance) {
+    if (synced) {
+      return true;
+    }
+    return everSynced && System.nanoTime() - unsyncedSinceNanos < tolerance.toNanos();
+  }
+
+  /** Calls {@code listener} on the cache's context after every change of the view. */
+  public void onChange(Consumer<CacheSnapshot> listener) {
+    listeners.add(listener);
+  }
+
+  /**
+   * Tells the cache that etcd stopped answering. The watch may resume silently later, but events
+   * might have been missed meanwhile, so the view is marked unsynced until a fresh relist.
+   */
+  public void etcdUnreachable() {
+    if (context != null) {
+      context.runOnContext(
+          v -> {
+            if (synced) {
+              log.warn("etcd unreachable: watch cache marked unsynced at revision {}", revision());
+            }
+            markUnsynced();
+            closeWatcher();
+          });
+    }
+  }
+
+  /** Tells the cache that etcd answers again: relist now rather than after the backoff. */
+  public void etcdReachable() {
+    if (context != null) {
+      context.runOnContext(
+          v -> {
+            if (!synced && !stopped && !relisting) {
+              cancelRetry();
+              relist();
+            }
+          });
+    }
+  }
+
+  private long revision() {
+    return current.get().revision();
+  }
+
+  private void relist() {
+    if (stopped || relisting) {
+      return;
+    }
+    relisting = true;
+    closeWatcher();
+    store
+        .listRaw(prefix)
+        .onComplete(
+            ar -> {
+              relisting = false;
+              if (stopped) {
+                return;
+              }
+              if (ar.failed()) {
+                scheduleRelist("list failed: " + ar.cause().getMessage());
+                return;
+              }
+              install(ar.result());
+            });
+  }
+
+  private void install(GetResponse response) {
+    long revision = response.getHeader().getRevision();
+    TreeMap<String, CacheSnapshot.Entry> entries = new TreeMap<>();
+    for (KeyValue kv : response.getKvs()) {
+      CacheSnapshot.Entry e = entry(kv);
+      entries.put(e.key(), e);
+    }
+    publish(new CacheSnapshot(revision, entries));
+    long gen = ++generation;
+    WatchOption option =
+        WatchOption.builder().isPrefix(true).withRevision(revision + 1).withPrevKV(false).build();
+    watcher =
+        watchClient.watch(
+            EtcdStore.bytes(prefix),
+            option,
+            Watch.listener(
+                r -> context.runOnContext(v -> onEvents(gen, r)),
+                t -> context.runOnContext(v -> onWatchError(gen, t)),
+                () ->
+                    context.runOnContext(
+                        v -> onWatchError(gen, new IllegalStateException("watch closed")))));
+    synced = true;
+    everSynced = true;
+    relistBackoffMs = RELIST_BACKOFF_MIN_MS;
+    log.info("watch cache synced: {} keys at revision {}", entries.size(), revision);
+  }
+
+  private void onEvents(long gen, WatchResponse response) {
+    if (gen != generation || stopped) {
+      return;
+    }
+    CacheSnapshot before = current.get();
+    TreeMap<String, CacheSnapshot.Entry> entries = new TreeMap<>(before.entries());
+    long revision = Math.max(before.revision(), response.getHeader().getRevision());
+    for (WatchEvent event : response.getEvents()) {
+      KeyValue kv = event.getKeyValue();
+      revision = Math.max(revision, kv.getModRevision());
+      switch (event.getEventType()) {
+        case PUT -> entries.put(kv.getKey().toString(UTF_8), entry(kv));
+        case DELETE -> entries.remove(kv.getKey().toString(UTF_8));
+        default -> log.warn("unrecognised watch event {}", event.getEventType());
+      }
+    }
+    publish(new CacheSnapshot(revision, entries));
+  }
+
+  private void onWatchError(long gen, Throwable t) {
+    if (gen != generation || stopped) {
+      return;
+    }
+    markUnsynced();
+    closeWatcher();
+    if (EtcdErrors.unwrap(t) instanceof CompactedException c) {
+      log.info(
+          "watch compacted at revision {} (cache at {}): relisting",
+          c.getCompactedRevision(),
+          revision());
+      relist();
+    } else {
+      scheduleRelist("watch failed: " + t.getMessage());
+    }
+  }
+
+  private void markUnsynced() {
+    if (synced) {
+      unsyncedSinceNanos = System.nanoTime();
+    }
+    synced = false;
+  }
+
+  private void scheduleRelist(String why) {
+    if (stopped || retryTimer >= 0) {
+      return;
+    }
+    log.warn("watch cache not synced ({}); retrying in {} ms", why, relistBackoffMs);
+    retryTimer =
+        vertx.setTimer(
+            relistBackoffMs,
+            id -> {
+              retryTimer = -1;
+              relist();
+            });
+    relistBackoffMs = Math.min(relistBackoffMs * 2, RELIST_BACKOFF_MAX_MS);
+  }
+
+  private void publish(CacheSnapshot snapshot) {
+    current.set(snapshot);
+    for (Consumer<CacheSnapshot> l : listeners) {
+      try {
+        l.accept(snapshot);
+      } catch (RuntimeException e) {
+        log.error("watch cache listener failed", e);
+      }
+    }
+  }
+
+  private void cancelRetry() {
+    if (retryTimer >= 0) {
+      vertx.cancelTimer(retryTimer);
+      retryTimer = -1;
+    }
+  }
+
+  private void closeWatcher() {
+    generation++;
+    if (watcher != null) {
+      try {
+        watcher.close();
+      } catch (RuntimeException e) {
+        log.debug("closing watcher failed", e);
+      }
+      watcher = null;
+    }
+  }
+
+  private static CacheSnapshot.Entry entry(KeyValue kv) {
+    return new CacheSnapshot.Entry(
+        kv.getKey().toString(UTF_8),
+        kv.getValue().getBytes(),
+        kv.getCreateRevision(),
+        kv.getModRevision());
+  }
+}

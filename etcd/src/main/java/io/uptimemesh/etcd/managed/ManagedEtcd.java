@@ -1,0 +1,276 @@
+package io.uptimemesh.etcd.managed;
+
+import io.uptimemesh.core.config.ManagedEtcdConfig;
+import io.uptimemesh.core.etcd.EtcdMemberSpec;
+import io.uptimemesh.core.process.ChildProcesses;
+import io.uptimemesh.core.process.RestartPolicy;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.OptionalLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one etcd member as a child process and keeps it running.
+ *
+ * <p>After an unexpected exit it restarts etcd with exponential backoff; once more crashes than the
+ * budget allows fall within the window ({@link RestartPolicy}), it gives up and completes {@link
+ * #gaveUp()}, and the server decides to exit. A restart counts as good only when etcd answers
+ * {@code /health} within the startup timeout; one that does not is killed and counts as a crash.
+ *
+ * <p>All supervision state lives on one Vert.x context. Launching and killing processes run on
+ * worker threads; the process's output is copied to our log by {@link EtcdLogPump}.
+ */
+public final class ManagedEtcd {
+  /** Where the supervisor stands. */
+  public enum State {
+    NEW,
+    STARTING,
+    RUNNING,
+    BACKOFF,
+    FAILED,
+    STOPPED
+  }
+
+  private static final Logger log = LoggerFactory.getLogger(ManagedEtcd.class);
+
+  private final Vertx vertx;
+  private final String binary;
+  private final EtcdMemberSpec spec;
+  private final ManagedEtcdConfig config;
+  private final RestartPolicy policy;
+  private final PidFile pidFile;
+  private final HealthWaiter health;
+  private final Clock clock;
+  private final Promise<String> gaveUp = Promise.promise();
+
+  private Context context;
+  private volatile State state = State.NEW;
+  private volatile Process process;
+  private volatile int restarts;
+  private EtcdLogPump pump;
+  private long backoffTimer = -1;
+
+  public ManagedEtcd(
+      Vertx vertx,
+      String binary,
+      EtcdMemberSpec spec,
+      ManagedEtcdConfig config,
+      Path pidFile,
+      Clock clock) {
+    this.vertx = vertx;
+    this.binary = binary;
+    this.spec = spec;
+    this.config = config;
+    this.policy =
+        new RestartPolicy(
+            config.restartBackoffInitial(),
+            config.restartBackoffMax(),
+            config.crashBudget(),
+            config.crashWindow());
+    this.pidFile = new PidFile(pidFile);
+    this.health = new HealthWaiter(vertx, URI.create(spec.clientUrl()));
+    this.clock = clock;
+  }
+
+  /**
+   * Starts etcd and waits until it answers {@code /health}.
+   *
+   * @return succeeds once etcd is healthy; fails (with etcd's last output in the message) if it
+   *     exits or is not healthy within the startup timeout, in which case it has been killed
+   */
+  public Future<Void> start() {
+    context = vertx.getOrCreateContext();
+    state = State.STARTING;
+    return vertx
+        .<Void>executeBlocking(
+            () -> {
+              createPrivateDirectory(spec.dataDir());
+              pidFile.terminateOrphan("--data-dir=" + spec.dataDir(), config.stopGrace());
+              return null;
+            })
+        .compose(v -> launchAndWait())
+        .onSuccess(v -> log.info("managed etcd ready at {} (pid {})", spec.clientUrl(), pidText()))
+        .onFailure(t -> state = State.FAILED);
+  }
+
+  /**
+   * Stops supervising, then SIGTERM, and SIGKILL after the grace period.
+   *
+   * @return completes when the process is gone
+   */
+  public Future<Void> stop() {
+    State before = state;
+    state = State.STOPPED;
+    if (backoffTimer >= 0) {
+      vertx.cancelTimer(backoffTimer);
+    }
+    Process p = process;
+    if (p == null || before == State.NEW) {
+      return Future.succeededFuture();
+    }
+    return vertx.executeBlocking(
+        () -> {
+          boolean graceful = ChildProcesses.terminate(p.toHandle(), config.stopGrace());
+          pidFile.delete();
+          log.info(
+              "managed etcd pid {} stopped{}",
+              p.pid(),
+              graceful ? "" : " (killed after " + config.stopGrace().toSeconds() + " s)");
+          return null;
+        });
+  }
+
+  /** Completes with a reason when the crash budget is exhausted; never fails. */
+  public Future<String> gaveUp() {
+    return gaveUp.future();
+  }
+
+  public State state() {
+    return state;
+  }
+
+  /** The running process's id, if any. */
+  public OptionalLong pid() {
+    Process p = process;
+    return p != null && p.isAlive() ? OptionalLong.of(p.pid()) : OptionalLong.empty();
+  }
+
+  /** Restarts after crashes since this supervisor started. */
+  public int restarts() {
+    return restarts;
+  }
+
+  public URI clientUrl() {
+    return URI.create(spec.clientUrl());
+  }
+
+  private Future<Void> launchAndWait() {
+    return vertx
+        .executeBlocking(this::launch)
+        .compose(
+            p -> {
+              process = p;
+              p.onExit().thenAccept(exited -> context.runOnContext(v -> onExit(exited)));
+              return health
+                  .await(config.startupTimeout(), () -> !p.isAlive())
+                  .recover(t -> killAfterFailedStart(p, t));
+            })
+        .onSuccess(
+            v -> {
+              if (state == State.STARTING) {
+                state = State.RUNNING;
+              }
+            });
+  }
+
+  private Process launch() throws IOException {
+    ProcessBuilder builder = new ProcessBuilder(spec.command(binary)).redirectErrorStream(true);
+    Process p;
+    try {
+      p = builder.start();
+    } catch (IOException e) {
+      throw new IOException("cannot run etcd binary '" + binary + "': " + e.getMessage(), e);
+    }
+    pidFile.write(p.pid());
+    pump = new EtcdLogPump(p.getInputStream(), p.pid());
+    pump.startThread();
+    log.info("started managed etcd pid {}: {}", p.pid(), String.join(" ", spec.command(binary)));
+    return p;
+  }
+
+  private Future<Void> killAfterFailedStart(Process p, Throwable why) {
+    EtcdLogPump lastPump = pump;
+    return vertx
+        .executeBlocking(() -> ChildProcesses.terminate(p.toHandle(), config.stopGrace()))
+        .transform(
+            ignored -> {
+              String exit = p.isAlive() ? "still running" : "exit code " + p.exitValue();
+              String tail = lastPump == null ? "" : lastPump.tail();
+              return Future.failedFuture(
+                  new IllegalStateException(
+                      "managed etcd did not become healthy at "
+                          + spec.clientUrl()
+                          + " ("
+                          + why.getMessage()
+                          + ", "
+                          + exit
+                          + "); last output: "
+                          + (tail.isEmpty() ? "(none)" : tail)));
+            });
+  }
+
+  /** Runs on the supervisor's context when any process it launched exits. */
+  private void onExit(Process exited) {
+    if (exited != process || state == State.STOPPED || state == State.FAILED) {
+      return;
+    }
+    if (state == State.STARTING && restarts == 0) {
+      // The first start reports through start()'s future; the server does not come up.
+      return;
+    }
+    log.error(
+        "managed etcd pid {} exited unexpectedly with code {}", exited.pid(), exited.exitValue());
+    RestartPolicy.Decision decision = policy.onCrash(clock.instant());
+    if (decision instanceof RestartPolicy.GiveUp giveUp) {
+      state = State.FAILED;
+      String reason = "managed etcd " + giveUp.reason() + "; giving up";
+      log.error(reason);
+      gaveUp.tryComplete(reason);
+      return;
+    }
+    Duration delay = ((RestartPolicy.Restart) decision).delay();
+    state = State.BACKOFF;
+    log.warn(
+        "restarting managed etcd in {} ms ({} crash(es) within the last {} s, budget {})",
+        delay.toMillis(),
+        policy.crashesInWindow(),
+        config.crashWindow().toSeconds(),
+        config.crashBudget());
+    backoffTimer =
+        vertx.setTimer(
+            delay.toMillis(),
+            id -> {
+              backoffTimer = -1;
+              restart();
+            });
+  }
+
+  private void restart() {
+    if (state != State.BACKOFF) {
+      return;
+    }
+    state = State.STARTING;
+    restarts++;
+    launchAndWait()
+        .onSuccess(v -> log.info("managed etcd restarted (pid {})", pidText()))
+        .onFailure(
+            t -> {
+              if (state == State.STOPPED) {
+                return;
+              }
+              // The failed start killed the process; its exit is handled by onExit as a crash.
+              log.error("managed etcd restart failed: {}", t.getMessage());
+            });
+  }
+
+  /** etcd wants its data directory readable by its owner only (it warns otherwise). */
+  private static void createPrivateDirectory(Path dir) throws IOException {
+    Files.createDirectories(dir);
+    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+  }
+
+  private String pidText() {
+    OptionalLong pid = pid();
+    return pid.isPresent() ? Long.toString(pid.getAsLong()) : "-";
+  }
+}

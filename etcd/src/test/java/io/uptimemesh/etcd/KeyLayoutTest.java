@@ -1,0 +1,33 @@
+package io.uptimemesh.etcd;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class KeyLayoutTest {
+  private final KeyLayout layout = new KeyLayout("/uptimemesh");
+
+  @Test
+  void everyKeyLivesUnderThePrefix() {
+    assertThat(layout.root()).isEqualTo("/uptimemesh/");
+    assertThat(layout.clusterMeta()).isEqualTo("/uptimemesh/cluster/meta");
+    assertThat(layout.healthProbe()).isEqualTo("/uptimemesh/health/probe");
+    assertThat(layout.owns(layout.clusterMeta())).isTrue();
+  }
+
+  @Test
+  void aSiblingPrefixIsNotOwned() {
+    // "/uptimemesh2/x" starts with "/uptimemesh" but is another cluster's key.
+    assertThat(layout.owns("/uptimemesh2/cluster/meta")).isFalse();
+    assertThat(layout.owns("/uptimemesh")).isFalse();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"", "/", "uptimemesh", "/uptimemesh/", "/a//b", "/a b"})
+  void rejectsMalformedPrefixes(String prefix) {
+    assertThatThrownBy(() -> new KeyLayout(prefix)).isInstanceOf(IllegalArgumentException.class);
+  }
+}
