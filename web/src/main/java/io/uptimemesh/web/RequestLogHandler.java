@@ -1,0 +1,57 @@
+package io.uptimemesh.web;
+
+import io.vertx.core.Handler;
+import io.vertx.ext.web.RoutingContext;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Gives every request an id (the caller's {@code X-Request-ID} when it is sane, else a new one),
+ * returns it in the response, and logs one line per request when it ends: {@code request_id},
+ * {@code method}, {@code path}, {@code status}, {@code duration_ms}.
+ */
+public final class RequestLogHandler implements Handler<RoutingContext> {
+  public static final String HEADER = "X-Request-ID";
+  private static final String KEY = "request_id";
+  private static final Pattern SANE_ID = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
+  private static final Logger log = LoggerFactory.getLogger("http");
+
+  @Override
+  public void handle(RoutingContext ctx) {
+    long started = System.nanoTime();
+    String incoming = ctx.request().getHeader(HEADER);
+    String id =
+        incoming != null && SANE_ID.matcher(incoming).matches()
+            ? incoming
+            : UUID.randomUUID().toString();
+    ctx.put(KEY, id);
+    ctx.response().putHeader(HEADER, id);
+    ctx.addEndHandler(
+        ar -> {
+          int status = ctx.response().getStatusCode();
+          long durationMs = (System.nanoTime() - started) / 1_000_000;
+          var event = status >= 500 ? log.atWarn() : log.atInfo();
+          event
+              .addKeyValue(KEY, id)
+              .addKeyValue("method", ctx.request().method().name())
+              .addKeyValue("path", ctx.request().path())
+              .addKeyValue("status", status)
+              .addKeyValue("duration_ms", durationMs)
+              .log(
+                  "{} {} {} {}ms",
+                  ctx.request().method().name(),
+                  ctx.request().path(),
+                  status,
+                  durationMs);
+        });
+    ctx.next();
+  }
+
+  /** The id of the request being handled, or "-" outside a request. */
+  public static String requestId(RoutingContext ctx) {
+    String id = ctx.get(KEY);
+    return id == null ? "-" : id;
+  }
+}
