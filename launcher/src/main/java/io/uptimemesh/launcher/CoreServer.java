@@ -1,0 +1,239 @@
+package io.uptimemesh.launcher;
+
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.uptimemesh.core.Version;
+import io.uptimemesh.core.config.ClusterConfig;
+import io.uptimemesh.core.config.RuntimeSettings;
+import io.uptimemesh.core.etcd.EtcdMemberSpec;
+import io.uptimemesh.etcd.EtcdMetrics;
+import io.uptimemesh.etcd.EtcdRuntime;
+import io.uptimemesh.etcd.managed.ManagedEtcd;
+import io.uptimemesh.web.ApiServer;
+import io.uptimemesh.web.HealthRoutes;
+import io.uptimemesh.web.MetricsRegistry;
+import io.uptimemesh.web.SystemRoutes;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.micrometer.Label;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import io.vertx.micrometer.VertxPrometheusOptions;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Wires one core node together (the only place that does) and runs it: Vert.x with metrics, the
+ * managed etcd when no external endpoints are set, the etcd layer, and the HTTP API. Stops in the
+ * reverse order on SIGTERM/SIGINT, or when the managed etcd gives up.
+ */
+final class CoreServer {
+  private static final Logger log = LoggerFactory.getLogger(CoreServer.class);
+
+  /** The server could not come up; the message says why. */
+  static final class StartupException extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    StartupException(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
+  private final Vertx vertx;
+  private final ClusterConfig config;
+  private final AtomicBoolean stopping = new AtomicBoolean();
+  private final CompletableFuture<Void> stopped = new CompletableFuture<>();
+  private volatile int exitCode = ExitCodes.OK;
+  private ManagedEtcd managedEtcd;
+  private EtcdRuntime etcd;
+  private ApiServer api;
+
+  private CoreServer(Vertx vertx, ClusterConfig config) {
+    this.vertx = vertx;
+    this.config = config;
+  }
+
+  /** Starts everything and returns once the HTTP API listens; blocks the calling thread. */
+  static CoreServer start(RuntimeSettings settings, ClusterConfig config, Version version)
+      throws StartupException {
+    Optional<PrometheusMeterRegistry> registry =
+        settings.metricsEnabled() ? Optional.of(MetricsRegistry.create()) : Optional.empty();
+    CoreServer server = new CoreServer(createVertx(registry), config);
+    Runtime.getRuntime()
+        .addShutdownHook(new Thread(() -> server.shutdownAndWait("signal"), "shutdown"));
+    try {
+      server.startAll(settings, version, registry);
+    } catch (StartupException e) {
+      server.shutdownAndWait("startup failed");
+      throw e;
+    } catch (RuntimeException | LinkageError e) {
+      // A bug, not an operator mistake: still never leave a half-started server running.
+      server.shutdownAndWait("startup failed");
+      throw new StartupException("unexpected " + e, e);
+    }
+    return server;
+  }
+
+  /** Blocks until the server has stopped; returns the process exit code. */
+  int awaitExit() {
+    stopped.join();
+    return exitCode;
+  }
+
+  private void startAll(
+      RuntimeSettings settings, Version version, Optional<PrometheusMeterRegistry> registry)
+      throws StartupException {
+    Optional<ManagedEtcd> managed = Optional.empty();
+    List<URI> endpoints = settings.etcdEndpoints();
+    if (endpoints.isEmpty()) {
+      ManagedEtcd etcdProcess = managedEtcd(settings);
+      managed = Optional.of(etcdProcess);
+      // Kept before waiting, so a shutdown during startup stops the process too.
+      this.managedEtcd = etcdProcess;
+      await(
+          etcdProcess.start(),
+          config.managedEtcd().startupTimeout().plusSeconds(10),
+          "start managed etcd");
+      endpoints = List.of(etcdProcess.clientUrl());
+      etcdProcess
+          .gaveUp()
+          .onSuccess(
+              reason -> {
+                log.error("{}; stopping the server (exit code {})", reason, ExitCodes.ETCD_GAVE_UP);
+                exitCode = ExitCodes.ETCD_GAVE_UP;
+                new Thread(() -> shutdownAndWait("managed etcd gave up"), "shutdown-etcd").start();
+              });
+    } else {
+      log.info("using external etcd at {}", endpoints);
+    }
+    etcd =
+        EtcdRuntime.connect(
+            vertx,
+            endpoints,
+            settings.etcdPrefix(),
+            config.etcdClient(),
+            config.etcdHealth(),
+            managed);
+    etcd.start();
+    registry.ifPresent(r -> EtcdMetrics.bind(r, etcd.monitor(), etcd.cache(), etcd.managed()));
+    api =
+        new ApiServer(
+            vertx,
+            config.http().bodyLimitBytes(),
+            List.of(
+                new HealthRoutes(etcd)::addRoutes, new SystemRoutes(version, registry)::addRoutes));
+    await(
+        api.listen(settings.httpHost(), settings.httpPort()),
+        Duration.ofSeconds(10),
+        "listen on " + settings.httpHost() + ":" + settings.httpPort());
+  }
+
+  private ManagedEtcd managedEtcd(RuntimeSettings settings) {
+    var m = config.managedEtcd();
+    EtcdMemberSpec spec =
+        EtcdMemberSpec.singleMember(
+            m.memberName(),
+            settings.dataDir().toAbsolutePath().normalize().resolve("etcd"),
+            m.clientPort(),
+            m.peerPort(),
+            m.autoCompactionMode(),
+            m.autoCompactionRetention(),
+            m.quotaBackendBytes());
+    return new ManagedEtcd(
+        vertx,
+        settings.etcdCommand(),
+        spec,
+        m,
+        settings.dataDir().toAbsolutePath().normalize().resolve("etcd.pid"),
+        Clock.systemUTC());
+  }
+
+  /**
+   * Stops the HTTP API (requests in flight get the configured grace), then the etcd layer and the
+   * managed etcd, then Vert.x. Runs once; later calls wait for the first. Every step is bounded.
+   *
+   * <p>Runs on a plain thread (the JVM's shutdown hook, or the crash-budget thread) and waits
+   * there: a callback on a Vert.x context would never run once Vert.x is closed.
+   */
+  void shutdownAndWait(String why) {
+    if (!stopping.compareAndSet(false, true)) {
+      awaitQuietly(stopped, shutdownBudget().plusSeconds(5), "the first shutdown");
+      return;
+    }
+    log.info("shutting down ({})", why);
+    Future<Void> apiStopped =
+        api == null ? Future.succeededFuture() : api.shutdown(config.http().shutdownGrace());
+    Future<Void> serving = apiStopped.compose(v -> etcd != null ? etcd.stop() : stopManagedEtcd());
+    awaitQuietly(serving.toCompletionStage().toCompletableFuture(), shutdownBudget(), "stopping");
+    awaitQuietly(
+        vertx.close().toCompletionStage().toCompletableFuture(),
+        Duration.ofSeconds(5),
+        "closing Vert.x");
+    log.info("stopped");
+    stopped.complete(null);
+  }
+
+  private Duration shutdownBudget() {
+    return config.http().shutdownGrace().plus(config.managedEtcd().stopGrace()).plusSeconds(2);
+  }
+
+  private static void awaitQuietly(CompletableFuture<?> future, Duration timeout, String what) {
+    try {
+      future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (Exception e) {
+      log.warn(
+          "{} did not finish cleanly within {} s: {}", what, timeout.toSeconds(), e.toString());
+    }
+  }
+
+  /** Before the etcd layer exists only the process needs stopping. */
+  private Future<Void> stopManagedEtcd() {
+    return managedEtcd == null ? Future.succeededFuture() : managedEtcd.stop();
+  }
+
+  private static <T> T await(Future<T> future, Duration timeout, String what)
+      throws StartupException {
+    try {
+      return future
+          .toCompletionStage()
+          .toCompletableFuture()
+          .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.ExecutionException e) {
+      Throwable cause = e.getCause() == null ? e : e.getCause();
+      throw new StartupException("cannot " + what + ": " + cause.getMessage(), cause);
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new StartupException(
+          "cannot " + what + ": no answer within " + timeout.toSeconds() + " s", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new StartupException("interrupted while trying to " + what, e);
+    }
+  }
+
+  private static Vertx createVertx(Optional<PrometheusMeterRegistry> registry) {
+    if (registry.isEmpty()) {
+      return Vertx.vertx();
+    }
+    MicrometerMetricsOptions metrics =
+        new MicrometerMetricsOptions()
+            .setEnabled(true)
+            .setJvmMetricsEnabled(true)
+            .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true))
+            // Route templates, not raw paths: bounded label cardinality.
+            .addLabels(Label.HTTP_ROUTE);
+    return Vertx.builder()
+        .with(new VertxOptions().setMetricsOptions(metrics))
+        .withMetrics(new MicrometerMetricsFactory(registry.get()))
+        .build();
+  }
+}

@@ -1,0 +1,48 @@
+package io.uptimemesh.launcher;
+
+import io.uptimemesh.core.Version;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code uptimemesh} command: one launcher for the server, the agent and client commands. */
+@Command(
+    name = "uptimemesh",
+    mixinStandardHelpOptions = true,
+    versionProvider = Main.VersionProvider.class,
+    description = "UptimeMesh: a self-healing private mesh control plane over WireGuard and etcd.",
+    subcommands = {ServerCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  public static void main(String[] args) {
+    int code;
+    try {
+      code = run(args);
+    } catch (Throwable t) {
+      // picocli hands Errors through; exit anyway, or Vert.x threads would keep the JVM alive.
+      t.printStackTrace();
+      code = ExitCodes.FAILURE;
+    }
+    System.exit(code);
+  }
+
+  /** Runs the command line and returns the exit code (separate from {@link #main} for tests). */
+  public static int run(String... args) {
+    return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
+  }
+
+  @Override
+  public void run() {
+    // No subcommand: show what there is.
+    spec.commandLine().usage(System.out);
+  }
+
+  /** Prints the version from version.json. */
+  static final class VersionProvider implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {Version.current().describe()};
+    }
+  }
+}
