@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Installs what UptimeMesh needs on a Debian machine, only where it is missing.
+# Sourced by install.sh and scripts/test-all.sh; safe to run again.
+
+_um_apt_updated=0
+
+_um_as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"; elif command -v sudo >/dev/null 2>&1; then sudo "$@"; else
+    echo "error: need root (or sudo) to run: $*" >&2; return 1
+  fi
+}
+
+# um_apt_install PACKAGE... : installs the packages with apt-get (one update per run).
+um_apt_install() {
+  if ! command -v apt-get >/dev/null 2>&1; then
+    echo "error: apt-get not found; install these by hand: $*" >&2
+    return 1
+  fi
+  if [ "$_um_apt_updated" -eq 0 ]; then
+    _um_as_root apt-get update -qq
+    _um_apt_updated=1
+  fi
+  _um_as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@"
+}
+
+_um_java_ok() {
+  command -v java >/dev/null 2>&1 || return 1
+  local v
+  v=$(java -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.specification.version/ {print $2}')
+  [ -n "$v" ] && [ "${v%%.*}" -ge 17 ]
+}
+
+# um_install_runtime_deps: JDK 17+, Maven and etcd (server and etcdctl).
+um_install_runtime_deps() {
+  local need=()
+  _um_java_ok || need+=(openjdk-17-jdk-headless)
+  command -v mvn >/dev/null 2>&1 || need+=(maven)
+  command -v etcd >/dev/null 2>&1 || need+=(etcd-server)
+  command -v etcdctl >/dev/null 2>&1 || need+=(etcd-client)
+  command -v curl >/dev/null 2>&1 || need+=(curl ca-certificates)
+  if [ "${#need[@]}" -gt 0 ]; then
+    echo "installing: ${need[*]}"
+    um_apt_install "${need[@]}"
+  fi
+}
+
+# um_install_test_deps: the runtime deps plus what the tests drive for real
+# (promtool from the prometheus package, ps/kill from procps).
+um_install_test_deps() {
+  um_install_runtime_deps
+  local need=()
+  command -v promtool >/dev/null 2>&1 || need+=(prometheus)
+  command -v ps >/dev/null 2>&1 || need+=(procps)
+  if [ "${#need[@]}" -gt 0 ]; then
+    echo "installing: ${need[*]}"
+    um_apt_install "${need[@]}"
+  fi
+}
