@@ -32,15 +32,32 @@ _um_java_ok() {
 
 # um_install_runtime_deps: JDK 17+, Maven and etcd (server and etcdctl).
 um_install_runtime_deps() {
-  local need=()
+  local need=() fresh_etcd=0
   _um_java_ok || need+=(openjdk-17-jdk-headless)
   command -v mvn >/dev/null 2>&1 || need+=(maven)
-  command -v etcd >/dev/null 2>&1 || need+=(etcd-server)
+  if ! command -v etcd >/dev/null 2>&1; then need+=(etcd-server); fresh_etcd=1; fi
   command -v etcdctl >/dev/null 2>&1 || need+=(etcd-client)
   command -v curl >/dev/null 2>&1 || need+=(curl ca-certificates)
   if [ "${#need[@]}" -gt 0 ]; then
     echo "installing: ${need[*]}"
     um_apt_install "${need[@]}"
+  fi
+  _um_quiet_distro_etcd "$fresh_etcd"
+}
+
+# Debian's etcd-server package starts its own etcd.service on 2379/2380 (where systemd runs),
+# the ports of the managed etcd. Stop it when we installed the package just now; otherwise say so.
+_um_quiet_distro_etcd() {
+  command -v systemctl >/dev/null 2>&1 && [ -d /run/systemd/system ] || return 0
+  systemctl is-active --quiet etcd 2>/dev/null || return 0
+  if [ "$1" -eq 1 ]; then
+    echo "stopping and disabling the etcd.service that the etcd-server package started:"
+    echo "  uptimemesh server runs and supervises its own etcd member"
+    _um_as_root systemctl disable --now etcd
+  else
+    echo "warning: etcd.service is running (ports 2379/2380 by default). The managed etcd needs its" >&2
+    echo "  ports from config.yaml: stop it (systemctl disable --now etcd), change managed_etcd ports," >&2
+    echo "  or use it as an external cluster with ETCD_ENDPOINTS=http://127.0.0.1:2379" >&2
   fi
 }
 
