@@ -8,7 +8,9 @@ enum RuntimeKey {
   APP_ENV(
       "dev", "Deployment environment: dev, test or prod (prod refuses default or weak secrets)."),
   LOG_LEVEL("INFO", "Log level: TRACE, DEBUG, INFO, WARN or ERROR."),
-  UPTIMEMESH_DATA_DIR("./data", "Directory for this server's local data: logs and etcd snapshots."),
+  UPTIMEMESH_DATA_DIR(
+      "./data",
+      "Directory for this server's local data: the managed etcd member, logs and snapshots."),
   LOG_FILE("./data/logs/app.log", "Log file; by default logs/app.log under UPTIMEMESH_DATA_DIR."),
   METRICS_ENABLED("true", "Expose Prometheus metrics: true or false."),
   AUTH_SECRET_KEY(
