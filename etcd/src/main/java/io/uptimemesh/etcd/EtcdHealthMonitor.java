@@ -5,6 +5,7 @@ import io.etcd.jetcd.options.GetOption;
 import io.uptimemesh.core.config.EtcdHealthConfig;
 import io.uptimemesh.core.etcd.EtcdHealthGrader;
 import io.uptimemesh.core.etcd.EtcdHealthState;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
@@ -50,7 +51,13 @@ public final class EtcdHealthMonitor {
 
   private volatile EtcdHealth current;
   private volatile boolean stopped;
+
+  /** The one context every round, timer and state change runs on. */
+  private Context context;
+
   private long timer = -1;
+  private boolean inFlight;
+  private boolean rerun;
 
   public EtcdHealthMonitor(
       Vertx vertx,
@@ -86,7 +93,33 @@ public final class EtcdHealthMonitor {
 
   /** Starts probing now and then every probe interval until {@link #stop()}. */
   public void start() {
-    vertx.runOnContext(v -> round());
+    context = vertx.getOrCreateContext();
+    context.runOnContext(v -> round());
+  }
+
+  /**
+   * Runs a round now instead of at the next interval (say, when the managed etcd just became
+   * healthy); if one is running, another follows it at once.
+   */
+  public void probeNow() {
+    if (context == null) {
+      return;
+    }
+    context.runOnContext(
+        v -> {
+          if (stopped) {
+            return;
+          }
+          if (inFlight) {
+            rerun = true;
+            return;
+          }
+          if (timer >= 0) {
+            vertx.cancelTimer(timer);
+            timer = -1;
+          }
+          round();
+        });
   }
 
   /** Stops probing; yields once no further round will start. */
@@ -111,6 +144,7 @@ public final class EtcdHealthMonitor {
     if (stopped) {
       return;
     }
+    inFlight = true;
     Instant started = clock.instant();
     Future<Long> quorum = quorumProbe();
     List<Future<EtcdHealth.EndpointHealth>> members = new ArrayList<>();
@@ -124,7 +158,14 @@ public final class EtcdHealthMonitor {
               List<EtcdHealth.EndpointHealth> results =
                   members.stream().map(Future::result).toList();
               record(quorum, Duration.between(started, finished), results, finished);
-              if (!stopped) {
+              inFlight = false;
+              if (stopped) {
+                return;
+              }
+              if (rerun) {
+                rerun = false;
+                round();
+              } else {
                 timer = vertx.setTimer(config.probeInterval().toMillis(), id -> round());
               }
             });

@@ -93,16 +93,13 @@ final class CoreServer {
       throws StartupException {
     Optional<ManagedEtcd> managed = Optional.empty();
     List<URI> endpoints = settings.etcdEndpoints();
+    Future<Void> managedStarted = Future.succeededFuture();
     if (endpoints.isEmpty()) {
       ManagedEtcd etcdProcess = managedEtcd(settings);
       managed = Optional.of(etcdProcess);
-      // Kept before waiting, so a shutdown during startup stops the process too.
-      this.managedEtcd = etcdProcess;
-      await(
-          etcdProcess.start(),
-          config.managedEtcd().startupTimeout().plusSeconds(10),
-          "start managed etcd");
+      this.managedEtcd = etcdProcess; // so a shutdown during startup stops it too
       endpoints = List.of(etcdProcess.clientUrl());
+      managedStarted = etcdProcess.start();
       etcdProcess
           .gaveUp()
           .onSuccess(
@@ -114,6 +111,8 @@ final class CoreServer {
     } else {
       log.info("using external etcd at {}", endpoints);
     }
+    // While etcd starts: build the etcd layer, start probing and listen. Live answers at once,
+    // ready turns 200 when etcd does; the server is up about as soon as etcd is.
     etcd =
         EtcdRuntime.connect(
             vertx,
@@ -134,6 +133,12 @@ final class CoreServer {
         api.listen(settings.httpHost(), settings.httpPort()),
         Duration.ofSeconds(10),
         "listen on " + settings.httpHost() + ":" + settings.httpPort());
+    await(
+        managedStarted,
+        config.managedEtcd().startupTimeout().plusSeconds(10),
+        "start managed etcd");
+    // Do not wait for the next probe interval to notice it.
+    etcd.monitor().probeNow();
   }
 
   private ManagedEtcd managedEtcd(RuntimeSettings settings) {
@@ -178,6 +183,8 @@ final class CoreServer {
         Duration.ofSeconds(5),
         "closing Vert.x");
     log.info("stopped");
+    // On SIGTERM the JVM halts as soon as this hook returns: drain the log queue first.
+    LoggingSetup.flush();
     stopped.complete(null);
   }
 

@@ -3,28 +3,31 @@ package io.uptimemesh.etcd.managed;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpClientOptions;
-import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.RequestOptions;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
 
-/** Polls an etcd member's {@code /health} until it says {@code "health":"true"}. */
+/**
+ * Polls an etcd member's {@code /health} until it says {@code "health":"true"}.
+ *
+ * <p>Uses the JDK's asynchronous HTTP client rather than a Vert.x one: the health monitor already
+ * keeps a Vert.x connection pool to the same address, and Vert.x names pool metrics by address, so
+ * a second pool would register the same gauges twice.
+ */
 final class HealthWaiter {
   private static final long POLL_MS = 100;
 
   private final Vertx vertx;
   private final URI health;
-  private final HttpClient http;
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofMillis(500)).build();
 
   HealthWaiter(Vertx vertx, URI clientUrl) {
     this.vertx = vertx;
     this.health = clientUrl.resolve("/health");
-    this.http =
-        vertx.createHttpClient(
-            new HttpClientOptions().setConnectTimeout(500).setName("etcd-startup-health"));
   }
 
   /**
@@ -48,16 +51,11 @@ final class HealthWaiter {
       promise.tryFail("not healthy in time");
       return;
     }
-    RequestOptions request =
-        new RequestOptions()
-            .setMethod(HttpMethod.GET)
-            .setAbsoluteURI(health.toString())
-            .setTimeout(1000);
-    http.request(request)
-        .compose(req -> req.send())
-        .compose(
-            resp ->
-                resp.body().map(b -> resp.statusCode() == 200 && b.toString().contains("\"true\"")))
+    HttpRequest request = HttpRequest.newBuilder(health).timeout(Duration.ofSeconds(1)).build();
+    Future.fromCompletionStage(
+            http.sendAsync(request, HttpResponse.BodyHandlers.ofString()),
+            vertx.getOrCreateContext())
+        .map(r -> r.statusCode() == 200 && r.body().contains("\"true\""))
         .onComplete(
             ar -> {
               if (ar.succeeded() && ar.result()) {
