@@ -1,10 +1,12 @@
 package io.uptimemesh.launcher;
 
+import ch.qos.logback.classic.AsyncAppender;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.Appender;
 import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.rolling.RollingFileAppender;
 import ch.qos.logback.core.rolling.SizeAndTimeBasedRollingPolicy;
@@ -25,6 +27,23 @@ final class LoggingSetup {
       "%d{yyyy-MM-dd HH:mm:ss.SSS} %-5level [%logger{0}] %msg%n";
 
   private LoggingSetup() {}
+
+  /** Drains queued log events and closes the outputs; call last, before the JVM exits. */
+  static void flush() {
+    ((LoggerContext) LoggerFactory.getILoggerFactory()).stop();
+  }
+
+  private static AsyncAppender async(LoggerContext ctx, Appender<ILoggingEvent> target) {
+    AsyncAppender async = new AsyncAppender();
+    async.setContext(ctx);
+    async.setName("async-" + target.getName());
+    async.setQueueSize(8192);
+    async.setNeverBlock(true);
+    async.setMaxFlushTime(2000);
+    async.addAppender(target);
+    async.start();
+    return async;
+  }
 
   static void configure(String level, Path logFile) throws IOException {
     Path parent = logFile.toAbsolutePath().getParent();
@@ -64,8 +83,8 @@ final class LoggingSetup {
 
     Logger root = ctx.getLogger(Logger.ROOT_LOGGER_NAME);
     root.setLevel(Level.toLevel(level, Level.INFO));
-    root.addAppender(console);
-    root.addAppender(file);
+    root.addAppender(async(ctx, console));
+    root.addAppender(async(ctx, file));
     // Libraries are chatty at INFO and below; their warnings still show.
     Level libraries = root.getLevel().isGreaterOrEqual(Level.INFO) ? Level.WARN : root.getLevel();
     for (String lib :

@@ -24,6 +24,7 @@ public final class Main implements Runnable {
       t.printStackTrace();
       code = ExitCodes.FAILURE;
     }
+    LoggingSetup.flush();
     System.exit(code);
   }
 

@@ -74,21 +74,28 @@ class ManagedEtcdServerIT {
       assertThat(promtool.waitFor()).as("promtool check metrics said:\n" + lint).isZero();
 
       // 4. The log file has JSON lines: requests with ids, etcd's own lines tagged.
+      server.get("/version");
       Path log = dir.resolve("data/logs/app.log");
-      List<JsonNode> lines;
-      try (Stream<String> s = Files.lines(log)) {
-        lines = s.map(ManagedEtcdServerIT::parse).toList();
-      }
-      assertThat(lines)
-          .anySatisfy(
-              l -> {
-                assertThat(l.path("path").asText()).isEqualTo("/health/ready");
-                assertThat(l.path("request_id").asText()).isNotBlank();
-                assertThat(l.has("duration_ms")).isTrue();
-                assertThat(l.path("method").asText()).isEqualTo("GET");
-                assertThat(l.path("status").asInt()).isPositive();
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .untilAsserted(
+              () -> {
+                List<JsonNode> lines;
+                try (Stream<String> s = Files.lines(log)) {
+                  lines = s.map(ManagedEtcdServerIT::parse).toList();
+                }
+                assertThat(lines)
+                    .anySatisfy(
+                        l -> {
+                          assertThat(l.path("path").asText()).isEqualTo("/version");
+                          assertThat(l.path("request_id").asText()).isNotBlank();
+                          assertThat(l.has("duration_ms")).isTrue();
+                          assertThat(l.path("method").asText()).isEqualTo("GET");
+                          assertThat(l.path("status").asInt()).isEqualTo(200);
+                        });
+                assertThat(lines)
+                    .anySatisfy(l -> assertThat(l.path("component").asText()).isEqualTo("etcd"));
               });
-      assertThat(lines).anySatisfy(l -> assertThat(l.path("component").asText()).isEqualTo("etcd"));
 
       // 5. SIGTERM: exits within 10 s and leaves no etcd behind.
       List<ProcessHandle> children = server.descendantsSeen();

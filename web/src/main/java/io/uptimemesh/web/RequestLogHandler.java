@@ -11,6 +11,9 @@ import org.slf4j.LoggerFactory;
  * Gives every request an id (the caller's {@code X-Request-ID} when it is sane, else a new one),
  * returns it in the response, and logs one line per request when it ends: {@code request_id},
  * {@code method}, {@code path}, {@code status}, {@code duration_ms}.
+ *
+ * <p>Health probes and metric scrapes arrive every few seconds from load balancers and Prometheus;
+ * they are logged at DEBUG so they do not bury the requests people make.
  */
 public final class RequestLogHandler implements Handler<RoutingContext> {
   public static final String HEADER = "X-Request-ID";
@@ -32,19 +35,16 @@ public final class RequestLogHandler implements Handler<RoutingContext> {
         ar -> {
           int status = ctx.response().getStatusCode();
           long durationMs = (System.nanoTime() - started) / 1_000_000;
-          var event = status >= 500 ? log.atWarn() : log.atInfo();
+          String path = ctx.request().path();
+          boolean probe = path.startsWith("/health/") || path.equals("/metrics");
+          var event = probe ? log.atDebug() : status >= 500 ? log.atWarn() : log.atInfo();
           event
               .addKeyValue(KEY, id)
               .addKeyValue("method", ctx.request().method().name())
-              .addKeyValue("path", ctx.request().path())
+              .addKeyValue("path", path)
               .addKeyValue("status", status)
               .addKeyValue("duration_ms", durationMs)
-              .log(
-                  "{} {} {} {}ms",
-                  ctx.request().method().name(),
-                  ctx.request().path(),
-                  status,
-                  durationMs);
+              .log("{} {} {} {}ms", ctx.request().method().name(), path, status, durationMs);
         });
     ctx.next();
   }
