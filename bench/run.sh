@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Builds the server and the benchmark jar, then runs the core-node benchmarks of DESIGN.md §9.
+#   bench/run.sh                 startup (5 runs) and reads (10 s, 16 connections)
+#   bench/run.sh startup 10      only startup, 10 runs
+#   bench/run.sh reads 20 32     only reads, 20 s, 32 connections
+# Every figure is printed beside a baseline measured in the same run, and their ratio.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mvn -B -q -ntp -DskipTests -Dspotless.check.skip=true package -pl launcher,bench -am
+exec java -Duptimemesh.jar=launcher/target/uptimemesh.jar -jar bench/target/uptimemesh-bench.jar "$@"
