@@ -206,6 +206,13 @@ final class ClusterConfigMerger {
     filledKeys.add(dotted);
   }
 
+  /** Records that {@code node} has the wrong type for {@code key}; {@code hint} may be empty. */
+  private void wrongType(String dotted, KeySpec key, Node node, String shown, String hint) {
+    problems.add(
+        ConfigException.notAllowed(
+            source, dotted, shown, key.allowed() + ", not " + ConfigYaml.typeName(node) + hint));
+  }
+
   private void readKey(String dotted, KeySpec key, Node node) {
     String shown = ConfigYaml.display(node);
     if (!(node instanceof ScalarNode scalar) || scalar.getTag().equals(Tag.NULL)) {
@@ -213,12 +220,7 @@ final class ClusterConfigMerger {
           node instanceof ScalarNode
               ? "; remove the line to use the default " + key.defaultValue()
               : "";
-      problems.add(
-          ConfigException.notAllowed(
-              source,
-              dotted,
-              shown,
-              key.allowed() + ", not " + ConfigYaml.typeName(node) + remedy));
+      wrongType(dotted, key, node, shown, remedy);
       return;
     }
     Tag tag = scalar.getTag();
@@ -228,12 +230,7 @@ final class ClusterConfigMerger {
             tag.equals(Tag.STR) && scalar.getValue().strip().matches("[+-]?[0-9]+")
                 ? "; remove the quotes"
                 : "";
-        problems.add(
-            ConfigException.notAllowed(
-                source,
-                dotted,
-                shown,
-                key.allowed() + ", not " + ConfigYaml.typeName(node) + hint));
+        wrongType(dotted, key, node, shown, hint);
         return;
       }
       BigInteger number = ConfigYaml.integerValue(scalar);
