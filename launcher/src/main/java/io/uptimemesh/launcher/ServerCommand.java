@@ -16,15 +16,16 @@ import picocli.CommandLine.Command;
     name = "server",
     mixinStandardHelpOptions = true,
     description = {
-      "Run a core node: the HTTP API over etcd.",
+      "Run a core node: the HTTP API over etcd, in the foreground until SIGTERM or SIGINT.",
       "",
-      "Runtime settings come from .env and the environment (the environment wins); cluster",
-      "values from config.yaml, which is created or completed with defaults when needed.",
-      "With ETCD_ENDPOINTS empty the server runs and supervises its own etcd member in",
-      "<UPTIMEMESH_DATA_DIR>/etcd; otherwise it uses that external cluster.",
+      "Runtime settings come from .env and the environment (the environment wins); cluster values"
+          + " come from config.yaml, which is created or completed with defaults when needed.",
       "",
-      "Exit codes: 0 stopped by a signal, 2 bad configuration, 3 managed etcd crashed",
-      "past its crash budget, 4 could not start."
+      "With ETCD_ENDPOINTS empty the server runs and supervises its own etcd member in"
+          + " <UPTIMEMESH_DATA_DIR>/etcd; otherwise it uses that external cluster and starts none.",
+      "",
+      "Exit codes: 0 or 143 stopped by a signal, 2 bad configuration, 3 managed etcd crashed past"
+          + " its crash budget, 4 could not start."
     })
 final class ServerCommand implements Callable<Integer> {
 
