@@ -15,8 +15,9 @@ import java.util.TreeMap;
  */
 public record CacheSnapshot(long revision, NavigableMap<String, Entry> entries) {
 
-  /** One cached key: its raw JSON bytes and revisions. */
-  public record Entry(String key, byte[] value, long createRevision, long modRevision) {}
+  /** One cached key: its raw JSON bytes, revisions, and the lease it is attached to (0: none). */
+  public record Entry(
+      String key, byte[] value, long createRevision, long modRevision, long lease) {}
 
   public static final CacheSnapshot EMPTY = new CacheSnapshot(0, new TreeMap<>());
 

@@ -38,10 +38,13 @@ public final class EtcdErrors {
     if (t instanceof TimeoutException) {
       return Status.Code.DEADLINE_EXCEEDED;
     }
-    if (t instanceof EtcdException e) {
-      return Status.Code.valueOf(e.getErrorCode().name());
-    }
     for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof EtcdException e) {
+        return Status.Code.valueOf(e.getErrorCode().name());
+      }
+      if (c instanceof TimeoutException) {
+        return Status.Code.DEADLINE_EXCEEDED;
+      }
       Status status = Status.fromThrowable(c);
       if (status.getCode() != Status.Code.UNKNOWN) {
         return status.getCode();

@@ -71,7 +71,11 @@ public final class EtcdRuntime {
     Client client = EtcdClients.create(endpoints, clientConfig.requestTimeout());
     KeyLayout layout = new KeyLayout(prefix);
     EtcdStore store =
-        new EtcdStore(client.getKVClient(), layout, new EtcdCallPolicy(vertx, clientConfig));
+        new EtcdStore(
+            client.getKVClient(),
+            client.getLeaseClient(),
+            layout,
+            new EtcdCallPolicy(vertx, clientConfig));
     WatchCache cache = new WatchCache(vertx, client.getWatchClient(), store);
     EtcdHealthMonitor monitor =
         new EtcdHealthMonitor(

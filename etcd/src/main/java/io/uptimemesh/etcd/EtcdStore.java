@@ -5,6 +5,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.KV;
 import io.etcd.jetcd.KeyValue;
+import io.etcd.jetcd.Lease;
 import io.etcd.jetcd.kv.GetResponse;
 import io.etcd.jetcd.op.Cmp;
 import io.etcd.jetcd.op.CmpTarget;
@@ -13,6 +14,7 @@ import io.etcd.jetcd.options.DeleteOption;
 import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.PutOption;
 import io.vertx.core.Future;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
@@ -26,12 +28,14 @@ import java.util.Optional;
  */
 public final class EtcdStore {
   private final KV kv;
+  private final Lease leases;
   private final KeyLayout layout;
   private final EtcdCallPolicy calls;
   private final ValueCodec codec = new ValueCodec();
 
-  public EtcdStore(KV kv, KeyLayout layout, EtcdCallPolicy calls) {
+  public EtcdStore(KV kv, Lease leases, KeyLayout layout, EtcdCallPolicy calls) {
     this.kv = kv;
+    this.leases = leases;
     this.layout = layout;
     this.calls = calls;
   }
@@ -110,6 +114,41 @@ public final class EtcdStore {
                     .Then(Op.delete(k, DeleteOption.DEFAULT))
                     .commit())
         .map(r -> r.isSucceeded() && r.getDeleteResponses().get(0).getDeleted() > 0);
+  }
+
+  /** Starts a multi-key transaction. */
+  public EtcdTransaction transaction() {
+    return new EtcdTransaction(kv, layout, calls, codec);
+  }
+
+  /** Grants a lease of {@code ttl}; yields its id. Not retried (a retry could grant two). */
+  public Future<Long> grantLease(Duration ttl) {
+    return calls.once("grant lease", () -> leases.grant(ttl.toSeconds())).map(r -> r.getID());
+  }
+
+  /**
+   * Renews a lease once. A keep-alive is not a Raft write, which is why liveness uses leases.
+   *
+   * @return true if renewed, false if the lease no longer exists (it expired or was revoked)
+   */
+  public Future<Boolean> keepAlive(long leaseId) {
+    return calls
+        .idempotent("keep lease alive", () -> leases.keepAliveOnce(leaseId))
+        .map(r -> r.getTTL() > 0)
+        .recover(
+            t ->
+                EtcdErrors.code(t) == io.grpc.Status.Code.NOT_FOUND
+                    ? Future.succeededFuture(false)
+                    : Future.failedFuture(t));
+  }
+
+  /** Decodes a watch-cache entry like a read from etcd. */
+  public <T> Versioned<T> decode(CacheSnapshot.Entry entry, Class<T> type) {
+    return new Versioned<>(
+        entry.key(),
+        codec.decode(entry.key(), entry.value(), type),
+        entry.createRevision(),
+        entry.modRevision());
   }
 
   private Future<Optional<Long>> swap(String key, CmpTarget<?> expected, Object value) {

@@ -292,6 +292,7 @@ public final class WatchCache {
         kv.getKey().toString(UTF_8),
         kv.getValue().getBytes(),
         kv.getCreateRevision(),
-        kv.getModRevision());
+        kv.getModRevision(),
+        kv.getLease());
   }
 }

@@ -41,7 +41,7 @@ class EtcdStoreIT {
     layout = new KeyLayout("/it-" + UUID.randomUUID().toString().substring(0, 8));
     EtcdCallPolicy policy =
         new EtcdCallPolicy(vertx, new EtcdClientConfig(DEADLINE, 2, Duration.ofMillis(50)));
-    store = new EtcdStore(client.getKVClient(), layout, policy);
+    store = new EtcdStore(client.getKVClient(), client.getLeaseClient(), layout, policy);
   }
 
   @AfterEach
@@ -118,6 +118,59 @@ class EtcdStoreIT {
     List<Versioned<Doc>> listed = Await.result(store.list(layout.root() + "l/", Doc.class));
 
     assertThat(listed).extracting(v -> v.value().name()).containsExactly("a", "b");
+  }
+
+  @Test
+  void aTransactionAppliesEverythingOrNothing() {
+    String a = layout.root() + "tx/a";
+    String b = layout.root() + "tx/b";
+
+    var first =
+        Await.result(
+            store
+                .transaction()
+                .requireAbsent(a)
+                .put(a, new Doc("a", 1))
+                .put(b, new Doc("b", 1))
+                .commit("tx 1"));
+    var second =
+        Await.result(
+            store
+                .transaction()
+                .requireAbsent(a)
+                .put(a, new Doc("a", 2))
+                .put(b, new Doc("b", 2))
+                .commit("tx 2"));
+
+    assertThat(first).isPresent();
+    assertThat(second).isEmpty();
+    assertThat(Await.result(store.get(b, Doc.class)).orElseThrow().value().n()).isEqualTo(1);
+
+    long rev = Await.result(store.get(b, Doc.class)).orElseThrow().modRevision();
+    var third =
+        Await.result(
+            store
+                .transaction()
+                .requireModRevision(b, rev)
+                .delete(a)
+                .put(b, new Doc("b", 3))
+                .commit("tx 3"));
+    assertThat(third).isPresent();
+    assertThat(Await.result(store.get(a, Doc.class))).isEmpty();
+    assertThat(Await.result(store.get(b, Doc.class)).orElseThrow().value().n()).isEqualTo(3);
+  }
+
+  @Test
+  void aKeyOnALeaseVanishesWhenTheLeaseIsNotKeptAlive() {
+    String key = layout.root() + "alive/n1";
+    long lease = Await.result(store.grantLease(Duration.ofSeconds(2)));
+    Await.result(store.transaction().put(key, new Doc("n1", 1), lease).commit("put alive"));
+
+    assertThat(Await.result(store.keepAlive(lease))).isTrue();
+    org.awaitility.Awaitility.await()
+        .atMost(Duration.ofSeconds(6))
+        .until(() -> Await.result(store.get(key, Doc.class)).isEmpty());
+    assertThat(Await.result(store.keepAlive(lease))).isFalse();
   }
 
   @Test

@@ -157,6 +157,7 @@ class WatchCacheIT {
   private EtcdStore store(Client client) {
     return new EtcdStore(
         client.getKVClient(),
+        client.getLeaseClient(),
         layout,
         new EtcdCallPolicy(vertx, new EtcdClientConfig(DEADLINE, 2, Duration.ofMillis(50))));
   }

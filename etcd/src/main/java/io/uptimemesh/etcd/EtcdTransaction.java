@@ -1,0 +1,88 @@
+package io.uptimemesh.etcd;
+
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.KV;
+import io.etcd.jetcd.op.Cmp;
+import io.etcd.jetcd.op.CmpTarget;
+import io.etcd.jetcd.op.Op;
+import io.etcd.jetcd.options.DeleteOption;
+import io.etcd.jetcd.options.PutOption;
+import io.vertx.core.Future;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A multi-key change applied all at once or not at all: conditions on keys (absent, unchanged since
+ * a revision), then puts and deletes. Built by {@link EtcdStore#transaction()}; every key must
+ * belong to the cluster's prefix. Committed once, never retried (a lost answer may hide a commit):
+ * callers re-read and decide.
+ */
+public final class EtcdTransaction {
+  private final KV kv;
+  private final KeyLayout layout;
+  private final EtcdCallPolicy calls;
+  private final ValueCodec codec;
+  private final List<Cmp> conditions = new ArrayList<>();
+  private final List<Op> operations = new ArrayList<>();
+
+  EtcdTransaction(KV kv, KeyLayout layout, EtcdCallPolicy calls, ValueCodec codec) {
+    this.kv = kv;
+    this.layout = layout;
+    this.calls = calls;
+    this.codec = codec;
+  }
+
+  /** Condition: {@code key} does not exist. */
+  public EtcdTransaction requireAbsent(String key) {
+    conditions.add(new Cmp(bytes(key), Cmp.Op.EQUAL, CmpTarget.createRevision(0)));
+    return this;
+  }
+
+  /**
+   * Condition: {@code key} was last changed at {@code modRevision} (so nobody changed it since).
+   */
+  public EtcdTransaction requireModRevision(String key, long modRevision) {
+    conditions.add(new Cmp(bytes(key), Cmp.Op.EQUAL, CmpTarget.modRevision(modRevision)));
+    return this;
+  }
+
+  public EtcdTransaction put(String key, Object value) {
+    operations.add(Op.put(bytes(key), ByteSequence.from(codec.encode(value)), PutOption.DEFAULT));
+    return this;
+  }
+
+  /** Puts {@code value} attached to {@code leaseId}: the key vanishes when the lease expires. */
+  public EtcdTransaction put(String key, Object value, long leaseId) {
+    PutOption withLease = PutOption.builder().withLeaseId(leaseId).build();
+    operations.add(Op.put(bytes(key), ByteSequence.from(codec.encode(value)), withLease));
+    return this;
+  }
+
+  public EtcdTransaction delete(String key) {
+    operations.add(Op.delete(bytes(key), DeleteOption.DEFAULT));
+    return this;
+  }
+
+  /**
+   * Commits.
+   *
+   * @param what a few words for error messages, e.g. "join node n1"
+   * @return the revision of the change, or empty if a condition did not hold (nothing written);
+   *     fails with an {@code UptimeMeshException} when etcd did not answer
+   */
+  public Future<Optional<Long>> commit(String what) {
+    Cmp[] ifs = conditions.toArray(Cmp[]::new);
+    Op[] thens = operations.toArray(Op[]::new);
+    return calls
+        .once(what, () -> kv.txn().If(ifs).Then(thens).commit())
+        .map(r -> r.isSucceeded() ? Optional.of(r.getHeader().getRevision()) : Optional.empty());
+  }
+
+  private ByteSequence bytes(String key) {
+    if (!layout.owns(key)) {
+      throw new IllegalArgumentException("key outside the cluster prefix: " + key);
+    }
+    return EtcdStore.bytes(key);
+  }
+}
