@@ -8,8 +8,17 @@ import java.util.regex.Pattern;
  * built here, under {@code ETCD_PREFIX}; no other class concatenates key strings.
  *
  * <pre>
- * {prefix}/cluster/meta            cluster identity and schema version
+ * {prefix}/cluster/meta            cluster id; present once bootstrapped
+ * {prefix}/cluster/ca              CA certificate and its sealed private key
  * {prefix}/health/probe            read (never written) by the health monitor's quorum probe
+ * {prefix}/users/{name}            operator accounts (Argon2id hashes)
+ * {prefix}/sessions/{sha256}       login sessions, on a lease
+ * {prefix}/tokens/{id}             join tokens (hash of the secret only)
+ * {prefix}/nodes/{id}              node identity and current certificate
+ * {prefix}/fingerprints/{sha256}   certificate fingerprint → node id (unique)
+ * {prefix}/mesh-ips/{ip}           mesh address → node id (unique)
+ * {prefix}/alive/{id}              present while the node's liveness lease lives
+ * {prefix}/node-status/{id}        last reported status, written on change only
  * </pre>
  *
  * Later features add their families here (nodes, tokens, services…).
@@ -47,6 +56,79 @@ public final class KeyLayout {
 
   public String healthProbe() {
     return root() + "health/probe";
+  }
+
+  public String clusterCa() {
+    return root() + "cluster/ca";
+  }
+
+  public String user(String username) {
+    return usersPrefix() + segment(username);
+  }
+
+  public String usersPrefix() {
+    return root() + "users/";
+  }
+
+  public String session(String tokenHash) {
+    return root() + "sessions/" + segment(tokenHash);
+  }
+
+  public String token(String id) {
+    return tokensPrefix() + segment(id);
+  }
+
+  public String tokensPrefix() {
+    return root() + "tokens/";
+  }
+
+  public String node(String nodeId) {
+    return nodesPrefix() + segment(nodeId);
+  }
+
+  public String nodesPrefix() {
+    return root() + "nodes/";
+  }
+
+  public String fingerprint(String sha256) {
+    return root() + "fingerprints/" + segment(sha256);
+  }
+
+  public String meshIp(String address) {
+    return meshIpsPrefix() + segment(address);
+  }
+
+  public String meshIpsPrefix() {
+    return root() + "mesh-ips/";
+  }
+
+  public String alive(String nodeId) {
+    return alivePrefix() + segment(nodeId);
+  }
+
+  public String alivePrefix() {
+    return root() + "alive/";
+  }
+
+  public String nodeStatus(String nodeId) {
+    return nodeStatusPrefix() + segment(nodeId);
+  }
+
+  public String nodeStatusPrefix() {
+    return root() + "node-status/";
+  }
+
+  /** The last segment of a key built by this class, e.g. the node id of a node key. */
+  public static String lastSegment(String key) {
+    return key.substring(key.lastIndexOf('/') + 1);
+  }
+
+  /** One path segment: ids come from users and nodes, and must never reach into another family. */
+  private static String segment(String value) {
+    if (value == null || value.isEmpty() || value.contains("/") || value.contains("..")) {
+      throw new IllegalArgumentException("not a valid key segment: '" + value + "'");
+    }
+    return value;
   }
 
   /** True if {@code key} belongs to this cluster's key space. */

@@ -25,6 +25,18 @@ class KeyLayoutTest {
     assertThat(layout.owns("/uptimemesh")).isFalse();
   }
 
+  @Test
+  void familiesAreSeparateAndSegmentsCannotEscapeThem() {
+    assertThat(layout.node("n1")).isEqualTo("/uptimemesh/nodes/n1");
+    assertThat(layout.alive("n1")).isEqualTo("/uptimemesh/alive/n1");
+    assertThat(layout.meshIp("10.42.0.2")).isEqualTo("/uptimemesh/mesh-ips/10.42.0.2");
+    assertThat(KeyLayout.lastSegment(layout.token("abc"))).isEqualTo("abc");
+    assertThatThrownBy(() -> layout.node("../users/admin"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> layout.user("a/b")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> layout.token("")).isInstanceOf(IllegalArgumentException.class);
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"", "/", "uptimemesh", "/uptimemesh/", "/a//b", "/a b"})
   void rejectsMalformedPrefixes(String prefix) {

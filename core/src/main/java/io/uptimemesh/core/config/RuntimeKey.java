@@ -33,7 +33,17 @@ enum RuntimeKey {
       "0.0.0.0", "Address the HTTP API listens on: an IPv4 or IPv6 address, or a host name."),
   UPTIMEMESH_HTTP_PORT("8010", "Port the HTTP API listens on: 0..65535 (0 picks a free port)."),
   UPTIMEMESH_CONFIG(
-      "config.yaml", "Path of the cluster config file; it is created with defaults when missing.");
+      "config.yaml", "Path of the cluster config file; it is created with defaults when missing."),
+  NODE_CERT_VALIDITY_DAYS(
+      "30", "Validity of node certificates signed at join or renewal: 1..3650 days."),
+  HEARTBEAT_SIGNATURE_MAX_SKEW_SECONDS(
+      "30",
+      "Largest clock difference accepted between a heartbeat's send time and now: 1..3600 s."),
+  RUNTIME_HEARTBEAT_INTERVAL_SECONDS(
+      "10", "How often agents send a signed heartbeat: 1..3600 s, below the TTL."),
+  RUNTIME_HEARTBEAT_TTL_SECONDS(
+      "30",
+      "A node without an accepted heartbeat for this long is stale (its etcd lease TTL): 5..3600 s.");
 
   private final String defaultText;
   private final String description;

@@ -41,6 +41,10 @@ public final class RuntimeSettings {
   private final String etcdPrefix;
   private final Path etcdSnapshotDir;
   private final int etcdSnapshotRetention;
+  private final int nodeCertValidityDays;
+  private final int heartbeatMaxSkewSeconds;
+  private final int heartbeatIntervalSeconds;
+  private final int heartbeatTtlSeconds;
   private final String etcdCommand;
   private final String httpHost;
   private final int httpPort;
@@ -84,6 +88,19 @@ public final class RuntimeSettings {
             "expected an IPv4 address, an IPv6 address without brackets, or a host name");
     httpPort = in.integer(RuntimeKey.UPTIMEMESH_HTTP_PORT, 8010, 0, 65535);
     configFile = in.path(RuntimeKey.UPTIMEMESH_CONFIG, Path.of("config.yaml"));
+    nodeCertValidityDays = in.integer(RuntimeKey.NODE_CERT_VALIDITY_DAYS, 30, 1, 3650);
+    heartbeatMaxSkewSeconds =
+        in.integer(RuntimeKey.HEARTBEAT_SIGNATURE_MAX_SKEW_SECONDS, 30, 1, 3600);
+    heartbeatIntervalSeconds =
+        in.integer(RuntimeKey.RUNTIME_HEARTBEAT_INTERVAL_SECONDS, 10, 1, 3600);
+    heartbeatTtlSeconds = in.integer(RuntimeKey.RUNTIME_HEARTBEAT_TTL_SECONDS, 30, 5, 3600);
+    if (heartbeatIntervalSeconds >= heartbeatTtlSeconds) {
+      throw ConfigException.notAllowed(
+          "environment",
+          RuntimeKey.RUNTIME_HEARTBEAT_INTERVAL_SECONDS.name(),
+          Integer.toString(heartbeatIntervalSeconds),
+          "expected less than RUNTIME_HEARTBEAT_TTL_SECONDS (" + heartbeatTtlSeconds + ")");
+    }
     in.checkSecrets(appEnv, authSecretKey, clusterSigningKey);
     if (!etcdEnabled && in.text(RuntimeKey.ETCD_ENDPOINTS) != null) {
       in.warn("ETCD_ENDPOINTS is ignored because ETCD_ENABLED is false");
@@ -237,6 +254,26 @@ public final class RuntimeSettings {
     return etcdPrefix;
   }
 
+  /** Validity of node certificates ({@code NODE_CERT_VALIDITY_DAYS}, default 30). */
+  public java.time.Duration nodeCertValidity() {
+    return java.time.Duration.ofDays(nodeCertValidityDays);
+  }
+
+  /** Largest accepted heartbeat clock skew ({@code HEARTBEAT_SIGNATURE_MAX_SKEW_SECONDS}). */
+  public java.time.Duration heartbeatMaxSkew() {
+    return java.time.Duration.ofSeconds(heartbeatMaxSkewSeconds);
+  }
+
+  /** How often agents heartbeat ({@code RUNTIME_HEARTBEAT_INTERVAL_SECONDS}, default 10). */
+  public java.time.Duration heartbeatInterval() {
+    return java.time.Duration.ofSeconds(heartbeatIntervalSeconds);
+  }
+
+  /** Liveness lease TTL ({@code RUNTIME_HEARTBEAT_TTL_SECONDS}, default 30). */
+  public java.time.Duration heartbeatTtl() {
+    return java.time.Duration.ofSeconds(heartbeatTtlSeconds);
+  }
+
   /**
    * Returns the etcd snapshot directory ({@code ETCD_SNAPSHOT_DIR}).
    *
@@ -340,6 +377,14 @@ public final class RuntimeSettings {
         + httpPort
         + ", configFile="
         + configFile
+        + ", nodeCertValidityDays="
+        + nodeCertValidityDays
+        + ", heartbeatMaxSkewSeconds="
+        + heartbeatMaxSkewSeconds
+        + ", heartbeatIntervalSeconds="
+        + heartbeatIntervalSeconds
+        + ", heartbeatTtlSeconds="
+        + heartbeatTtlSeconds
         + "}";
   }
 

@@ -82,7 +82,11 @@ class RepositoryFilesTest {
             "ETCD_COMMAND",
             "UPTIMEMESH_HTTP_HOST",
             "UPTIMEMESH_HTTP_PORT",
-            "UPTIMEMESH_CONFIG");
+            "UPTIMEMESH_CONFIG",
+            "NODE_CERT_VALIDITY_DAYS",
+            "HEARTBEAT_SIGNATURE_MAX_SKEW_SECONDS",
+            "RUNTIME_HEARTBEAT_INTERVAL_SECONDS",
+            "RUNTIME_HEARTBEAT_TTL_SECONDS");
     assertThat(RuntimeSettings.documentation())
         .allSatisfy(doc -> assertThat(doc.description()).isNotBlank().doesNotContain("\n"));
   }

@@ -417,4 +417,26 @@ class RuntimeSettingsTest {
         .doesNotContain("visible-auth-value", "visible-signing-value");
     assertThat(s.warnings()).noneMatch(w -> w.contains("visible-"));
   }
+
+  @Test
+  void identityAndHeartbeatSettingsHaveDefaultsAndAreChecked() {
+    RuntimeSettings s = RuntimeSettings.load(Map.of(), null);
+    assertThat(s.nodeCertValidity()).isEqualTo(java.time.Duration.ofDays(30));
+    assertThat(s.heartbeatMaxSkew()).isEqualTo(java.time.Duration.ofSeconds(30));
+    assertThat(s.heartbeatInterval()).isEqualTo(java.time.Duration.ofSeconds(10));
+    assertThat(s.heartbeatTtl()).isEqualTo(java.time.Duration.ofSeconds(30));
+
+    assertThatThrownBy(
+            () ->
+                RuntimeSettings.load(
+                    Map.of(
+                        "RUNTIME_HEARTBEAT_INTERVAL_SECONDS", "30",
+                        "RUNTIME_HEARTBEAT_TTL_SECONDS", "30"),
+                    null))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("RUNTIME_HEARTBEAT_INTERVAL_SECONDS")
+        .hasMessageContaining("RUNTIME_HEARTBEAT_TTL_SECONDS");
+    assertThatThrownBy(() -> RuntimeSettings.load(Map.of("NODE_CERT_VALIDITY_DAYS", "0"), null))
+        .hasMessageContaining("NODE_CERT_VALIDITY_DAYS");
+  }
 }
