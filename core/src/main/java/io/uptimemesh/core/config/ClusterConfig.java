@@ -12,13 +12,15 @@ import java.util.Objects;
  * @param etcdClient deadlines and retries of calls to etcd
  * @param etcdHealth thresholds that grade etcd health
  * @param http the API server of this core node
+ * @param pki the cluster certificate authority
  */
 public record ClusterConfig(
     ClusterSection cluster,
     ManagedEtcdConfig managedEtcd,
     EtcdClientConfig etcdClient,
     EtcdHealthConfig etcdHealth,
-    HttpConfig http) {
+    HttpConfig http,
+    PkiConfig pki) {
 
   public ClusterConfig {
     Objects.requireNonNull(cluster, "cluster");
@@ -26,6 +28,7 @@ public record ClusterConfig(
     Objects.requireNonNull(etcdClient, "etcdClient");
     Objects.requireNonNull(etcdHealth, "etcdHealth");
     Objects.requireNonNull(http, "http");
+    Objects.requireNonNull(pki, "pki");
   }
 
   /**

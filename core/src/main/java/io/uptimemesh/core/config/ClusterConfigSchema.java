@@ -149,7 +149,11 @@ final class ClusterConfigSchema {
               "the API server of this core node",
               integer("body_limit_bytes", 1048576, 1024, 104857600, c -> c.http().bodyLimitBytes()),
               integer(
-                  "shutdown_grace_seconds", 5, 0, 60, c -> c.http().shutdownGrace().toSeconds())));
+                  "shutdown_grace_seconds", 5, 0, 60, c -> c.http().shutdownGrace().toSeconds())),
+          SectionSpec.of(
+              "pki",
+              "the cluster certificate authority",
+              integer("ca_validity_days", 3650, 1, 36500, c -> c.pki().caValidity().toDays())));
 
   static final List<CrossRule> CROSS_RULES =
       List.of(
@@ -198,7 +202,8 @@ final class ClusterConfigSchema {
             v.millis("etcd_health.stale_after_ms"),
             v.millis("etcd_health.down_after_ms")),
         new HttpConfig(
-            v.integer("http.body_limit_bytes"), v.seconds("http.shutdown_grace_seconds")));
+            v.integer("http.body_limit_bytes"), v.seconds("http.shutdown_grace_seconds")),
+        new PkiConfig(java.time.Duration.ofDays(v.integer("pki.ca_validity_days"))));
   }
 
   /**

@@ -34,9 +34,10 @@ class ClusterConfigFileTest {
         .isEqualTo(new ClusterSection("uptimemesh", "10.42.0.0/16"));
     assertThat(result.config().http()).isEqualTo(new HttpConfig(1048576, Duration.ofSeconds(5)));
     assertThat(result.filledKeys())
-        .hasSize(23)
+        .hasSize(24)
         .startsWith("cluster.name", "cluster.mesh_cidr", "managed_etcd.member_name")
-        .endsWith("http.body_limit_bytes", "http.shutdown_grace_seconds");
+        .endsWith("http.shutdown_grace_seconds", "pki.ca_validity_days");
+    assertThat(result.config().pki()).isEqualTo(new PkiConfig(Duration.ofDays(3650)));
     assertThat(listNames(file.getParent())).containsExactly("config.yaml");
   }
 
@@ -157,6 +158,9 @@ class ClusterConfigFileTest {
             http:
               body_limit_bytes: 1048576
               shutdown_grace_seconds: 5
+            # pki: the cluster certificate authority
+            pki:
+              ca_validity_days: 3650
             plugins:
               first: 1
               nested:
@@ -224,7 +228,7 @@ class ClusterConfigFileTest {
     Result result = ClusterConfigFile.loadOrCreate(file);
 
     assertThat(result.outcome()).isEqualTo(Outcome.HEALED);
-    assertThat(result.filledKeys()).hasSize(23);
+    assertThat(result.filledKeys()).hasSize(24);
     assertThat(Files.readString(file)).isEqualTo(ConfigTexts.DEFAULTS);
   }
 

@@ -42,7 +42,8 @@ class ClusterConfigSchemaTest {
               Duration.ofMillis(700),
               Duration.ofMillis(4500),
               Duration.ofMillis(20000)),
-          new HttpConfig(2097152, Duration.ofSeconds(8)));
+          new HttpConfig(2097152, Duration.ofSeconds(8)),
+          new PkiConfig(Duration.ofDays(731)));
 
   @TempDir Path dir;
 
@@ -71,7 +72,8 @@ class ClusterConfigSchemaTest {
                     Duration.ofMillis(500),
                     Duration.ofMillis(3000),
                     Duration.ofMillis(10000)),
-                new HttpConfig(1048576, Duration.ofSeconds(5))));
+                new HttpConfig(1048576, Duration.ofSeconds(5)),
+                new PkiConfig(Duration.ofDays(3650))));
   }
 
   @Test
@@ -137,7 +139,7 @@ class ClusterConfigSchemaTest {
         assertThat(seen.add(ClusterConfigSchema.dotted(section, key))).isTrue();
       }
     }
-    assertThat(seen).hasSize(23);
+    assertThat(seen).hasSize(24);
   }
 
   @Test
@@ -148,7 +150,8 @@ class ClusterConfigSchemaTest {
             CUSTOM.managedEtcd(),
             CUSTOM.etcdClient(),
             CUSTOM.etcdHealth(),
-            new HttpConfig(10, Duration.ofSeconds(8)));
+            new HttpConfig(10, Duration.ofSeconds(8)),
+            new PkiConfig(Duration.ofDays(3650)));
 
     assertThatThrownBy(() -> ClusterConfigFile.render(bad))
         .isInstanceOf(ConfigException.class)
@@ -169,7 +172,8 @@ class ClusterConfigSchemaTest {
                 Duration.ofMillis(700),
                 Duration.ofMillis(4500),
                 Duration.ofMillis(4500)),
-            CUSTOM.http());
+            CUSTOM.http(),
+            CUSTOM.pki());
 
     assertThatThrownBy(() -> ClusterConfigFile.render(bad))
         .isInstanceOf(ConfigException.class)

@@ -359,7 +359,7 @@ class ClusterConfigValidationTest {
 
     assertThatThrownBy(() -> ClusterConfigFile.loadOrCreate(file))
         .isInstanceOf(ConfigException.class)
-        .hasMessageStartingWith(file + ": line 34, column 9:");
+        .hasMessageStartingWith(file + ": line 37, column 9:");
     assertThat(Files.readAllBytes(file)).isEqualTo(before);
   }
 
@@ -370,7 +370,7 @@ class ClusterConfigValidationTest {
     assertThatThrownBy(() -> ClusterConfigFile.loadOrCreate(file))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("!thing")
-        .hasMessageContaining("line 34");
+        .hasMessageContaining("line 37");
   }
 
   @Test
@@ -379,7 +379,7 @@ class ClusterConfigValidationTest {
 
     assertThatThrownBy(() -> ClusterConfigFile.loadOrCreate(file))
         .isInstanceOf(ConfigException.class)
-        .hasMessageContaining("line 34");
+        .hasMessageContaining("line 37");
   }
 
   @Test

@@ -39,6 +39,9 @@ final class ConfigTexts {
       http:
         body_limit_bytes: 1048576
         shutdown_grace_seconds: 5
+      # pki: the cluster certificate authority
+      pki:
+        ca_validity_days: 3650
       """;
 
   private ConfigTexts() {}
