@@ -142,6 +142,19 @@ public final class EtcdStore {
                     : Future.failedFuture(t));
   }
 
+  /**
+   * How long a lease has left.
+   *
+   * @return the remaining time, or empty if the lease no longer exists
+   */
+  public Future<Optional<Duration>> leaseRemaining(long leaseId) {
+    return calls
+        .idempotent(
+            "read lease",
+            () -> leases.timeToLive(leaseId, io.etcd.jetcd.options.LeaseOption.DEFAULT))
+        .map(r -> r.getTTL() > 0 ? Optional.of(Duration.ofSeconds(r.getTTL())) : Optional.empty());
+  }
+
   /** Decodes a watch-cache entry like a read from etcd. */
   public <T> Versioned<T> decode(CacheSnapshot.Entry entry, Class<T> type) {
     return new Versioned<>(

@@ -12,6 +12,7 @@ import io.uptimemesh.web.ApiServer;
 import io.uptimemesh.web.HealthRoutes;
 import io.uptimemesh.web.MetricsRegistry;
 import io.uptimemesh.web.SystemRoutes;
+import io.uptimemesh.web.identity.IdentityModule;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -128,7 +129,10 @@ final class CoreServer {
             vertx,
             config.http().bodyLimitBytes(),
             List.of(
-                new HealthRoutes(etcd)::addRoutes, new SystemRoutes(version, registry)::addRoutes));
+                new HealthRoutes(etcd)::addRoutes,
+                new SystemRoutes(version, registry)::addRoutes,
+                IdentityModule.routes(vertx, etcd, IdentityWiring.config(settings, config))
+                    ::addRoutes));
     await(
         api.listen(settings.httpHost(), settings.httpPort()),
         Duration.ofSeconds(10),

@@ -1,6 +1,15 @@
 package io.uptimemesh.launcher;
 
 import io.uptimemesh.core.Version;
+import io.uptimemesh.launcher.cli.BootstrapCommand;
+import io.uptimemesh.launcher.cli.CreateTokenCommand;
+import io.uptimemesh.launcher.cli.HeartbeatCommand;
+import io.uptimemesh.launcher.cli.JoinCommand;
+import io.uptimemesh.launcher.cli.LoginCommand;
+import io.uptimemesh.launcher.cli.LogoutCommand;
+import io.uptimemesh.launcher.cli.NodesCommand;
+import io.uptimemesh.launcher.cli.NodesStatusCommand;
+import io.uptimemesh.launcher.cli.TokensCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -10,7 +19,19 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Main.VersionProvider.class,
     description = "UptimeMesh: a self-healing private mesh control plane over WireGuard and etcd.",
-    subcommands = {ServerCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {
+      ServerCommand.class,
+      BootstrapCommand.class,
+      LoginCommand.class,
+      LogoutCommand.class,
+      CreateTokenCommand.class,
+      TokensCommand.class,
+      JoinCommand.class,
+      HeartbeatCommand.class,
+      NodesStatusCommand.class,
+      NodesCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public final class Main implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

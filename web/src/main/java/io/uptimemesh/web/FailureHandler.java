@@ -1,6 +1,7 @@
 package io.uptimemesh.web;
 
 import io.uptimemesh.core.error.ErrorCode;
+import io.uptimemesh.core.heartbeat.HeartbeatRejected;
 import io.vertx.core.Handler;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -23,11 +24,20 @@ public final class FailureHandler implements Handler<RoutingContext> {
           .setCause(ctx.failure())
           .log("request failed: {} {}", ctx.request().method(), ctx.request().path());
     }
-    respond(ctx, mapped.code(), mapped.message());
+    JsonObject body =
+        new JsonObject().put("error", mapped.code().code()).put("message", mapped.message());
+    if (ctx.failure() instanceof HeartbeatRejected rejected) {
+      body.put("reason", rejected.reason().wireName());
+    }
+    respond(ctx, mapped.code(), body);
   }
 
   /** Writes the JSON error body, unless a response was already sent. */
   public static void respond(RoutingContext ctx, ErrorCode code, String message) {
+    respond(ctx, code, new JsonObject().put("error", code.code()).put("message", message));
+  }
+
+  private static void respond(RoutingContext ctx, ErrorCode code, JsonObject body) {
     if (ctx.response().ended() || ctx.response().closed()) {
       return;
     }
@@ -38,6 +48,6 @@ public final class FailureHandler implements Handler<RoutingContext> {
     ctx.response()
         .setStatusCode(code.httpStatus())
         .putHeader("Content-Type", "application/json")
-        .end(new JsonObject().put("error", code.code()).put("message", message).encode());
+        .end(body.encode());
   }
 }

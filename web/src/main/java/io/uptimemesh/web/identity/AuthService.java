@@ -1,0 +1,123 @@
+package io.uptimemesh.web.identity;
+
+import io.uptimemesh.core.auth.PasswordHasher;
+import io.uptimemesh.core.auth.RandomSecrets;
+import io.uptimemesh.core.error.ErrorCode;
+import io.uptimemesh.core.error.UptimeMeshException;
+import io.uptimemesh.core.identity.SessionRecord;
+import io.uptimemesh.core.identity.UserRecord;
+import io.uptimemesh.etcd.EtcdStore;
+import io.uptimemesh.etcd.WatchCache;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * Operator logins. A session is a random token; etcd stores only its SHA-256, on a lease of the
+ * session's lifetime, so every core node accepts it and it ends by itself.
+ */
+public final class AuthService {
+  /** A new session: the token is shown to the client once. */
+  public record Session(
+      String token, String username, long expiresAtMs, boolean mustChangePassword) {
+    @Override
+    public String toString() {
+      return "Session[username=" + username + "]";
+    }
+  }
+
+  private static final UptimeMeshException BAD_LOGIN =
+      new UptimeMeshException(ErrorCode.UNAUTHORIZED, "wrong username or password");
+
+  private final Vertx vertx;
+  private final EtcdStore store;
+  private final WatchCache cache;
+  private final IdentityConfig config;
+  private final PasswordHasher hasher;
+
+  public AuthService(
+      Vertx vertx,
+      EtcdStore store,
+      WatchCache cache,
+      IdentityConfig config,
+      PasswordHasher hasher) {
+    this.vertx = vertx;
+    this.store = store;
+    this.cache = cache;
+    this.config = config;
+    this.hasher = hasher;
+  }
+
+  /**
+   * Checks the password and opens a session.
+   *
+   * @return the session; fails with 401 (the same message whether the user or the password was
+   *     wrong)
+   */
+  public Future<Session> login(String username, char[] password) {
+    return store
+        .get(store.layout().user(username), UserRecord.class)
+        .compose(
+            user ->
+                // Argon2id takes tens of milliseconds of CPU: not on the event loop.
+                vertx.executeBlocking(
+                    () ->
+                        user.isPresent()
+                            && hasher.verify(password, user.get().value().passwordHash())))
+        .compose(
+            ok -> {
+              if (!ok) {
+                return Future.failedFuture(BAD_LOGIN);
+              }
+              return open(username);
+            });
+  }
+
+  private Future<Session> open(String username) {
+    Instant now = config.clock().instant();
+    String token = RandomSecrets.token(32);
+    long expires = now.plus(config.sessionTtl()).toEpochMilli();
+    SessionRecord record = new SessionRecord(username, now.toEpochMilli(), expires);
+    boolean mustChange =
+        cache
+            .snapshot()
+            .get(store.layout().user(username))
+            .map(e -> store.decode(e, UserRecord.class).value().mustChangePassword())
+            .orElse(false);
+    return store
+        .grantLease(config.sessionTtl())
+        .compose(
+            lease ->
+                store
+                    .transaction()
+                    .put(store.layout().session(RandomSecrets.sha256Hex(token)), record, lease)
+                    .commit("open session"))
+        .map(rev -> new Session(token, username, expires, mustChange));
+  }
+
+  /**
+   * The user a bearer token belongs to, read from the watch cache (no etcd call per request).
+   *
+   * @return the username, or empty for an unknown or expired token
+   */
+  public Optional<String> authenticate(String token) {
+    if (token == null || token.isBlank()) {
+      return Optional.empty();
+    }
+    String key = store.layout().session(RandomSecrets.sha256Hex(token));
+    long now = config.clock().millis();
+    return cache
+        .snapshot()
+        .get(key)
+        .map(e -> store.decode(e, SessionRecord.class).value())
+        .filter(s -> s.expiresAtMs() > now)
+        .map(SessionRecord::username);
+  }
+
+  /** Ends the session of {@code token}; succeeds whether or not it existed. */
+  public Future<Void> logout(String token) {
+    String key = store.layout().session(RandomSecrets.sha256Hex(token));
+    return store.transaction().delete(key).commit("close session").mapEmpty();
+  }
+}

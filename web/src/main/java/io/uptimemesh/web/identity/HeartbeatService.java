@@ -1,0 +1,228 @@
+package io.uptimemesh.web.identity;
+
+import io.uptimemesh.core.heartbeat.Heartbeat;
+import io.uptimemesh.core.heartbeat.HeartbeatRejected;
+import io.uptimemesh.core.heartbeat.HeartbeatVerifier;
+import io.uptimemesh.core.heartbeat.NodeCredentials;
+import io.uptimemesh.core.heartbeat.RejectReason;
+import io.uptimemesh.core.identity.AliveRecord;
+import io.uptimemesh.core.identity.NodeRecord;
+import io.uptimemesh.core.identity.NodeRef;
+import io.uptimemesh.core.identity.NodeStatusRecord;
+import io.uptimemesh.core.pki.Pem;
+import io.uptimemesh.etcd.CacheSnapshot;
+import io.uptimemesh.etcd.EtcdStore;
+import io.uptimemesh.etcd.KeyLayout;
+import io.uptimemesh.etcd.WatchCache;
+import io.vertx.core.Future;
+import java.security.cert.X509Certificate;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Accepts signed heartbeats. The verification reads only memory (watch cache, decoded
+ * certificates); an accepted heartbeat renews the node's liveness lease with a keep-alive, which is
+ * not a Raft write, and writes the status document only when the status changed. So the steady
+ * state costs etcd no writes at all.
+ *
+ * <p>The last accepted sequence number is kept per core node in memory and seeded from the last
+ * status document; a replay sent to another core node is still bounded by the skew window.
+ */
+public final class HeartbeatService {
+  /** What the node is told. */
+  public record Accepted(String nodeId, long seq, long leaseTtlSeconds) {}
+
+  private record Decoded(long modRevision, NodeRecord node, X509Certificate cert) {}
+
+  private final EtcdStore store;
+  private final WatchCache cache;
+  private final ClusterAuthority authority;
+  private final IdentityConfig config;
+  private final Map<String, Decoded> decoded = new ConcurrentHashMap<>();
+  private final Map<String, Long> lastSeq = new ConcurrentHashMap<>();
+  private final Map<String, Long> leases = new ConcurrentHashMap<>();
+  private final Map<String, Map<String, Object>> lastStatus = new ConcurrentHashMap<>();
+  private volatile HeartbeatVerifier verifier;
+  private volatile X509Certificate verifierCa;
+
+  public HeartbeatService(
+      EtcdStore store, WatchCache cache, ClusterAuthority authority, IdentityConfig config) {
+    this.store = store;
+    this.cache = cache;
+    this.authority = authority;
+    this.config = config;
+  }
+
+  /**
+   * Verifies and applies one heartbeat.
+   *
+   * @return what was accepted; fails with {@link HeartbeatRejected} (401 with a reason), 409 if the
+   *     cluster is not bootstrapped, 503 if etcd cannot renew the lease
+   */
+  public Future<Accepted> accept(byte[] body, String signature, String fingerprint) {
+    Heartbeat hb;
+    try {
+      hb =
+          verifier()
+              .verify(body, signature, fingerprint, this::credentials, config.clock().instant());
+      claimSequence(hb);
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+    return keepAlive(hb.nodeId())
+        .compose(v -> writeStatusIfChanged(hb))
+        .map(v -> new Accepted(hb.nodeId(), hb.seq(), config.heartbeatTtl().toSeconds()));
+  }
+
+  /** Forgets what this core node remembers of a node (after revocation or replacement). */
+  public void forget(String nodeId) {
+    lastSeq.remove(nodeId);
+    leases.remove(nodeId);
+    lastStatus.remove(nodeId);
+  }
+
+  private HeartbeatVerifier verifier() {
+    X509Certificate ca = authority.certificate();
+    if (ca != verifierCa) {
+      verifier = new HeartbeatVerifier(ca, config.heartbeatMaxSkew());
+      verifierCa = ca;
+    }
+    return verifier;
+  }
+
+  private Optional<NodeCredentials> credentials(String fingerprint) {
+    KeyLayout keys = store.layout();
+    CacheSnapshot snapshot = cache.snapshot();
+    Optional<CacheSnapshot.Entry> ref;
+    try {
+      ref = snapshot.get(keys.fingerprint(fingerprint));
+    } catch (IllegalArgumentException e) {
+      return Optional.empty(); // not even a valid key segment
+    }
+    if (ref.isEmpty()) {
+      return Optional.empty();
+    }
+    String nodeId = store.decode(ref.get(), NodeRef.class).value().nodeId();
+    Optional<CacheSnapshot.Entry> nodeEntry = snapshot.get(keys.node(nodeId));
+    if (nodeEntry.isEmpty()) {
+      return Optional.empty();
+    }
+    Decoded d = decoded.get(nodeId);
+    if (d == null || d.modRevision() != nodeEntry.get().modRevision()) {
+      NodeRecord node = store.decode(nodeEntry.get(), NodeRecord.class).value();
+      d =
+          new Decoded(
+              nodeEntry.get().modRevision(), node, Pem.parseCertificate(node.certificatePem()));
+      decoded.put(nodeId, d);
+    }
+    if (!d.node().certFingerprint().equals(fingerprint)) {
+      return Optional.empty(); // an older certificate of a renewed or replaced node
+    }
+    return Optional.of(
+        new NodeCredentials(
+            nodeId,
+            d.cert(),
+            d.cert().getPublicKey(),
+            d.node().revoked(),
+            lastSeq(nodeId, snapshot)));
+  }
+
+  private long lastSeq(String nodeId, CacheSnapshot snapshot) {
+    Long known = lastSeq.get(nodeId);
+    if (known != null) {
+      return known;
+    }
+    return snapshot
+        .get(store.layout().nodeStatus(nodeId))
+        .map(e -> store.decode(e, NodeStatusRecord.class).value().seq())
+        .orElse(0L);
+  }
+
+  /** Two copies of one heartbeat arriving together: exactly one passes. */
+  private void claimSequence(Heartbeat hb) {
+    long[] previous = new long[1];
+    lastSeq.merge(
+        hb.nodeId(),
+        hb.seq(),
+        (old, seq) -> {
+          previous[0] = old;
+          return Math.max(old, seq);
+        });
+    if (previous[0] >= hb.seq()) {
+      throw new HeartbeatRejected(
+          RejectReason.REPLAY, "sequence " + hb.seq() + " is not above the last accepted one");
+    }
+  }
+
+  private Future<Void> keepAlive(String nodeId) {
+    Long lease = leases.get(nodeId);
+    if (lease == null) {
+      // Granted by another core node, or by this one before a restart: the alive key knows it.
+      lease =
+          cache
+              .snapshot()
+              .get(store.layout().alive(nodeId))
+              .map(CacheSnapshot.Entry::lease)
+              .filter(l -> l != 0)
+              .orElse(null);
+    }
+    if (lease == null) {
+      return grant(nodeId);
+    }
+    long id = lease;
+    return store
+        .keepAlive(id)
+        .compose(
+            alive -> {
+              if (alive) {
+                leases.put(nodeId, id);
+                return Future.succeededFuture();
+              }
+              return grant(nodeId); // it expired: the node was stale and is back
+            });
+  }
+
+  private Future<Void> grant(String nodeId) {
+    return store
+        .grantLease(config.heartbeatTtl())
+        .compose(
+            lease ->
+                store
+                    .transaction()
+                    .put(
+                        store.layout().alive(nodeId),
+                        new AliveRecord(nodeId, config.clock().millis()),
+                        lease)
+                    .commit("mark " + nodeId + " alive")
+                    .map(
+                        r -> {
+                          leases.put(nodeId, lease);
+                          return null;
+                        }));
+  }
+
+  private Future<Void> writeStatusIfChanged(Heartbeat hb) {
+    Map<String, Object> before = lastStatus.get(hb.nodeId());
+    if (before == null) {
+      before =
+          cache
+              .snapshot()
+              .get(store.layout().nodeStatus(hb.nodeId()))
+              .map(e -> store.decode(e, NodeStatusRecord.class).value().status())
+              .orElse(null);
+    }
+    if (hb.status().equals(before)) {
+      return Future.succeededFuture();
+    }
+    NodeStatusRecord record =
+        new NodeStatusRecord(hb.nodeId(), hb.seq(), hb.status(), hb.sentAtMs());
+    return store
+        .put(store.layout().nodeStatus(hb.nodeId()), record)
+        .map(
+            r -> {
+              lastStatus.put(hb.nodeId(), hb.status());
+              return null;
+            });
+  }
+}

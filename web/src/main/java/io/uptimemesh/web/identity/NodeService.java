@@ -1,0 +1,120 @@
+package io.uptimemesh.web.identity;
+
+import io.uptimemesh.core.error.UptimeMeshException;
+import io.uptimemesh.core.identity.NodeRecord;
+import io.uptimemesh.core.identity.NodeStatusRecord;
+import io.uptimemesh.etcd.CacheSnapshot;
+import io.uptimemesh.etcd.EtcdStore;
+import io.uptimemesh.etcd.KeyLayout;
+import io.uptimemesh.etcd.WatchCache;
+import io.vertx.core.Future;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** The nodes of the cluster with their liveness, and revocation. */
+public final class NodeService {
+  /** Liveness as shown to people: alive (lease held), stale (lease expired), revoked. */
+  public enum State {
+    ALIVE,
+    STALE,
+    REVOKED;
+
+    public String wireName() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+  }
+
+  /**
+   * One row of nodes-status.
+   *
+   * @param lastHeartbeatMs when the last accepted heartbeat arrived (from the lease of an alive
+   *     node), or the last reported status of a stale one; 0 if never
+   */
+  public record NodeView(NodeRecord node, State state, long lastHeartbeatMs) {}
+
+  private final EtcdStore store;
+  private final WatchCache cache;
+  private final IdentityConfig config;
+  private final HeartbeatService heartbeats;
+
+  public NodeService(
+      EtcdStore store, WatchCache cache, IdentityConfig config, HeartbeatService heartbeats) {
+    this.store = store;
+    this.cache = cache;
+    this.config = config;
+    this.heartbeats = heartbeats;
+  }
+
+  /**
+   * Every node, in id order. The last heartbeat of an alive node is derived from its lease (the TTL
+   * restarts on each keep-alive), so it is right whichever core node took the heartbeat.
+   */
+  public Future<List<NodeView>> list() {
+    KeyLayout keys = store.layout();
+    CacheSnapshot snapshot = cache.snapshot();
+    List<Future<NodeView>> rows = new ArrayList<>();
+    for (CacheSnapshot.Entry e : snapshot.withPrefix(keys.nodesPrefix()).values()) {
+      NodeRecord node = store.decode(e, NodeRecord.class).value();
+      rows.add(view(node, snapshot));
+    }
+    return Future.all(rows).map(all -> all.<NodeView>list());
+  }
+
+  private Future<NodeView> view(NodeRecord node, CacheSnapshot snapshot) {
+    KeyLayout keys = store.layout();
+    long reported =
+        snapshot
+            .get(keys.nodeStatus(node.nodeId()))
+            .map(s -> store.decode(s, NodeStatusRecord.class).value().reportedAtMs())
+            .orElse(0L);
+    if (node.revoked()) {
+      return Future.succeededFuture(new NodeView(node, State.REVOKED, reported));
+    }
+    Optional<CacheSnapshot.Entry> alive = snapshot.get(keys.alive(node.nodeId()));
+    if (alive.isEmpty() || alive.get().lease() == 0) {
+      return Future.succeededFuture(new NodeView(node, State.STALE, reported));
+    }
+    long now = config.clock().millis();
+    long ttlMs = config.heartbeatTtl().toMillis();
+    return store
+        .leaseRemaining(alive.get().lease())
+        .map(
+            left ->
+                left.map(d -> new NodeView(node, State.ALIVE, now - (ttlMs - d.toMillis())))
+                    .orElseGet(() -> new NodeView(node, State.STALE, reported)));
+  }
+
+  /**
+   * Revokes a node: its certificate is refused from now on, everywhere, and it is no longer alive.
+   *
+   * @return succeeds once written (also if it was revoked already); 404 if there is no such node
+   */
+  public Future<NodeRecord> revoke(String nodeId) {
+    KeyLayout keys = store.layout();
+    return store
+        .get(keys.node(nodeId), NodeRecord.class)
+        .compose(
+            found -> {
+              if (found.isEmpty()) {
+                return Future.failedFuture(UptimeMeshException.notFound("no node " + nodeId));
+              }
+              if (found.get().value().revoked()) {
+                return Future.succeededFuture(found.get().value());
+              }
+              NodeRecord revoked = found.get().value().asRevoked(config.clock().millis());
+              return store
+                  .transaction()
+                  .requireModRevision(keys.node(nodeId), found.get().modRevision())
+                  .put(keys.node(nodeId), revoked)
+                  .delete(keys.alive(nodeId))
+                  .commit("revoke " + nodeId)
+                  .compose(
+                      done ->
+                          done.isPresent()
+                              ? Future.succeededFuture(revoked)
+                              : revoke(nodeId)) // changed meanwhile: read again
+                  .onSuccess(n -> heartbeats.forget(nodeId));
+            });
+  }
+}

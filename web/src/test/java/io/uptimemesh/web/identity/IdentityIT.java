@@ -1,0 +1,327 @@
+package io.uptimemesh.web.identity;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.uptimemesh.core.Version;
+import io.uptimemesh.core.config.EtcdClientConfig;
+import io.uptimemesh.core.config.EtcdHealthConfig;
+import io.uptimemesh.core.heartbeat.Heartbeat;
+import io.uptimemesh.core.heartbeat.HeartbeatSignatures;
+import io.uptimemesh.core.pki.CertificateChecks;
+import io.uptimemesh.core.pki.Fingerprints;
+import io.uptimemesh.core.pki.NodeKeys;
+import io.uptimemesh.core.pki.Pem;
+import io.uptimemesh.etcd.EtcdRuntime;
+import io.uptimemesh.testkit.Await;
+import io.uptimemesh.testkit.EtcdClusterExtension;
+import io.uptimemesh.web.ApiServer;
+import io.uptimemesh.web.HealthRoutes;
+import io.uptimemesh.web.SystemRoutes;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import java.nio.charset.StandardCharsets;
+import java.security.KeyPair;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** Bootstrap, tokens, joins and heartbeats through the real router, on a real etcd. */
+@Timeout(90)
+class IdentityIT {
+  @RegisterExtension static final EtcdClusterExtension etcd = EtcdClusterExtension.single();
+
+  private static final Duration TTL = Duration.ofSeconds(5);
+
+  private Vertx vertx;
+  private EtcdRuntime runtime;
+  private ApiServer api;
+  private WebClient http;
+  private String adminToken;
+  private String bootstrapToken;
+
+  @BeforeEach
+  void setUp() {
+    vertx = Vertx.vertx();
+    runtime =
+        EtcdRuntime.connect(
+            vertx,
+            etcd.endpoints(),
+            "/id-" + UUID.randomUUID().toString().substring(0, 8),
+            new EtcdClientConfig(Duration.ofSeconds(2), 2, Duration.ofMillis(50)),
+            new EtcdHealthConfig(
+                Duration.ofMillis(200),
+                Duration.ofMillis(500),
+                Duration.ofMillis(1000),
+                Duration.ofMillis(3000)),
+            Optional.empty());
+    runtime.start();
+    IdentityConfig config =
+        new IdentityConfig(
+            Duration.ofDays(3650),
+            Duration.ofDays(30),
+            Duration.ofSeconds(30),
+            TTL,
+            Duration.ofHours(1),
+            Duration.ofHours(1),
+            "10.42.0.0/16",
+            "it-signing-key-0123456789abcdefghijklmnop",
+            Clock.systemUTC());
+    api =
+        new ApiServer(
+            vertx,
+            1 << 20,
+            List.of(
+                new HealthRoutes(runtime)::addRoutes,
+                new SystemRoutes(Version.current(), Optional.empty())::addRoutes,
+                IdentityModule.routes(vertx, runtime, config)::addRoutes));
+    int port = Await.result(api.listen("127.0.0.1", 0)).actualPort();
+    http =
+        WebClient.create(
+            vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port));
+    await().atMost(Duration.ofSeconds(10)).until(() -> get("/health/ready").statusCode() == 200);
+
+    JsonObject boot = post("/api/v1/bootstrap", new JsonObject(), null).bodyAsJsonObject();
+    bootstrapToken = boot.getString("join_token");
+    adminToken =
+        post(
+                "/api/v1/auth/login",
+                new JsonObject()
+                    .put("username", "admin")
+                    .put("password", boot.getString("admin_password")),
+                null)
+            .bodyAsJsonObject()
+            .getString("token");
+  }
+
+  @AfterEach
+  void tearDown() {
+    Await.result(api.shutdown(Duration.ofSeconds(1)));
+    Await.result(runtime.stop());
+    Await.result(vertx.close());
+  }
+
+  @Test
+  void aSecondBootstrapIsRefusedAndChangesNothing() {
+    String caBefore = get("/api/v1/cluster/ca").bodyAsJsonObject().getString("pin");
+
+    HttpResponse<Buffer> again = post("/api/v1/bootstrap", new JsonObject(), null);
+
+    assertThat(again.statusCode()).isEqualTo(409);
+    assertThat(again.bodyAsJsonObject().getString("message")).contains("already bootstrapped");
+    assertThat(get("/api/v1/cluster/ca").bodyAsJsonObject().getString("pin")).isEqualTo(caBefore);
+    assertThat(bootstrapToken).endsWith("." + caBefore);
+  }
+
+  @Test
+  void adminRoutesNeedALoginAndAWrongPasswordIs401() {
+    assertThat(get("/api/v1/tokens").statusCode()).isEqualTo(401);
+    HttpResponse<Buffer> bad =
+        post(
+            "/api/v1/auth/login",
+            new JsonObject().put("username", "admin").put("password", "nope"),
+            null);
+    assertThat(bad.statusCode()).isEqualTo(401);
+    assertThat(bad.bodyAsJsonObject().getString("message")).isEqualTo("wrong username or password");
+  }
+
+  @Test
+  void twentyConcurrentJoinsWithASingleUseTokenHaveExactlyOneWinner() {
+    String token = createToken("worker", 1);
+    List<KeyPair> keys = new ArrayList<>();
+    List<Future<HttpResponse<Buffer>>> joins = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      keys.add(NodeKeys.generateEd25519());
+    }
+    for (int i = 0; i < 20; i++) {
+      joins.add(
+          http.post("/api/v1/join").sendJsonObject(joinBody(token, "racer-" + i, keys.get(i))));
+    }
+    Await.result(Future.join(joins), Duration.ofSeconds(30));
+
+    List<Integer> statuses = joins.stream().map(f -> f.result().statusCode()).toList();
+    assertThat(statuses).filteredOn(s -> s == 201).hasSize(1);
+    assertThat(statuses).filteredOn(s -> s == 401).hasSize(19);
+    joins.stream()
+        .map(Future::result)
+        .filter(r -> r.statusCode() == 401)
+        .forEach(
+            r -> assertThat(r.bodyAsJsonObject().getString("message")).contains("no uses left"));
+    assertThat(nodes()).hasSize(1);
+  }
+
+  @Test
+  void aJoinedNodeGetsACertificateFromTheCaAndAnAddressAndCannotJoinTwice() {
+    String token = createToken("worker", 2);
+    KeyPair key = NodeKeys.generateEd25519();
+
+    JsonObject joined = post("/api/v1/join", joinBody(token, "w1", key), null).bodyAsJsonObject();
+
+    X509Certificate cert = Pem.parseCertificate(joined.getString("certificate"));
+    X509Certificate ca = Pem.parseCertificate(joined.getString("ca"));
+    assertThat(CertificateChecks.issuedBy(cert, ca)).isTrue();
+    assertThat(CertificateChecks.commonName(cert)).isEqualTo("w1");
+    assertThat(cert.getPublicKey()).isEqualTo(key.getPublic());
+    assertThat(joined.getString("mesh_ip")).isEqualTo("10.42.0.2");
+
+    HttpResponse<Buffer> again =
+        post("/api/v1/join", joinBody(token, "w1", NodeKeys.generateEd25519()), null);
+    assertThat(again.statusCode()).isEqualTo(409);
+    assertThat(again.bodyAsJsonObject().getString("message")).contains("--replace");
+  }
+
+  @Test
+  void aBadCsrOrNodeIdIsA400NamingTheProblem() {
+    String token = createToken("worker", 1);
+    KeyPair key = NodeKeys.generateEd25519();
+    JsonObject wrongCn =
+        joinBody(token, "w2", key).put("csr", NodeKeys.csrPem(key, "someone-else"));
+
+    HttpResponse<Buffer> r = post("/api/v1/join", wrongCn, null);
+    assertThat(r.statusCode()).isEqualTo(400);
+
+    HttpResponse<Buffer> badId = post("/api/v1/join", joinBody(token, "Bad_Id", key), null);
+    assertThat(badId.statusCode()).isEqualTo(400);
+    assertThat(badId.bodyAsJsonObject().getString("message")).contains("node id");
+    // Nothing was consumed by the refusals.
+    assertThat(post("/api/v1/join", joinBody(token, "w2", key), null).statusCode()).isEqualTo(201);
+  }
+
+  @Test
+  void heartbeatsAreAcceptedOnceAndRefusedWithTheReason() {
+    Node n = join("hb1");
+
+    assertThat(heartbeat(n, 1, System.currentTimeMillis(), null).statusCode()).isEqualTo(200);
+    assertThat(state("hb1")).isEqualTo("alive");
+
+    assertThat(reason(heartbeat(n, 1, System.currentTimeMillis(), null))).isEqualTo("replay");
+    assertThat(reason(heartbeat(n, 2, System.currentTimeMillis() - 300_000, null)))
+        .isEqualTo("skew");
+    assertThat(reason(heartbeat(n, 3, System.currentTimeMillis(), "tamper")))
+        .isEqualTo("signature");
+    assertThat(heartbeat(n, 4, System.currentTimeMillis(), null).statusCode()).isEqualTo(200);
+
+    Node stranger = new Node("hb1", NodeKeys.generateEd25519(), "0".repeat(64));
+    assertThat(reason(heartbeat(stranger, 5, System.currentTimeMillis(), null)))
+        .isEqualTo("unknown_node");
+
+    HttpResponse<Buffer> revoke = post("/api/v1/nodes/hb1/revoke", new JsonObject(), adminToken);
+    assertThat(revoke.statusCode()).isEqualTo(200);
+    assertThat(reason(heartbeat(n, 6, System.currentTimeMillis(), null))).isEqualTo("revoked");
+    assertThat(state("hb1")).isEqualTo("revoked");
+  }
+
+  @Test
+  void aNodeThatStopsHeartbeatingIsStaleWithinTheTtlPlusTwoSeconds() {
+    Node n = join("quiet");
+    assertThat(heartbeat(n, 1, System.currentTimeMillis(), null).statusCode()).isEqualTo(200);
+    long lastBeat = System.nanoTime();
+    assertThat(state("quiet")).isEqualTo("alive");
+
+    await()
+        .atMost(TTL.plusSeconds(4))
+        .pollInterval(Duration.ofMillis(100))
+        .until(() -> state("quiet").equals("stale"));
+    Duration toStale = Duration.ofNanos(System.nanoTime() - lastBeat);
+    assertThat(toStale).isLessThanOrEqualTo(TTL.plusSeconds(2));
+
+    // Back: a heartbeat makes it alive again with a new lease.
+    assertThat(heartbeat(n, 2, System.currentTimeMillis(), null).statusCode()).isEqualTo(200);
+    assertThat(state("quiet")).isEqualTo("alive");
+  }
+
+  // --- helpers ---
+
+  private record Node(String id, KeyPair key, String fingerprint) {}
+
+  private Node join(String id) {
+    KeyPair key = NodeKeys.generateEd25519();
+    JsonObject joined =
+        post("/api/v1/join", joinBody(createToken("worker", 1), id, key), null).bodyAsJsonObject();
+    return new Node(
+        id, key, Fingerprints.sha256(Pem.parseCertificate(joined.getString("certificate"))));
+  }
+
+  private HttpResponse<Buffer> heartbeat(Node n, long seq, long sentAtMs, String tamper) {
+    byte[] body = new Heartbeat(n.id(), seq, sentAtMs, Map.of("wg", "up")).toBytes();
+    String signature = HeartbeatSignatures.sign(body, n.key().getPrivate());
+    if (tamper != null) {
+      body =
+          new String(body, StandardCharsets.UTF_8)
+              .replace("\"up\"", "\"down\"")
+              .getBytes(StandardCharsets.UTF_8);
+    }
+    MultiMap headers =
+        MultiMap.caseInsensitiveMultiMap()
+            .add(HeartbeatSignatures.SIGNATURE_HEADER, signature)
+            .add(HeartbeatSignatures.FINGERPRINT_HEADER, n.fingerprint());
+    return Await.result(
+        http.post("/api/v1/heartbeat").putHeaders(headers).sendBuffer(Buffer.buffer(body)));
+  }
+
+  private static String reason(HttpResponse<Buffer> r) {
+    assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(401);
+    return r.bodyAsJsonObject().getString("reason");
+  }
+
+  private String state(String nodeId) {
+    return nodes().stream()
+        .map(o -> (JsonObject) o)
+        .filter(n -> n.getString("node_id").equals(nodeId))
+        .findFirst()
+        .orElseThrow()
+        .getString("state");
+  }
+
+  private io.vertx.core.json.JsonArray nodes() {
+    return Await.result(http.get("/api/v1/nodes").bearerTokenAuthentication(adminToken).send())
+        .bodyAsJsonObject()
+        .getJsonArray("nodes");
+  }
+
+  private String createToken(String role, int uses) {
+    HttpResponse<Buffer> r =
+        post(
+            "/api/v1/tokens",
+            new JsonObject().put("role", role).put("uses", uses).put("ttl_seconds", 600),
+            adminToken);
+    assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(201);
+    return r.bodyAsJsonObject().getString("token");
+  }
+
+  private static JsonObject joinBody(String token, String nodeId, KeyPair key) {
+    return new JsonObject()
+        .put("token", token)
+        .put("node_id", nodeId)
+        .put("name", nodeId)
+        .put("csr", NodeKeys.csrPem(key, nodeId));
+  }
+
+  private HttpResponse<Buffer> post(String path, JsonObject body, String bearer) {
+    var req = http.post(path);
+    if (bearer != null) {
+      req.bearerTokenAuthentication(bearer);
+    }
+    return Await.result(req.sendJsonObject(body), Duration.ofSeconds(15));
+  }
+
+  private HttpResponse<Buffer> get(String path) {
+    return Await.result(http.get(path).send());
+  }
+}
