@@ -9,6 +9,7 @@ import io.uptimemesh.launcher.cli.LoginCommand;
 import io.uptimemesh.launcher.cli.LogoutCommand;
 import io.uptimemesh.launcher.cli.NodesCommand;
 import io.uptimemesh.launcher.cli.NodesStatusCommand;
+import io.uptimemesh.launcher.cli.RenewCertCommand;
 import io.uptimemesh.launcher.cli.TokensCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -30,6 +31,7 @@ import picocli.CommandLine.Command;
       HeartbeatCommand.class,
       NodesStatusCommand.class,
       NodesCommand.class,
+      RenewCertCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

@@ -142,6 +142,39 @@ class IdentityCliIT {
 
   @Test
   @Order(6)
+  void renewCertReplacesKeyAndCertificateAndHeartbeatsGoOn() throws Exception {
+    Path node = dir.resolve("ids/core-1");
+    String oldKey = Files.readString(node.resolve("node.key"));
+    String oldCert = Files.readString(node.resolve("node.crt"));
+
+    Cli.Result r =
+        Cli.run(
+            "renew-cert",
+            "--api-url",
+            api,
+            "--node-id",
+            "core-1",
+            "--identity-dir",
+            dir.resolve("ids").toString());
+
+    assertThat(r.code()).as(r.stderr()).isZero();
+    assertThat(Files.readString(node.resolve("node.key"))).isNotEqualTo(oldKey);
+    assertThat(Files.readString(node.resolve("node.crt"))).isNotEqualTo(oldCert);
+    assertThat(perms(node.resolve("node.key"))).isEqualTo("rw-------");
+    Cli.Result hb =
+        Cli.run(
+            "heartbeat",
+            "--api-url",
+            api,
+            "--node-id",
+            "core-1",
+            "--identity-dir",
+            dir.resolve("ids").toString());
+    assertThat(hb.code()).as(hb.stderr()).isZero();
+  }
+
+  @Test
+  @Order(7)
   void tokensAreListedWithoutSecretsAndCanBeRevoked() throws Exception {
     Cli.Result created =
         Cli.run(
@@ -176,7 +209,7 @@ class IdentityCliIT {
   }
 
   @Test
-  @Order(7)
+  @Order(8)
   void aRevokedNodesHeartbeatIsRefused() {
     assertThat(Cli.run("nodes", "revoke", "core-1", "--api-url", api).code()).isZero();
 
@@ -195,7 +228,7 @@ class IdentityCliIT {
   }
 
   @Test
-  @Order(8)
+  @Order(9)
   void logoutEndsTheSession() {
     assertThat(Cli.run("logout", "--api-url", api).code()).isZero();
     Cli.Result r = Cli.run("tokens", "list", "--api-url", api);

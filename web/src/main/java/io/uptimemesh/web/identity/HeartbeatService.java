@@ -3,21 +3,15 @@ package io.uptimemesh.web.identity;
 import io.uptimemesh.core.heartbeat.Heartbeat;
 import io.uptimemesh.core.heartbeat.HeartbeatRejected;
 import io.uptimemesh.core.heartbeat.HeartbeatVerifier;
-import io.uptimemesh.core.heartbeat.NodeCredentials;
 import io.uptimemesh.core.heartbeat.RejectReason;
 import io.uptimemesh.core.identity.AliveRecord;
-import io.uptimemesh.core.identity.NodeRecord;
-import io.uptimemesh.core.identity.NodeRef;
 import io.uptimemesh.core.identity.NodeStatusRecord;
-import io.uptimemesh.core.pki.Pem;
 import io.uptimemesh.etcd.CacheSnapshot;
 import io.uptimemesh.etcd.EtcdStore;
-import io.uptimemesh.etcd.KeyLayout;
 import io.uptimemesh.etcd.WatchCache;
 import io.vertx.core.Future;
 import java.security.cert.X509Certificate;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -33,14 +27,11 @@ public final class HeartbeatService {
   /** What the node is told. */
   public record Accepted(String nodeId, long seq, long leaseTtlSeconds) {}
 
-  private record Decoded(long modRevision, NodeRecord node, X509Certificate cert) {}
-
   private final EtcdStore store;
   private final WatchCache cache;
   private final ClusterAuthority authority;
   private final IdentityConfig config;
-  private final Map<String, Decoded> decoded = new ConcurrentHashMap<>();
-  private final Map<String, Long> lastSeq = new ConcurrentHashMap<>();
+  private final NodeCredentialsIndex credentials;
   private final Map<String, Long> leases = new ConcurrentHashMap<>();
   private final Map<String, Map<String, Object>> lastStatus = new ConcurrentHashMap<>();
   private volatile HeartbeatVerifier verifier;
@@ -52,6 +43,12 @@ public final class HeartbeatService {
     this.cache = cache;
     this.authority = authority;
     this.config = config;
+    this.credentials = new NodeCredentialsIndex(store, cache);
+  }
+
+  /** The fingerprint lookup this service verifies with; renewals share it. */
+  NodeCredentialsIndex credentials() {
+    return credentials;
   }
 
   /**
@@ -65,7 +62,12 @@ public final class HeartbeatService {
     try {
       hb =
           verifier()
-              .verify(body, signature, fingerprint, this::credentials, config.clock().instant());
+              .verify(
+                  body,
+                  signature,
+                  fingerprint,
+                  credentials::byFingerprint,
+                  config.clock().instant());
       claimSequence(hb);
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
@@ -77,7 +79,7 @@ public final class HeartbeatService {
 
   /** Forgets what this core node remembers of a node (after revocation or replacement). */
   public void forget(String nodeId) {
-    lastSeq.remove(nodeId);
+    credentials.forget(nodeId);
     leases.remove(nodeId);
     lastStatus.remove(nodeId);
   }
@@ -91,65 +93,9 @@ public final class HeartbeatService {
     return verifier;
   }
 
-  private Optional<NodeCredentials> credentials(String fingerprint) {
-    KeyLayout keys = store.layout();
-    CacheSnapshot snapshot = cache.snapshot();
-    Optional<CacheSnapshot.Entry> ref;
-    try {
-      ref = snapshot.get(keys.fingerprint(fingerprint));
-    } catch (IllegalArgumentException e) {
-      return Optional.empty(); // not even a valid key segment
-    }
-    if (ref.isEmpty()) {
-      return Optional.empty();
-    }
-    String nodeId = store.decode(ref.get(), NodeRef.class).value().nodeId();
-    Optional<CacheSnapshot.Entry> nodeEntry = snapshot.get(keys.node(nodeId));
-    if (nodeEntry.isEmpty()) {
-      return Optional.empty();
-    }
-    Decoded d = decoded.get(nodeId);
-    if (d == null || d.modRevision() != nodeEntry.get().modRevision()) {
-      NodeRecord node = store.decode(nodeEntry.get(), NodeRecord.class).value();
-      d =
-          new Decoded(
-              nodeEntry.get().modRevision(), node, Pem.parseCertificate(node.certificatePem()));
-      decoded.put(nodeId, d);
-    }
-    if (!d.node().certFingerprint().equals(fingerprint)) {
-      return Optional.empty(); // an older certificate of a renewed or replaced node
-    }
-    return Optional.of(
-        new NodeCredentials(
-            nodeId,
-            d.cert(),
-            d.cert().getPublicKey(),
-            d.node().revoked(),
-            lastSeq(nodeId, snapshot)));
-  }
-
-  private long lastSeq(String nodeId, CacheSnapshot snapshot) {
-    Long known = lastSeq.get(nodeId);
-    if (known != null) {
-      return known;
-    }
-    return snapshot
-        .get(store.layout().nodeStatus(nodeId))
-        .map(e -> store.decode(e, NodeStatusRecord.class).value().seq())
-        .orElse(0L);
-  }
-
   /** Two copies of one heartbeat arriving together: exactly one passes. */
   private void claimSequence(Heartbeat hb) {
-    long[] previous = new long[1];
-    lastSeq.merge(
-        hb.nodeId(),
-        hb.seq(),
-        (old, seq) -> {
-          previous[0] = old;
-          return Math.max(old, seq);
-        });
-    if (previous[0] >= hb.seq()) {
+    if (!credentials.claim(hb.nodeId(), hb.seq())) {
       throw new HeartbeatRejected(
           RejectReason.REPLAY, "sequence " + hb.seq() + " is not above the last accepted one");
     }

@@ -23,6 +23,7 @@ public final class IdentityModule {
         new JoinService(store, cache, authority, identity),
         heartbeats,
         new NodeService(store, cache, identity, heartbeats),
+        new RenewalService(store, authority, identity, heartbeats),
         authority);
   }
 }

@@ -30,6 +30,7 @@ public final class IdentityRoutes {
   private final JoinService joins;
   private final HeartbeatService heartbeats;
   private final NodeService nodes;
+  private final RenewalService renewals;
   private final ClusterAuthority authority;
 
   public IdentityRoutes(
@@ -39,6 +40,7 @@ public final class IdentityRoutes {
       JoinService joins,
       HeartbeatService heartbeats,
       NodeService nodes,
+      RenewalService renewals,
       ClusterAuthority authority) {
     this.bootstrap = bootstrap;
     this.auth = auth;
@@ -46,6 +48,7 @@ public final class IdentityRoutes {
     this.joins = joins;
     this.heartbeats = heartbeats;
     this.nodes = nodes;
+    this.renewals = renewals;
     this.authority = authority;
   }
 
@@ -62,6 +65,7 @@ public final class IdentityRoutes {
     router.post("/api/v1/heartbeat").handler(this::heartbeat);
     router.get("/api/v1/nodes").handler(loggedIn).handler(this::listNodes);
     router.post("/api/v1/nodes/:id/revoke").handler(loggedIn).handler(this::revokeNode);
+    router.post("/api/v1/nodes/:id/renew").handler(this::renew);
   }
 
   private void bootstrap(RoutingContext ctx) {
@@ -232,6 +236,29 @@ public final class IdentityRoutes {
     nodes
         .revoke(id)
         .onSuccess(n -> Responses.json(ctx, 200, nodeJson(n).put("state", "revoked")))
+        .onFailure(ctx::fail);
+  }
+
+  private void renew(RoutingContext ctx) {
+    String id = NodeIds.validate(ctx.pathParam("id"));
+    byte[] body = ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes();
+    renewals
+        .renew(
+            id,
+            body,
+            ctx.request().getHeader(HeartbeatSignatures.SIGNATURE_HEADER),
+            ctx.request().getHeader(HeartbeatSignatures.FINGERPRINT_HEADER))
+        .onSuccess(
+            j ->
+                Responses.json(
+                    ctx,
+                    200,
+                    new JsonObject()
+                        .put("node_id", j.nodeId())
+                        .put("mesh_ip", j.meshIp())
+                        .put("certificate", j.certificatePem())
+                        .put("ca", j.caPem())
+                        .put("cert_not_after_ms", j.certNotAfterMs())))
         .onFailure(ctx::fail);
   }
 

@@ -217,7 +217,7 @@ class IdentityIT {
         .isEqualTo("signature");
     assertThat(heartbeat(n, 4, System.currentTimeMillis(), null).statusCode()).isEqualTo(200);
 
-    Node stranger = new Node("hb1", NodeKeys.generateEd25519(), "0".repeat(64));
+    Node stranger = new Node("hb1", NodeKeys.generateEd25519(), "0".repeat(64), null);
     assertThat(reason(heartbeat(stranger, 5, System.currentTimeMillis(), null)))
         .isEqualTo("unknown_node");
 
@@ -246,16 +246,65 @@ class IdentityIT {
     assertThat(state("quiet")).isEqualTo("alive");
   }
 
+  @Test
+  void aNodeRenewsWithItsCurrentCertificateAndTheOldOneIsRefusedAfterwards() {
+    Node old = join("rn1");
+    assertThat(heartbeat(old, 1, System.currentTimeMillis(), null).statusCode()).isEqualTo(200);
+    KeyPair next = NodeKeys.generateEd25519();
+
+    HttpResponse<Buffer> renewed = renew(old, NodeKeys.csrPem(next, "rn1"));
+
+    assertThat(renewed.statusCode()).as(renewed.bodyAsString()).isEqualTo(200);
+    X509Certificate cert =
+        Pem.parseCertificate(renewed.bodyAsJsonObject().getString("certificate"));
+    assertThat(cert.getPublicKey()).isEqualTo(next.getPublic());
+    assertThat(renewed.bodyAsJsonObject().getString("mesh_ip")).isEqualTo(old.meshIp());
+    Node current = new Node("rn1", next, Fingerprints.sha256(cert), old.meshIp());
+    assertThat(reason(heartbeat(old, 2, System.currentTimeMillis(), null)))
+        .isEqualTo("unknown_node");
+    assertThat(heartbeat(current, 3, System.currentTimeMillis(), null).statusCode()).isEqualTo(200);
+    // The replaced certificate cannot renew again either.
+    assertThat(reason(renew(old, NodeKeys.csrPem(NodeKeys.generateEd25519(), "rn1"))))
+        .isEqualTo("unknown_node");
+
+    post("/api/v1/nodes/rn1/revoke", new JsonObject(), adminToken);
+    assertThat(reason(renew(current, NodeKeys.csrPem(NodeKeys.generateEd25519(), "rn1"))))
+        .isEqualTo("revoked");
+  }
+
   // --- helpers ---
 
-  private record Node(String id, KeyPair key, String fingerprint) {}
+  private HttpResponse<Buffer> renew(Node n, String csr) {
+    byte[] body =
+        new JsonObject()
+            .put("node_id", n.id())
+            .put("csr", csr)
+            .put("sent_at_ms", System.currentTimeMillis())
+            .toBuffer()
+            .getBytes();
+    MultiMap headers =
+        MultiMap.caseInsensitiveMultiMap()
+            .add(
+                HeartbeatSignatures.SIGNATURE_HEADER,
+                HeartbeatSignatures.sign(body, n.key().getPrivate()))
+            .add(HeartbeatSignatures.FINGERPRINT_HEADER, n.fingerprint());
+    return Await.result(
+        http.post("/api/v1/nodes/" + n.id() + "/renew")
+            .putHeaders(headers)
+            .sendBuffer(Buffer.buffer(body)));
+  }
+
+  private record Node(String id, KeyPair key, String fingerprint, String meshIp) {}
 
   private Node join(String id) {
     KeyPair key = NodeKeys.generateEd25519();
     JsonObject joined =
         post("/api/v1/join", joinBody(createToken("worker", 1), id, key), null).bodyAsJsonObject();
     return new Node(
-        id, key, Fingerprints.sha256(Pem.parseCertificate(joined.getString("certificate"))));
+        id,
+        key,
+        Fingerprints.sha256(Pem.parseCertificate(joined.getString("certificate"))),
+        joined.getString("mesh_ip"));
   }
 
   private HttpResponse<Buffer> heartbeat(Node n, long seq, long sentAtMs, String tamper) {
