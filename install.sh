@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # UptimeMesh installer and launcher.
 #
-#   ./install.sh --bootstrap     install what is missing (JDK 17, Maven, etcd), build, and run
-#                                a core node in the foreground on port 8010 with a managed etcd
+#   ./install.sh --bootstrap     install what is missing (JDK 17, Maven, etcd), build, run a core
+#                                node on port 8010 with a managed etcd, bootstrap the cluster the
+#                                first time (printing the admin password once), join this node,
+#                                and stay in the foreground (Ctrl-C stops the server)
+#   options: --node-id ID --name NAME (default: this host's name)
 #   ./install.sh --install-deps  only install what is missing
 #   ./install.sh --build         only build bin/uptimemesh
 #
@@ -11,7 +14,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 . scripts/deps.sh
 
-usage() { sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; }
 
 build() {
   echo "building (mvn -DskipTests package)…"
@@ -19,14 +22,65 @@ build() {
   echo "built: bin/uptimemesh ($(bin/uptimemesh --version))"
 }
 
+# A DNS label from this host's name: lower case, other characters to '-', at most 63.
+default_node_id() {
+  hostname -s 2>/dev/null | tr 'A-Z' 'a-z' | sed -e 's/[^a-z0-9-]/-/g' -e 's/^-*//' -e 's/-*$//' | cut -c1-63
+}
+
+run_bootstrap() {
+  local port="${UPTIMEMESH_HTTP_PORT:-8010}" api out pid token password
+  api="http://127.0.0.1:${port}"
+  export UPTIMEMESH_API_URL="$api"
+  node_id="${node_id:-$(default_node_id)}"
+  node_name="${node_name:-$(hostname)}"
+  echo "starting the core node on ${api}"
+  bin/uptimemesh server &
+  pid=$!
+  trap 'kill -TERM "$pid" 2>/dev/null' INT TERM
+  for _ in $(seq 1 600); do
+    curl -fsS -o /dev/null "$api/health/ready" 2>/dev/null && break
+    kill -0 "$pid" 2>/dev/null || { wait "$pid"; exit $?; }
+    sleep 0.1
+  done
+  if curl -fsS -o /dev/null "$api/api/v1/cluster/ca" 2>/dev/null; then
+    echo "the cluster is already bootstrapped (its admin password was shown the first time)"
+  else
+    out=$(bin/uptimemesh bootstrap) || { kill -TERM "$pid"; wait "$pid"; exit 1; }
+    password=$(printf '%s\n' "$out" | sed -n 's/^admin password: //p')
+    token=$(printf '%s\n' "$out" | sed -n 's/^join token.*: //p')
+    if bin/uptimemesh join --token "$token" --node-id "$node_id" --name "$node_name" --role core \
+        --api-endpoint "$api"; then
+      bin/uptimemesh heartbeat --node-id "$node_id" >/dev/null || true
+    fi
+    echo
+    echo "================================================================"
+    echo " UptimeMesh is running."
+    echo "   API:             $api"
+    echo "   Web UI:          $api/ui   (arrives with the web UI release)"
+    echo "   admin password:  $password   (shown once; log in with: bin/uptimemesh login)"
+    echo "================================================================"
+    echo
+  fi
+  # A signal interrupts wait; keep waiting until the server has really stopped.
+  local status=0
+  while kill -0 "$pid" 2>/dev/null; do
+    wait "$pid" || status=$?
+  done
+  return "$status"
+}
+
 mode=""
 skip_build=0
+node_id=""
+node_name=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --bootstrap) mode=bootstrap ;;
     --install-deps) mode=deps ;;
     --build) mode=build ;;
     --skip-build) skip_build=1 ;;
+    --node-id) node_id="${2:?--node-id needs a value}"; shift ;;
+    --name) node_name="${2:?--name needs a value}"; shift ;;
     -h|--help) usage; exit 0 ;;
     *) echo "error: unknown option: $1 (see ./install.sh --help)" >&2; exit 2 ;;
   esac
@@ -42,9 +96,7 @@ case "$mode" in
   bootstrap)
     um_install_runtime_deps
     [ "$skip_build" -eq 1 ] || build
-    port="${UPTIMEMESH_HTTP_PORT:-8010}"
-    echo "starting the core node: API and health on http://127.0.0.1:${port} (Ctrl-C stops it)"
-    exec bin/uptimemesh server ;;
+    run_bootstrap ;;
   *)
     usage; exit 2 ;;
 esac
