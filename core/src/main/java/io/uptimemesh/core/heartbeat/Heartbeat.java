@@ -66,10 +66,10 @@ public record Heartbeat(String nodeId, long seq, long sentAtMs, Map<String, Obje
     root.put("node_id", nodeId);
     root.put("seq", seq);
     root.put("sent_at_ms", sentAtMs);
-    root.set("status", Json.mapper().valueToTree(status));
     try {
+      root.set("status", Json.mapper().valueToTree(status));
       return Json.mapper().writeValueAsBytes(root);
-    } catch (JsonProcessingException e) {
+    } catch (JsonProcessingException | IllegalArgumentException e) {
       throw UptimeMeshException.invalid("the heartbeat status cannot be serialised as JSON");
     }
   }

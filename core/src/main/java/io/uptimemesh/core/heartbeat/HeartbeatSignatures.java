@@ -69,11 +69,11 @@ public final class HeartbeatSignatures {
    *     64 bytes, or if the key is not Ed25519 (never throws)
    */
   public static boolean verify(byte[] body, String signatureBase64, PublicKey ed25519Key) {
-    return verify(body, decodeSignature(signatureBase64), ed25519Key);
+    return verifyDecoded(body, decodeSignature(signatureBase64), ed25519Key);
   }
 
   /** As {@link #verify(byte[], String, PublicKey)}, with the signature already decoded. */
-  static boolean verify(byte[] body, byte[] signature, PublicKey ed25519Key) {
+  static boolean verifyDecoded(byte[] body, byte[] signature, PublicKey ed25519Key) {
     if (body == null || signature == null || signature.length != SIGNATURE_BYTES) {
       return false;
     }

@@ -118,7 +118,7 @@ public final class HeartbeatVerifier {
     if (!CertificateChecks.validAt(certificate, now)) {
       throw reject(RejectReason.EXPIRED, "the node certificate is outside its validity period");
     }
-    if (!HeartbeatSignatures.verify(body, signature, credentials.publicKey())) {
+    if (!HeartbeatSignatures.verifyDecoded(body, signature, credentials.publicKey())) {
       throw reject(RejectReason.SIGNATURE, "the heartbeat signature does not verify");
     }
     long skewMillis = Math.abs(heartbeat.sentAtMs() - now.toEpochMilli());

@@ -71,7 +71,7 @@ public record ClusterCa(X509Certificate certificate, PrivateKey privateKey) {
     }
     requirePositive(validity);
     KeyPair keyPair = generateP256();
-    X500Name name = NodeKeys.subject("UptimeMesh cluster CA " + clusterId);
+    X500Name name = Names.commonName("UptimeMesh cluster CA " + clusterId);
     try {
       JcaX509ExtensionUtils extensions = new JcaX509ExtensionUtils();
       X509v3CertificateBuilder builder =
@@ -127,7 +127,7 @@ public record ClusterCa(X509Certificate certificate, PrivateKey privateKey) {
                   randomSerial(),
                   Date.from(now.minus(CLOCK_SKEW)),
                   Date.from(notAfter),
-                  NodeKeys.subject(csr.nodeId()),
+                  Names.commonName(csr.nodeId()),
                   nodeKey)
               .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
               .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature))

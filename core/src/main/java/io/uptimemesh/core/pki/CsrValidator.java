@@ -1,6 +1,7 @@
 package io.uptimemesh.core.pki;
 
 import io.uptimemesh.core.error.UptimeMeshException;
+import java.io.IOException;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.PublicKey;
@@ -143,7 +144,7 @@ public final class CsrValidator {
     try {
       return KeyFactory.getInstance("Ed25519")
           .generatePublic(new X509EncodedKeySpec(keyInfo.getEncoded(ASN1Encoding.DER)));
-    } catch (GeneralSecurityException | java.io.IOException e) {
+    } catch (GeneralSecurityException | IOException e) {
       throw UptimeMeshException.invalid("the CSR public key is not a valid Ed25519 key");
     }
   }

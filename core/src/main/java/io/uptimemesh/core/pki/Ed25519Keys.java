@@ -3,7 +3,6 @@ package io.uptimemesh.core.pki;
 import io.uptimemesh.core.error.UptimeMeshException;
 import java.io.IOException;
 import java.security.PrivateKey;
-import java.security.PublicKey;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.crypto.params.AsymmetricKeyParameter;
@@ -13,8 +12,8 @@ import org.bouncycastle.crypto.util.PrivateKeyFactory;
 import org.bouncycastle.crypto.util.PublicKeyFactory;
 
 /**
- * Converts JCA Ed25519 keys (from the JDK or any provider) to Bouncy Castle's lightweight key
- * parameters, through their standard encodings.
+ * Converts Ed25519 keys to Bouncy Castle's lightweight key parameters, through their standard
+ * encodings, so keys from the JDK or any provider work.
  */
 final class Ed25519Keys {
 
@@ -47,19 +46,5 @@ final class Ed25519Keys {
       // Fall through to the same answer as for another key type.
     }
     throw UptimeMeshException.invalid("the public key is not a valid Ed25519 key");
-  }
-
-  static Ed25519PublicKeyParameters publicParameters(PublicKey key) {
-    byte[] der = key == null ? null : key.getEncoded();
-    if (der == null) {
-      throw UptimeMeshException.invalid("the public key is not a valid Ed25519 key");
-    }
-    SubjectPublicKeyInfo info;
-    try {
-      info = SubjectPublicKeyInfo.getInstance(der);
-    } catch (RuntimeException e) {
-      throw UptimeMeshException.invalid("the public key is not a valid Ed25519 key");
-    }
-    return publicParameters(info);
   }
 }

@@ -7,9 +7,6 @@ import java.security.KeyPairGenerator;
 import java.security.SecureRandom;
 import java.security.spec.NamedParameterSpec;
 import org.bouncycastle.asn1.edec.EdECObjectIdentifiers;
-import org.bouncycastle.asn1.x500.X500Name;
-import org.bouncycastle.asn1.x500.X500NameBuilder;
-import org.bouncycastle.asn1.x500.style.BCStyle;
 import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.operator.ContentSigner;
@@ -61,13 +58,10 @@ public final class NodeKeys {
           new BcEdECContentSignerBuilder(new AlgorithmIdentifier(EdECObjectIdentifiers.id_Ed25519))
               .build(Ed25519Keys.privateParameters(keyPair.getPrivate()));
       return Pem.csr(
-          new PKCS10CertificationRequestBuilder(subject(nodeId), publicKeyInfo).build(signer));
+          new PKCS10CertificationRequestBuilder(Names.commonName(nodeId), publicKeyInfo)
+              .build(signer));
     } catch (OperatorCreationException e) {
       throw new IllegalStateException("Ed25519 signing is not available", e);
     }
-  }
-
-  static X500Name subject(String commonName) {
-    return new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.CN, commonName).build();
   }
 }

@@ -1,6 +1,7 @@
 package io.uptimemesh.core.pki;
 
 import io.uptimemesh.core.error.UptimeMeshException;
+import java.io.IOException;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.PrivateKey;
@@ -45,7 +46,7 @@ final class PrivateKeys {
       if (X9ObjectIdentifiers.id_ecPublicKey.equals(algorithm)) {
         return KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(der));
       }
-    } catch (GeneralSecurityException | java.io.IOException | RuntimeException e) {
+    } catch (GeneralSecurityException | IOException | RuntimeException e) {
       throw UptimeMeshException.invalid("the private key is not a valid Ed25519 or EC key");
     }
     throw UptimeMeshException.invalid(
