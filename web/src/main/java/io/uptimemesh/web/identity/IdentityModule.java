@@ -20,7 +20,7 @@ public final class IdentityModule {
         new BootstrapService(vertx, store, identity, hasher),
         new AuthService(vertx, store, cache, identity, hasher),
         new TokenService(store, cache, authority, identity),
-        new JoinService(store, cache, authority, identity),
+        new JoinService(vertx, store, cache, authority, identity),
         heartbeats,
         new NodeService(store, cache, identity, heartbeats),
         new RenewalService(store, authority, identity, heartbeats),

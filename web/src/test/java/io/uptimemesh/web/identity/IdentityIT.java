@@ -272,6 +272,44 @@ class IdentityIT {
         .isEqualTo("revoked");
   }
 
+  @Test
+  void replacingANodeNeedsATokenThatAllowsItAndKeepsItsAddress() {
+    Node first = join("rep1");
+    String plain = createToken("worker", 1);
+    HttpResponse<Buffer> refused =
+        post(
+            "/api/v1/join",
+            joinBody(plain, "rep1", NodeKeys.generateEd25519()).put("replace", true),
+            null);
+    assertThat(refused.statusCode()).isEqualTo(403);
+    assertThat(refused.bodyAsJsonObject().getString("message"))
+        .contains("does not allow replacing");
+
+    String allowing =
+        post(
+                "/api/v1/tokens",
+                new JsonObject().put("role", "worker").put("uses", 1).put("allow_replace", true),
+                adminToken)
+            .bodyAsJsonObject()
+            .getString("token");
+    KeyPair key = NodeKeys.generateEd25519();
+    HttpResponse<Buffer> replaced =
+        post("/api/v1/join", joinBody(allowing, "rep1", key).put("replace", true), null);
+
+    assertThat(replaced.statusCode()).as(replaced.bodyAsString()).isEqualTo(201);
+    assertThat(replaced.bodyAsJsonObject().getString("mesh_ip")).isEqualTo(first.meshIp());
+    assertThat(reason(heartbeat(first, 1, System.currentTimeMillis(), null)))
+        .isEqualTo("unknown_node");
+    Node second =
+        new Node(
+            "rep1",
+            key,
+            Fingerprints.sha256(
+                Pem.parseCertificate(replaced.bodyAsJsonObject().getString("certificate"))),
+            first.meshIp());
+    assertThat(heartbeat(second, 1, System.currentTimeMillis(), null).statusCode()).isEqualTo(200);
+  }
+
   // --- helpers ---
 
   private HttpResponse<Buffer> renew(Node n, String csr) {
