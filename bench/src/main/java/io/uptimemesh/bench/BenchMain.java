@@ -10,6 +10,9 @@ import java.nio.file.Path;
  * <pre>
  * startup [runs]               server start → /health/ready 200, vs etcd alone + a bare JVM
  * reads [seconds] [conns]      GET latency of /health/ready and /version, vs a bare Vert.x server
+ * heartbeats [nodes] [rate/s] [seconds]
+ *                              signed heartbeats of pre-joined nodes, vs raw jetcd puts
+ * crypto [seconds]             Ed25519 verifies/s (ours) vs the JDK's Ed25519 and P-256
  * raw-server PORT              (internal) the bare Vert.x server used as the reads baseline
  * </pre>
  */
@@ -24,6 +27,10 @@ public final class BenchMain {
     switch (what) {
       case "startup" -> new StartupBench(jar).run(intArg(args, 1, 5));
       case "reads" -> new ReadBench(jar).run(intArg(args, 1, 10), intArg(args, 2, 16));
+      case "heartbeats" ->
+          new HeartbeatBench(jar)
+              .run(intArg(args, 1, 1000), intArg(args, 2, 5000), intArg(args, 3, 10));
+      case "crypto" -> new CryptoBench().run(intArg(args, 1, 3));
       case "raw-server" -> {
         RawServer.main(new String[] {args[1]});
         Thread.currentThread().join(); // serve until killed
@@ -33,7 +40,9 @@ public final class BenchMain {
         new ReadBench(jar).run(10, 16);
       }
       default -> {
-        System.err.println("usage: bench/run.sh [startup [runs] | reads [seconds] [conns] | all]");
+        System.err.println(
+            "usage: bench/run.sh [startup [runs] | reads [seconds] [conns]"
+                + " | heartbeats [nodes] [rate] [seconds] | crypto [seconds] | all]");
         System.exit(2);
       }
     }

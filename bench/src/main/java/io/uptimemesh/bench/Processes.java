@@ -28,7 +28,13 @@ final class Processes {
 
   /** Starts {@code uptimemesh server} with a managed etcd in {@code dir}; returns the process. */
   static Process startServer(Path jar, Path dir, int httpPort) throws IOException {
-    int[] etcdPorts = FreePorts.allocate(2);
+    return startServer(jar, dir, httpPort, FreePorts.allocate(2), Map.of());
+  }
+
+  /** The same with the managed etcd's {client, peer} ports and extra environment given. */
+  static Process startServer(
+      Path jar, Path dir, int httpPort, int[] etcdPorts, Map<String, String> extraEnv)
+      throws IOException {
     Files.writeString(
         dir.resolve("config.yaml"),
         "managed_etcd:\n  client_port: " + etcdPorts[0] + "\n  peer_port: " + etcdPorts[1] + "\n");
@@ -45,6 +51,7 @@ final class Processes {
                 "UPTIMEMESH_DATA_DIR", dir.resolve("data").toString(),
                 "UPTIMEMESH_ENV_FILE", dir.resolve(".env").toString(),
                 "LOG_LEVEL", "INFO")); // the default: request logging is part of the cost
+    b.environment().putAll(extraEnv);
     return b.start();
   }
 
