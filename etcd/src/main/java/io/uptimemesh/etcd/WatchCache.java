@@ -41,6 +41,9 @@ public final class WatchCache {
   private final List<Consumer<CacheSnapshot>> listeners =
       new java.util.concurrent.CopyOnWriteArrayList<>();
 
+  /** Callers of {@link #awaitRevision}; touched only on the cache's context. */
+  private final List<Waiter> waiters = new java.util.ArrayList<>();
+
   private Context context;
   private volatile boolean synced;
 
@@ -110,6 +113,37 @@ public final class WatchCache {
     }
     return everSynced && System.nanoTime() - unsyncedSinceNanos < tolerance.toNanos();
   }
+
+  /**
+   * Completes once the view reflects {@code revision} (or right away if it does already), so a
+   * caller that just wrote can answer knowing its next read through this cache sees the write.
+   * Never fails: after {@code timeout} it completes anyway; the cache is then behind, which the
+   * health state reports.
+   */
+  public Future<Void> awaitRevision(long revision, Duration timeout) {
+    if (current.get().revision() >= revision || context == null) {
+      return Future.succeededFuture();
+    }
+    io.vertx.core.Promise<Void> promise = io.vertx.core.Promise.promise();
+    context.runOnContext(
+        v -> {
+          if (current.get().revision() >= revision) {
+            promise.tryComplete();
+            return;
+          }
+          waiters.add(new Waiter(revision, promise));
+          vertx.setTimer(
+              Math.max(1, timeout.toMillis()),
+              id -> {
+                if (promise.tryComplete()) {
+                  log.debug("watch cache not at revision {} after {}", revision, timeout);
+                }
+              });
+        });
+    return promise.future();
+  }
+
+  private record Waiter(long revision, io.vertx.core.Promise<Void> promise) {}
 
   /** Calls {@code listener} on the cache's context after every change of the view. */
   public void onChange(Consumer<CacheSnapshot> listener) {
@@ -259,6 +293,14 @@ public final class WatchCache {
 
   private void publish(CacheSnapshot snapshot) {
     current.set(snapshot);
+    waiters.removeIf(
+        w -> {
+          if (w.revision() <= snapshot.revision()) {
+            w.promise().tryComplete();
+            return true;
+          }
+          return w.promise().future().isComplete(); // timed out
+        });
     for (Consumer<CacheSnapshot> l : listeners) {
       try {
         l.accept(snapshot);

@@ -130,6 +130,22 @@ class WatchCacheIT {
   }
 
   @Test
+  void awaitRevisionCompletesWhenTheWriteIsVisibleAndGivesUpAfterTheTimeout() {
+    startCache(etcd.endpoints());
+    await().atMost(Duration.ofSeconds(10)).until(cache::synced);
+
+    long rev = Await.result(writer.put(layout.root() + "ryw", new Doc("v")));
+    Await.result(cache.awaitRevision(rev, Duration.ofSeconds(5)));
+
+    // No polling: once awaitRevision completed, the write is in the snapshot.
+    assertThat(cache.snapshot().get(layout.root() + "ryw")).isPresent();
+    long started = System.nanoTime();
+    Await.result(cache.awaitRevision(rev + 1_000_000, Duration.ofMillis(300)));
+    assertThat(Duration.ofNanos(System.nanoTime() - started))
+        .isBetween(Duration.ofMillis(250), Duration.ofSeconds(3));
+  }
+
+  @Test
   void resyncsAfterEtcdWasReportedUnreachable() {
     startCache(etcd.endpoints());
     await().atMost(Duration.ofSeconds(10)).until(cache::synced);

@@ -93,7 +93,8 @@ public final class AuthService {
                     .transaction()
                     .put(store.layout().session(RandomSecrets.sha256Hex(token)), record, lease)
                     .commit("open session"))
-        .map(rev -> new Session(token, username, expires, mustChange));
+        .compose(rev -> cache.awaitRevision(rev.orElse(0L), IdentityConfig.READ_YOUR_WRITES))
+        .map(v -> new Session(token, username, expires, mustChange));
   }
 
   /**
@@ -118,6 +119,10 @@ public final class AuthService {
   /** Ends the session of {@code token}; succeeds whether or not it existed. */
   public Future<Void> logout(String token) {
     String key = store.layout().session(RandomSecrets.sha256Hex(token));
-    return store.transaction().delete(key).commit("close session").mapEmpty();
+    return store
+        .transaction()
+        .delete(key)
+        .commit("close session")
+        .compose(rev -> cache.awaitRevision(rev.orElse(0L), IdentityConfig.READ_YOUR_WRITES));
   }
 }

@@ -43,10 +43,16 @@ public final class BootstrapService {
   private final EtcdStore store;
   private final IdentityConfig config;
   private final PasswordHasher hasher;
+  private final io.uptimemesh.etcd.WatchCache cache;
 
   public BootstrapService(
-      Vertx vertx, EtcdStore store, IdentityConfig config, PasswordHasher hasher) {
+      Vertx vertx,
+      EtcdStore store,
+      io.uptimemesh.etcd.WatchCache cache,
+      IdentityConfig config,
+      PasswordHasher hasher) {
     this.vertx = vertx;
+    this.cache = cache;
     this.store = store;
     this.config = config;
     this.hasher = hasher;
@@ -85,12 +91,15 @@ public final class BootstrapService {
                               "cluster {} bootstrapped; CA pin {}",
                               p.meta.clusterId(),
                               p.token.caPin());
-                          return Future.succeededFuture(
+                          Result result =
                               new Result(
                                   p.meta.clusterId(),
                                   p.password,
                                   p.token.encoded(),
-                                  p.token.caPin()));
+                                  p.token.caPin());
+                          return cache
+                              .awaitRevision(committed.get(), IdentityConfig.READ_YOUR_WRITES)
+                              .map(result);
                         }));
   }
 

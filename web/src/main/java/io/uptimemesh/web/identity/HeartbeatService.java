@@ -141,10 +141,11 @@ public final class HeartbeatService {
                         new AliveRecord(nodeId, config.clock().millis()),
                         lease)
                     .commit("mark " + nodeId + " alive")
-                    .map(
+                    .compose(
                         r -> {
                           leases.put(nodeId, lease);
-                          return null;
+                          // A transition (stale to alive): let the next read here see it.
+                          return cache.awaitRevision(r.orElse(0L), IdentityConfig.READ_YOUR_WRITES);
                         }));
   }
 
@@ -165,10 +166,10 @@ public final class HeartbeatService {
         new NodeStatusRecord(hb.nodeId(), hb.seq(), hb.status(), hb.sentAtMs());
     return store
         .put(store.layout().nodeStatus(hb.nodeId()), record)
-        .map(
-            r -> {
+        .compose(
+            rev -> {
               lastStatus.put(hb.nodeId(), hb.status());
-              return null;
+              return cache.awaitRevision(rev, IdentityConfig.READ_YOUR_WRITES);
             });
   }
 }

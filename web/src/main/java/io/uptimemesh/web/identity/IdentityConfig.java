@@ -27,6 +27,12 @@ public record IdentityConfig(
     String signingKey,
     Clock clock) {
 
+  /**
+   * How long a write waits for this core node's watch cache to show it before answering, so the
+   * caller's next request (heartbeat after join, call after login) sees it.
+   */
+  public static final Duration READ_YOUR_WRITES = Duration.ofSeconds(2);
+
   @Override
   public String toString() {
     return "IdentityConfig[meshCidr=" + meshCidr + ", signingKey=<redacted>]";

@@ -17,13 +17,13 @@ public final class IdentityModule {
     ClusterAuthority authority = new ClusterAuthority(store, cache, identity.signingKey());
     HeartbeatService heartbeats = new HeartbeatService(store, cache, authority, identity);
     return new IdentityRoutes(
-        new BootstrapService(vertx, store, identity, hasher),
+        new BootstrapService(vertx, store, cache, identity, hasher),
         new AuthService(vertx, store, cache, identity, hasher),
         new TokenService(store, cache, authority, identity),
         new JoinService(vertx, store, cache, authority, identity),
         heartbeats,
         new NodeService(store, cache, identity, heartbeats),
-        new RenewalService(store, authority, identity, heartbeats),
+        new RenewalService(store, cache, authority, identity, heartbeats),
         authority);
   }
 }

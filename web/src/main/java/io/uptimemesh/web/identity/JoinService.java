@@ -204,6 +204,13 @@ public final class JoinService {
           .put(keys.meshIp(meshIp), new NodeRef(request.nodeId()));
     }
     return tx.commit("join " + request.nodeId())
+        .compose(
+            committed ->
+                committed.isEmpty()
+                    ? Future.succeededFuture(committed)
+                    : cache
+                        .awaitRevision(committed.get(), IdentityConfig.READ_YOUR_WRITES)
+                        .map(committed))
         .map(
             committed ->
                 committed.map(

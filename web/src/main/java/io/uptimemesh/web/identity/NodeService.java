@@ -112,7 +112,9 @@ public final class NodeService {
                   .compose(
                       done ->
                           done.isPresent()
-                              ? Future.succeededFuture(revoked)
+                              ? cache
+                                  .awaitRevision(done.get(), IdentityConfig.READ_YOUR_WRITES)
+                                  .map(revoked)
                               : revoke(nodeId)) // changed meanwhile: read again
                   .onSuccess(n -> heartbeats.forget(nodeId));
             });

@@ -33,6 +33,7 @@ public final class RenewalService {
   private static final Logger log = LoggerFactory.getLogger(RenewalService.class);
 
   private final EtcdStore store;
+  private final io.uptimemesh.etcd.WatchCache cache;
   private final ClusterAuthority authority;
   private final IdentityConfig config;
   private final NodeCredentialsIndex credentials;
@@ -40,10 +41,12 @@ public final class RenewalService {
 
   public RenewalService(
       EtcdStore store,
+      io.uptimemesh.etcd.WatchCache cache,
       ClusterAuthority authority,
       IdentityConfig config,
       HeartbeatService heartbeats) {
     this.store = store;
+    this.cache = cache;
     this.authority = authority;
     this.config = config;
     this.credentials = heartbeats.credentials();
@@ -91,6 +94,13 @@ public final class RenewalService {
                   .delete(keys.fingerprint(fingerprint))
                   .put(keys.fingerprint(newFingerprint), new NodeRef(nodeId))
                   .commit("renew " + nodeId)
+                  .compose(
+                      done ->
+                          done.isEmpty()
+                              ? Future.succeededFuture(done)
+                              : cache
+                                  .awaitRevision(done.get(), IdentityConfig.READ_YOUR_WRITES)
+                                  .map(done))
                   .map(
                       done -> {
                         if (done.isEmpty()) {

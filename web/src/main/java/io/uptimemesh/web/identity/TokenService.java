@@ -83,7 +83,8 @@ public final class TokenService {
         .requireAbsent(store.layout().token(token.id()))
         .put(store.layout().token(token.id()), record)
         .commit("create token")
-        .map(rev -> new Created(token.encoded(), record));
+        .compose(rev -> cache.awaitRevision(rev.orElse(0L), IdentityConfig.READ_YOUR_WRITES))
+        .map(v -> new Created(token.encoded(), record));
   }
 
   /** Every token, from the watch cache, oldest first. */
@@ -107,6 +108,14 @@ public final class TokenService {
             found ->
                 found.isEmpty()
                     ? Future.failedFuture(UptimeMeshException.notFound("no token with id " + id))
-                    : store.delete(key, found.get().modRevision()).mapEmpty());
+                    : store
+                        .transaction()
+                        .requireModRevision(key, found.get().modRevision())
+                        .delete(key)
+                        .commit("revoke token " + id)
+                        .compose(
+                            rev ->
+                                cache.awaitRevision(
+                                    rev.orElse(0L), IdentityConfig.READ_YOUR_WRITES)));
   }
 }
