@@ -57,6 +57,11 @@ public final class WatchCache {
   private long retryTimer = -1;
   private Watch.Watcher watcher;
 
+  /** Events applied since the last publish, or null; confined to the cache's context. */
+  private TreeMap<String, CacheSnapshot.Entry> pending;
+
+  private long pendingRevision;
+
   /** Bumped on every relist, so late events of a closed watcher are ignored. */
   private long generation;
 
@@ -233,23 +238,40 @@ public final class WatchCache {
     log.info("watch cache synced: {} keys at revision {}", entries.size(), revision);
   }
 
+  /**
+   * Applies a watch response to the pending view. The first response after a publish schedules one
+   * publish behind the tasks already queued on this context, so a burst of responses costs one copy
+   * of the map instead of one per response (each copy is O(keys)).
+   */
   private void onEvents(long gen, WatchResponse response) {
     if (gen != generation || stopped) {
       return;
     }
-    CacheSnapshot before = current.get();
-    TreeMap<String, CacheSnapshot.Entry> entries = new TreeMap<>(before.entries());
-    long revision = Math.max(before.revision(), response.getHeader().getRevision());
+    if (pending == null) {
+      CacheSnapshot before = current.get();
+      pending = new TreeMap<>(before.entries());
+      pendingRevision = before.revision();
+      context.runOnContext(v -> publishPending(gen));
+    }
+    pendingRevision = Math.max(pendingRevision, response.getHeader().getRevision());
     for (WatchEvent event : response.getEvents()) {
       KeyValue kv = event.getKeyValue();
-      revision = Math.max(revision, kv.getModRevision());
+      pendingRevision = Math.max(pendingRevision, kv.getModRevision());
       switch (event.getEventType()) {
-        case PUT -> entries.put(kv.getKey().toString(UTF_8), entry(kv));
-        case DELETE -> entries.remove(kv.getKey().toString(UTF_8));
+        case PUT -> pending.put(kv.getKey().toString(UTF_8), entry(kv));
+        case DELETE -> pending.remove(kv.getKey().toString(UTF_8));
         default -> log.warn("unrecognised watch event {}", event.getEventType());
       }
     }
-    publish(new CacheSnapshot(revision, entries));
+  }
+
+  private void publishPending(long gen) {
+    if (pending == null || gen != generation || stopped) {
+      return;
+    }
+    TreeMap<String, CacheSnapshot.Entry> entries = pending;
+    pending = null;
+    publish(new CacheSnapshot(pendingRevision, entries));
   }
 
   private void onWatchError(long gen, Throwable t) {
@@ -319,6 +341,7 @@ public final class WatchCache {
 
   private void closeWatcher() {
     generation++;
+    pending = null; // events of the closed watch; a relist replaces them
     if (watcher != null) {
       try {
         watcher.close();
