@@ -24,7 +24,9 @@ class VersionTest {
 
   @Test
   void missingFieldIsAClearError() throws Exception {
-    var json = new ObjectMapper().readTree("{\"app\":\"1.0.0\",\"channel\":\"dev\"}");
-    assertThatThrownBy(() -> Version.parse(json)).hasMessageContaining("'api'");
+    assertThatThrownBy(() -> Version.parse("{\"app\":\"1.0.0\",\"channel\":\"dev\"}"))
+        .hasMessageContaining("'api'");
+    assertThat(Version.parse("{ \"app\" : \"2.3.4\", \"channel\": \"stable\",\n \"api\":\"v2\" }"))
+        .isEqualTo(new Version("2.3.4", "stable", "v2"));
   }
 }

@@ -23,14 +23,18 @@ import org.slf4j.LoggerFactory;
  * setup of {@code logback.xml} that covers the moments before settings are read.
  */
 final class LoggingSetup {
-  private static final String CONSOLE_PATTERN =
-      "%d{yyyy-MM-dd HH:mm:ss.SSS} %-5level [%logger{0}] %msg%n";
-
   private LoggingSetup() {}
 
-  /** Drains queued log events and closes the outputs; call last, before the JVM exits. */
+  private static volatile boolean configured;
+
+  /**
+   * Drains queued log events and closes the outputs; call last, before the JVM exits. A no-op when
+   * logging was never set up (client commands), so it does not start Logback just to stop it.
+   */
   static void flush() {
-    ((LoggerContext) LoggerFactory.getILoggerFactory()).stop();
+    if (configured) {
+      ((LoggerContext) LoggerFactory.getILoggerFactory()).stop();
+    }
   }
 
   private static AsyncAppender async(LoggerContext ctx, Appender<ILoggingEvent> target) {
@@ -53,7 +57,7 @@ final class LoggingSetup {
 
     PatternLayoutEncoder pattern = new PatternLayoutEncoder();
     pattern.setContext(ctx);
-    pattern.setPattern(CONSOLE_PATTERN);
+    pattern.setPattern(ConsoleLogging.PATTERN);
     pattern.start();
     ConsoleAppender<ILoggingEvent> console = new ConsoleAppender<>();
     console.setContext(ctx);
@@ -81,6 +85,7 @@ final class LoggingSetup {
     file.setRollingPolicy(rolling);
     file.start();
 
+    configured = true;
     Logger root = ctx.getLogger(Logger.ROOT_LOGGER_NAME);
     root.setLevel(Level.toLevel(level, Level.INFO));
     root.addAppender(async(ctx, console));
