@@ -7,6 +7,7 @@ import io.uptimemesh.core.config.RuntimeSettings;
 import io.uptimemesh.core.etcd.EtcdMemberSpec;
 import io.uptimemesh.etcd.EtcdMetrics;
 import io.uptimemesh.etcd.EtcdRuntime;
+import io.uptimemesh.etcd.managed.EtcdProcessLauncher;
 import io.uptimemesh.etcd.managed.ManagedEtcd;
 import io.uptimemesh.web.ApiServer;
 import io.uptimemesh.web.HealthRoutes;
@@ -21,6 +22,7 @@ import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.micrometer.VertxPrometheusOptions;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -54,6 +56,8 @@ final class CoreServer {
   private final CompletableFuture<Void> stopped = new CompletableFuture<>();
   private volatile int exitCode = ExitCodes.OK;
   private ManagedEtcd managedEtcd;
+  private Optional<EtcdProcessLauncher.Launched> earlyEtcd = Optional.empty();
+  private EtcdProcessLauncher etcdLauncher;
   private EtcdRuntime etcd;
   private ApiServer api;
 
@@ -65,11 +69,31 @@ final class CoreServer {
   /** Starts everything and returns once the HTTP API listens; blocks the calling thread. */
   static CoreServer start(RuntimeSettings settings, ClusterConfig config, Version version)
       throws StartupException {
+    // etcd is the slowest part of a start: fork it first, so it comes up while we build the rest.
+    Optional<EtcdProcessLauncher.Launched> early = Optional.empty();
+    EtcdProcessLauncher launcher = null;
+    if (settings.etcdEndpoints().isEmpty()) {
+      launcher = etcdLauncher(settings, config);
+      try {
+        early = Optional.of(launcher.launch());
+      } catch (java.io.IOException e) {
+        throw new StartupException("cannot start managed etcd: " + e.getMessage(), e);
+      }
+    }
     Optional<PrometheusMeterRegistry> registry =
         settings.metricsEnabled() ? Optional.of(MetricsRegistry.create()) : Optional.empty();
-    CoreServer server = new CoreServer(createVertx(registry), config);
+    Vertx vertx;
+    try {
+      vertx = createVertx(registry);
+    } catch (RuntimeException e) {
+      early.ifPresent(l -> l.process().destroyForcibly());
+      throw new StartupException("cannot start Vert.x: " + e.getMessage(), e);
+    }
+    CoreServer server = new CoreServer(vertx, config);
     Runtime.getRuntime()
         .addShutdownHook(new Thread(() -> server.shutdownAndWait("signal"), "shutdown"));
+    server.earlyEtcd = early;
+    server.etcdLauncher = launcher;
     try {
       server.startAll(settings, version, registry);
     } catch (StartupException e) {
@@ -96,7 +120,9 @@ final class CoreServer {
     List<URI> endpoints = settings.etcdEndpoints();
     Future<Void> managedStarted = Future.succeededFuture();
     if (endpoints.isEmpty()) {
-      ManagedEtcd etcdProcess = managedEtcd(settings);
+      ManagedEtcd etcdProcess =
+          new ManagedEtcd(vertx, etcdLauncher, config.managedEtcd(), Clock.systemUTC());
+      earlyEtcd.ifPresent(etcdProcess::adopt);
       managed = Optional.of(etcdProcess);
       this.managedEtcd = etcdProcess; // so a shutdown during startup stops it too
       endpoints = List.of(etcdProcess.clientUrl());
@@ -145,24 +171,20 @@ final class CoreServer {
     etcd.monitor().probeNow();
   }
 
-  private ManagedEtcd managedEtcd(RuntimeSettings settings) {
+  private static EtcdProcessLauncher etcdLauncher(RuntimeSettings settings, ClusterConfig config) {
     var m = config.managedEtcd();
+    Path data = settings.dataDir().toAbsolutePath().normalize();
     EtcdMemberSpec spec =
         EtcdMemberSpec.singleMember(
             m.memberName(),
-            settings.dataDir().toAbsolutePath().normalize().resolve("etcd"),
+            data.resolve("etcd"),
             m.clientPort(),
             m.peerPort(),
             m.autoCompactionMode(),
             m.autoCompactionRetention(),
             m.quotaBackendBytes());
-    return new ManagedEtcd(
-        vertx,
-        settings.etcdCommand(),
-        spec,
-        m,
-        settings.dataDir().toAbsolutePath().normalize().resolve("etcd.pid"),
-        Clock.systemUTC());
+    return new EtcdProcessLauncher(
+        settings.etcdCommand(), spec, data.resolve("etcd.pid"), m.stopGrace());
   }
 
   /**

@@ -8,11 +8,8 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import java.io.IOException;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.OptionalLong;
@@ -44,7 +41,7 @@ public final class ManagedEtcd {
   private static final Logger log = LoggerFactory.getLogger(ManagedEtcd.class);
 
   private final Vertx vertx;
-  private final String binary;
+  private final EtcdProcessLauncher launcher;
   private final EtcdMemberSpec spec;
   private final ManagedEtcdConfig config;
   private final RestartPolicy policy;
@@ -58,6 +55,7 @@ public final class ManagedEtcd {
   private volatile Process process;
   private volatile int restarts;
   private EtcdLogPump pump;
+  private EtcdProcessLauncher.Launched adopted;
   private long backoffTimer = -1;
 
   public ManagedEtcd(
@@ -67,9 +65,14 @@ public final class ManagedEtcd {
       ManagedEtcdConfig config,
       Path pidFile,
       Clock clock) {
+    this(vertx, new EtcdProcessLauncher(binary, spec, pidFile, config.stopGrace()), config, clock);
+  }
+
+  public ManagedEtcd(
+      Vertx vertx, EtcdProcessLauncher launcher, ManagedEtcdConfig config, Clock clock) {
     this.vertx = vertx;
-    this.binary = binary;
-    this.spec = spec;
+    this.launcher = launcher;
+    this.spec = launcher.spec();
     this.config = config;
     this.policy =
         new RestartPolicy(
@@ -77,9 +80,18 @@ public final class ManagedEtcd {
             config.restartBackoffMax(),
             config.crashBudget(),
             config.crashWindow());
-    this.pidFile = new PidFile(pidFile);
+    this.pidFile = launcher.pidFile();
     this.health = new HealthWaiter(vertx, URI.create(spec.clientUrl()));
     this.clock = clock;
+  }
+
+  /**
+   * Supervises a process the launcher already started (the server launches etcd before it builds
+   * anything else); {@link #start()} then only waits for it to be healthy.
+   */
+  public ManagedEtcd adopt(EtcdProcessLauncher.Launched launched) {
+    this.adopted = launched;
+    return this;
   }
 
   /**
@@ -91,14 +103,7 @@ public final class ManagedEtcd {
   public Future<Void> start() {
     context = vertx.getOrCreateContext();
     state = State.STARTING;
-    return vertx
-        .<Void>executeBlocking(
-            () -> {
-              createPrivateDirectory(spec.dataDir());
-              pidFile.terminateOrphan("--data-dir=" + spec.dataDir(), config.stopGrace());
-              return null;
-            })
-        .compose(v -> launchAndWait())
+    return launchAndWait()
         .onSuccess(v -> log.info("managed etcd ready at {} (pid {})", spec.clientUrl(), pidText()))
         .onFailure(t -> state = State.FAILED);
   }
@@ -155,10 +160,15 @@ public final class ManagedEtcd {
   }
 
   private Future<Void> launchAndWait() {
-    return vertx
-        .executeBlocking(this::launch)
+    EtcdProcessLauncher.Launched early = adopted;
+    adopted = null;
+    Future<EtcdProcessLauncher.Launched> launched =
+        early != null ? Future.succeededFuture(early) : vertx.executeBlocking(launcher::launch);
+    return launched
         .compose(
-            p -> {
+            l -> {
+              Process p = l.process();
+              pump = l.pump();
               process = p;
               p.onExit().thenAccept(exited -> context.runOnContext(v -> onExit(exited)));
               return health
@@ -171,21 +181,6 @@ public final class ManagedEtcd {
                 state = State.RUNNING;
               }
             });
-  }
-
-  private Process launch() throws IOException {
-    ProcessBuilder builder = new ProcessBuilder(spec.command(binary)).redirectErrorStream(true);
-    Process p;
-    try {
-      p = builder.start();
-    } catch (IOException e) {
-      throw new IOException("cannot run etcd binary '" + binary + "': " + e.getMessage(), e);
-    }
-    pidFile.write(p.pid());
-    pump = new EtcdLogPump(p.getInputStream(), p.pid());
-    pump.startThread();
-    log.info("started managed etcd pid {}: {}", p.pid(), String.join(" ", spec.command(binary)));
-    return p;
   }
 
   private Future<Void> killAfterFailedStart(Process p, Throwable why) {
@@ -261,12 +256,6 @@ public final class ManagedEtcd {
               // The failed start killed the process; its exit is handled by onExit as a crash.
               log.error("managed etcd restart failed: {}", t.getMessage());
             });
-  }
-
-  /** etcd wants its data directory readable by its owner only (it warns otherwise). */
-  private static void createPrivateDirectory(Path dir) throws IOException {
-    Files.createDirectories(dir);
-    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
   }
 
   private String pidText() {
