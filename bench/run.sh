@@ -10,4 +10,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mvn -B -q -ntp -DskipTests -Dspotless.check.skip=true package -pl launcher,bench -am
+# Measure what operators run: bin/uptimemesh with its class-data archive.
+[ launcher/target/uptimemesh.jsa -nt launcher/target/uptimemesh.jar ] || scripts/cds-archive.sh
 exec java -Duptimemesh.jar=launcher/target/uptimemesh.jar -jar bench/target/uptimemesh-bench.jar "$@"

@@ -39,7 +39,7 @@ final class Processes {
         dir.resolve("config.yaml"),
         "managed_etcd:\n  client_port: " + etcdPorts[0] + "\n  peer_port: " + etcdPorts[1] + "\n");
     ProcessBuilder b =
-        new ProcessBuilder(java(), "-jar", jar.toString(), "server")
+        new ProcessBuilder(serverCommand(jar))
             .directory(dir.toFile())
             .redirectErrorStream(true)
             .redirectOutput(dir.resolve("server.out").toFile());
@@ -53,6 +53,27 @@ final class Processes {
                 "LOG_LEVEL", "INFO")); // the default: request logging is part of the cost
     b.environment().putAll(extraEnv);
     return b.start();
+  }
+
+  /**
+   * {@code java -jar uptimemesh.jar server} as bin/uptimemesh runs it: with the class-data archive
+   * of scripts/cds-archive.sh when there is one newer than the jar.
+   */
+  static java.util.List<String> serverCommand(Path jar) {
+    java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of(java()));
+    Path jsa = jar.resolveSibling("uptimemesh.jsa");
+    try {
+      if (Files.exists(jsa)
+          && Files.getLastModifiedTime(jsa).compareTo(Files.getLastModifiedTime(jar)) > 0) {
+        cmd.addAll(
+            java.util.List.of(
+                "-XX:SharedArchiveFile=" + jsa, "-Xlog:cds=off", "-Xlog:cds+dynamic=off"));
+      }
+    } catch (IOException e) {
+      // no archive then
+    }
+    cmd.addAll(java.util.List.of("-jar", jar.toString(), "server"));
+    return cmd;
   }
 
   /** Polls {@code url} every 10 ms until it answers 200; returns false after {@code timeout}. */
