@@ -6,10 +6,10 @@ import io.uptimemesh.agent.identity.IdentityFiles;
 import io.uptimemesh.core.json.Json;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code uptimemesh heartbeat}: one signed heartbeat, with the agent's own sender. */
@@ -18,13 +18,7 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = "Send one signed heartbeat for a joined node.")
 public final class HeartbeatCommand extends ClientCommand {
-  @Option(names = "--node-id", required = true, description = "The node.")
-  String nodeId;
-
-  @Option(
-      names = "--identity-dir",
-      description = "Where identities live (default: <UPTIMEMESH_DATA_DIR>/identities).")
-  Path identityDir;
+  @Mixin NodeIdentityOptions node;
 
   @Option(
       names = "--status-json",
@@ -34,11 +28,8 @@ public final class HeartbeatCommand extends ClientCommand {
 
   @Override
   protected int run() throws Exception {
-    IdentityFiles files = new IdentityFiles(JoinCommand.identityRoot(identityDir), nodeId);
-    if (!files.exists()) {
-      throw new CliException(
-          "no identity for " + nodeId + " in " + files.dir() + ": run uptimemesh join first");
-    }
+    IdentityFiles files = node.existing();
+    String nodeId = node.nodeId;
     Map<String, Object> status;
     try {
       status = Json.mapper().readValue(statusJson, new TypeReference<Map<String, Object>>() {});

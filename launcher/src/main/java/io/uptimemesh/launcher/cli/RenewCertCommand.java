@@ -12,14 +12,13 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 
 /**
  * {@code uptimemesh renew-cert}: a new key and CSR, authenticated by the current certificate (the
@@ -30,21 +29,12 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = "Renew a node's certificate with a new key.")
 public final class RenewCertCommand extends ClientCommand {
-  @Option(names = "--node-id", required = true, description = "The node.")
-  String nodeId;
-
-  @Option(
-      names = "--identity-dir",
-      description = "Where identities live (default: <UPTIMEMESH_DATA_DIR>/identities).")
-  Path identityDir;
+  @Mixin NodeIdentityOptions node;
 
   @Override
   protected int run() throws Exception {
-    IdentityFiles files = new IdentityFiles(JoinCommand.identityRoot(identityDir), nodeId);
-    if (!files.exists()) {
-      throw new CliException(
-          "no identity for " + nodeId + " in " + files.dir() + ": run uptimemesh join first");
-    }
+    IdentityFiles files = node.existing();
+    String nodeId = node.nodeId;
     KeyPair next = NodeKeys.generateEd25519();
     Map<String, Object> request = new LinkedHashMap<>();
     request.put("node_id", nodeId);

@@ -180,17 +180,7 @@ public final class IdentityRoutes {
             Bodies.optionalBoolean(body, "replace"));
     joins
         .join(request)
-        .onSuccess(
-            j ->
-                Responses.json(
-                    ctx,
-                    201,
-                    new JsonObject()
-                        .put("node_id", j.nodeId())
-                        .put("mesh_ip", j.meshIp())
-                        .put("certificate", j.certificatePem())
-                        .put("ca", j.caPem())
-                        .put("cert_not_after_ms", j.certNotAfterMs())))
+        .onSuccess(j -> Responses.json(ctx, 201, joinedJson(j)))
         .onFailure(ctx::fail);
   }
 
@@ -248,18 +238,18 @@ public final class IdentityRoutes {
             body,
             ctx.request().getHeader(HeartbeatSignatures.SIGNATURE_HEADER),
             ctx.request().getHeader(HeartbeatSignatures.FINGERPRINT_HEADER))
-        .onSuccess(
-            j ->
-                Responses.json(
-                    ctx,
-                    200,
-                    new JsonObject()
-                        .put("node_id", j.nodeId())
-                        .put("mesh_ip", j.meshIp())
-                        .put("certificate", j.certificatePem())
-                        .put("ca", j.caPem())
-                        .put("cert_not_after_ms", j.certNotAfterMs())))
+        .onSuccess(j -> Responses.json(ctx, 200, joinedJson(j)))
         .onFailure(ctx::fail);
+  }
+
+  /** A node's new identity, as join and renewal both answer it. */
+  static JsonObject joinedJson(JoinService.Joined j) {
+    return new JsonObject()
+        .put("node_id", j.nodeId())
+        .put("mesh_ip", j.meshIp())
+        .put("certificate", j.certificatePem())
+        .put("ca", j.caPem())
+        .put("cert_not_after_ms", j.certNotAfterMs());
   }
 
   static JsonObject tokenJson(TokenRecord t) {
