@@ -13,6 +13,7 @@ import io.uptimemesh.web.ApiServer;
 import io.uptimemesh.web.HealthRoutes;
 import io.uptimemesh.web.MetricsRegistry;
 import io.uptimemesh.web.SystemRoutes;
+import io.uptimemesh.web.WriteGuard;
 import io.uptimemesh.web.identity.IdentityModule;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -154,6 +155,7 @@ final class CoreServer {
         new ApiServer(
             vertx,
             config.http().bodyLimitBytes(),
+            new WriteGuard(() -> etcd.monitor().current().state()),
             List.of(
                 new HealthRoutes(etcd)::addRoutes,
                 new SystemRoutes(version, registry)::addRoutes,

@@ -27,12 +27,16 @@ public final class ApiServer {
 
   /**
    * @param bodyLimitBytes requests with a larger body get 413
+   * @param guard refuses writes while etcd is stale or down
    * @param resources each adds its routes to the router
    */
-  public ApiServer(Vertx vertx, long bodyLimitBytes, List<Consumer<Router>> resources) {
+  public ApiServer(
+      Vertx vertx, long bodyLimitBytes, WriteGuard guard, List<Consumer<Router>> resources) {
     this.vertx = vertx;
     this.router = Router.router(vertx);
     router.route().handler(new RequestLogHandler());
+    // Before the body is read and before any route: one place for every write.
+    router.route().handler(guard);
     router.route().handler(BodyHandler.create(false).setBodyLimit(bodyLimitBytes));
     resources.forEach(r -> r.accept(router));
     FailureHandler failures = new FailureHandler();

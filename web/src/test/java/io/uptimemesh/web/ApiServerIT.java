@@ -54,6 +54,7 @@ class ApiServerIT {
         new ApiServer(
             vertx,
             1024,
+            new WriteGuard(() -> runtime.monitor().current().state()),
             List.of(
                 new HealthRoutes(runtime)::addRoutes,
                 new SystemRoutes(Version.current(), Optional.empty())::addRoutes));

@@ -18,6 +18,7 @@ import io.uptimemesh.testkit.EtcdClusterExtension;
 import io.uptimemesh.web.ApiServer;
 import io.uptimemesh.web.HealthRoutes;
 import io.uptimemesh.web.SystemRoutes;
+import io.uptimemesh.web.WriteGuard;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
@@ -87,6 +88,7 @@ class IdentityIT {
         new ApiServer(
             vertx,
             1 << 20,
+            new WriteGuard(() -> runtime.monitor().current().state()),
             List.of(
                 new HealthRoutes(runtime)::addRoutes,
                 new SystemRoutes(Version.current(), Optional.empty())::addRoutes,
