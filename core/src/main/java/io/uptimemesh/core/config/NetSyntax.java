@@ -1,5 +1,6 @@
 package io.uptimemesh.core.config;
 
+import io.uptimemesh.core.net.Ipv4;
 import java.util.OptionalLong;
 import java.util.regex.Pattern;
 
@@ -9,7 +10,6 @@ import java.util.regex.Pattern;
  */
 final class NetSyntax {
 
-  private static final Pattern DECIMAL_OCTET = Pattern.compile("0|[1-9][0-9]{0,2}");
   private static final Pattern HEX_GROUP = Pattern.compile("[0-9A-Fa-f]{1,4}");
   private static final Pattern ZONE_ID = Pattern.compile("[A-Za-z0-9_.-]+");
   private static final Pattern LABEL =
@@ -18,32 +18,6 @@ final class NetSyntax {
   private static final Pattern PREFIX_LENGTH = Pattern.compile("[0-9]{1,2}");
 
   private NetSyntax() {}
-
-  /**
-   * Parses a dotted-quad IPv4 address. Leading zeros are refused because some parsers read them as
-   * octal, so {@code 010.0.0.1} would mean different addresses to different tools.
-   *
-   * @param text e.g. {@code 10.42.0.1}
-   * @return the address as an unsigned 32-bit number, or empty if text is not an IPv4 address
-   */
-  static OptionalLong parseIpv4(String text) {
-    String[] parts = text.split("\\.", -1);
-    if (parts.length != 4) {
-      return OptionalLong.empty();
-    }
-    long address = 0;
-    for (String part : parts) {
-      if (!DECIMAL_OCTET.matcher(part).matches()) {
-        return OptionalLong.empty();
-      }
-      int octet = Integer.parseInt(part);
-      if (octet > 255) {
-        return OptionalLong.empty();
-      }
-      address = (address << 8) | octet;
-    }
-    return OptionalLong.of(address);
-  }
 
   /**
    * Tells whether text is an IPv6 address literal, without brackets, optionally with a zone id.
@@ -81,7 +55,7 @@ final class NetSyntax {
     for (int i = 0; i < parts.length; i++) {
       String part = parts[i];
       if (ipv4AllowedAtEnd && i == parts.length - 1 && part.contains(".")) {
-        if (parseIpv4(part).isEmpty()) {
+        if (Ipv4.parse(part).isEmpty()) {
           return -1;
         }
         count += 2;
@@ -122,7 +96,7 @@ final class NetSyntax {
    * @return true if text is an IPv4 literal, an IPv6 literal or a host name
    */
   static boolean isHost(String text) {
-    return parseIpv4(text).isPresent() || isIpv6(text) || isHostname(text);
+    return Ipv4.parse(text).isPresent() || isIpv6(text) || isHostname(text);
   }
 
   /**
@@ -139,7 +113,7 @@ final class NetSyntax {
     if (slash < 0) {
       return "it has no /prefix length";
     }
-    OptionalLong address = parseIpv4(text.substring(0, slash));
+    OptionalLong address = Ipv4.parse(text.substring(0, slash));
     if (address.isEmpty()) {
       return "the part before / is not an IPv4 address";
     }

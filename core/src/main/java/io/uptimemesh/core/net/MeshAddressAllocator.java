@@ -18,7 +18,6 @@ public final class MeshAddressAllocator {
   static final int MIN_PREFIX = 8;
   static final int MAX_PREFIX = 30;
 
-  private static final Pattern DECIMAL_OCTET = Pattern.compile("0|[1-9][0-9]{0,2}");
   private static final Pattern PREFIX_LENGTH = Pattern.compile("[0-9]{1,2}");
 
   private final long network;
@@ -38,7 +37,7 @@ public final class MeshAddressAllocator {
     if (slash < 0) {
       throw UptimeMeshException.invalid("the mesh CIDR " + cidr + " has no /prefix length");
     }
-    OptionalLong address = parseIpv4(cidr.substring(0, slash));
+    OptionalLong address = Ipv4.parse(cidr.substring(0, slash));
     if (address.isEmpty()) {
       throw UptimeMeshException.invalid(
           "the mesh CIDR " + cidr + " does not start with an IPv4 address");
@@ -83,7 +82,7 @@ public final class MeshAddressAllocator {
   public Optional<String> next(Set<String> taken) {
     Set<Long> used = new HashSet<>();
     for (String text : taken) {
-      OptionalLong address = text == null ? OptionalLong.empty() : parseIpv4(text);
+      OptionalLong address = text == null ? OptionalLong.empty() : Ipv4.parse(text);
       if (address.isPresent()) {
         used.add(address.getAsLong());
       }
@@ -107,7 +106,7 @@ public final class MeshAddressAllocator {
     if (address == null) {
       return false;
     }
-    OptionalLong parsed = parseIpv4(address);
+    OptionalLong parsed = Ipv4.parse(address);
     return parsed.isPresent() && parsed.getAsLong() >= network && parsed.getAsLong() <= broadcast;
   }
 
@@ -123,26 +122,6 @@ public final class MeshAddressAllocator {
   /** Network + 1 is the gateway's; the first node gets network + 2. */
   private long firstUsable() {
     return network + 2;
-  }
-
-  /** Parses a dotted quad, refusing leading zeros, which some tools read as octal. */
-  private static OptionalLong parseIpv4(String text) {
-    String[] parts = text.split("\\.", -1);
-    if (parts.length != 4) {
-      return OptionalLong.empty();
-    }
-    long address = 0;
-    for (String part : parts) {
-      if (!DECIMAL_OCTET.matcher(part).matches()) {
-        return OptionalLong.empty();
-      }
-      int octet = Integer.parseInt(part);
-      if (octet > 255) {
-        return OptionalLong.empty();
-      }
-      address = (address << 8) | octet;
-    }
-    return OptionalLong.of(address);
   }
 
   private static String format(long address) {

@@ -9,19 +9,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class NetSyntaxTest {
 
-  @Test
-  void parsesIpv4() {
-    assertThat(NetSyntax.parseIpv4("10.42.0.1")).hasValue(0x0A2A0001L);
-    assertThat(NetSyntax.parseIpv4("255.255.255.255")).hasValue(0xFFFFFFFFL);
-    assertThat(NetSyntax.parseIpv4("0.0.0.0")).hasValue(0L);
-  }
-
-  @ParameterizedTest
-  @ValueSource(strings = {"256.0.0.1", "1.2.3", "1.2.3.4.5", "01.2.3.4", "1.2.3.", "a.b.c.d", ""})
-  void refusesInvalidIpv4(String text) {
-    assertThat(NetSyntax.parseIpv4(text)).isEmpty();
-  }
-
   @ParameterizedTest
   @ValueSource(
       strings = {
