@@ -4,19 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.uptimemesh.core.Version;
-import io.uptimemesh.core.config.EtcdClientConfig;
-import io.uptimemesh.core.config.EtcdHealthConfig;
-import io.uptimemesh.etcd.EtcdRuntime;
 import io.uptimemesh.testkit.Await;
 import io.uptimemesh.testkit.EtcdClusterExtension;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
-import io.vertx.ext.web.client.WebClientOptions;
 import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -29,46 +23,18 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class ApiServerIT {
   @RegisterExtension static final EtcdClusterExtension etcd = EtcdClusterExtension.single();
 
-  private Vertx vertx;
-  private EtcdRuntime runtime;
-  private ApiServer api;
+  private ApiFixture fixture;
   private WebClient client;
 
   @BeforeEach
   void setUp() {
-    vertx = Vertx.vertx();
-    runtime =
-        EtcdRuntime.connect(
-            vertx,
-            etcd.endpoints(),
-            "/api-it",
-            new EtcdClientConfig(Duration.ofMillis(500), 1, Duration.ofMillis(50)),
-            new EtcdHealthConfig(
-                Duration.ofMillis(200),
-                Duration.ofMillis(300),
-                Duration.ofMillis(1000),
-                Duration.ofMillis(3000)),
-            Optional.empty());
-    runtime.start();
-    api =
-        new ApiServer(
-            vertx,
-            1024,
-            new WriteGuard(() -> runtime.monitor().current().state()),
-            List.of(
-                new HealthRoutes(runtime)::addRoutes,
-                new SystemRoutes(Version.current(), Optional.empty())::addRoutes));
-    int port = Await.result(api.listen("127.0.0.1", 0)).actualPort();
-    client =
-        WebClient.create(
-            vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port));
+    fixture = ApiFixture.start(etcd.endpoints(), 1024, Optional.empty());
+    client = fixture.http;
   }
 
   @AfterEach
   void tearDown() {
-    Await.result(api.shutdown(Duration.ofSeconds(1)));
-    Await.result(runtime.stop());
-    Await.result(vertx.close());
+    fixture.close();
   }
 
   @Test

@@ -3,40 +3,29 @@ package io.uptimemesh.web.identity;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.uptimemesh.core.Version;
-import io.uptimemesh.core.config.EtcdClientConfig;
-import io.uptimemesh.core.config.EtcdHealthConfig;
 import io.uptimemesh.core.heartbeat.Heartbeat;
 import io.uptimemesh.core.heartbeat.HeartbeatSignatures;
 import io.uptimemesh.core.pki.CertificateChecks;
 import io.uptimemesh.core.pki.Fingerprints;
 import io.uptimemesh.core.pki.NodeKeys;
 import io.uptimemesh.core.pki.Pem;
-import io.uptimemesh.etcd.EtcdRuntime;
 import io.uptimemesh.testkit.Await;
 import io.uptimemesh.testkit.EtcdClusterExtension;
-import io.uptimemesh.web.ApiServer;
-import io.uptimemesh.web.HealthRoutes;
-import io.uptimemesh.web.SystemRoutes;
-import io.uptimemesh.web.WriteGuard;
+import io.uptimemesh.web.ApiFixture;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
-import io.vertx.ext.web.client.WebClientOptions;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
 import java.security.cert.X509Certificate;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -50,54 +39,16 @@ class IdentityIT {
 
   private static final Duration TTL = Duration.ofSeconds(5);
 
-  private Vertx vertx;
-  private EtcdRuntime runtime;
-  private ApiServer api;
+  private ApiFixture fixture;
   private WebClient http;
   private String adminToken;
   private String bootstrapToken;
 
   @BeforeEach
   void setUp() {
-    vertx = Vertx.vertx();
-    runtime =
-        EtcdRuntime.connect(
-            vertx,
-            etcd.endpoints(),
-            "/id-" + UUID.randomUUID().toString().substring(0, 8),
-            new EtcdClientConfig(Duration.ofSeconds(2), 2, Duration.ofMillis(50)),
-            new EtcdHealthConfig(
-                Duration.ofMillis(200),
-                Duration.ofMillis(500),
-                Duration.ofMillis(1000),
-                Duration.ofMillis(3000)),
-            Optional.empty());
-    runtime.start();
-    IdentityConfig config =
-        new IdentityConfig(
-            Duration.ofDays(3650),
-            Duration.ofDays(30),
-            Duration.ofSeconds(30),
-            TTL,
-            Duration.ofHours(1),
-            Duration.ofHours(1),
-            "10.42.0.0/16",
-            "it-signing-key-0123456789abcdefghijklmnop",
-            Clock.systemUTC());
-    api =
-        new ApiServer(
-            vertx,
-            1 << 20,
-            new WriteGuard(() -> runtime.monitor().current().state()),
-            List.of(
-                new HealthRoutes(runtime)::addRoutes,
-                new SystemRoutes(Version.current(), Optional.empty())::addRoutes,
-                IdentityModule.routes(vertx, runtime, config)::addRoutes));
-    int port = Await.result(api.listen("127.0.0.1", 0)).actualPort();
-    http =
-        WebClient.create(
-            vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port));
-    await().atMost(Duration.ofSeconds(10)).until(() -> get("/health/ready").statusCode() == 200);
+    fixture =
+        ApiFixture.start(etcd.endpoints(), 1 << 20, Optional.of(ApiFixture.identityConfig(TTL)));
+    http = fixture.http;
 
     JsonObject boot = post("/api/v1/bootstrap", new JsonObject(), null).bodyAsJsonObject();
     bootstrapToken = boot.getString("join_token");
@@ -114,9 +65,7 @@ class IdentityIT {
 
   @AfterEach
   void tearDown() {
-    Await.result(api.shutdown(Duration.ofSeconds(1)));
-    Await.result(runtime.stop());
-    Await.result(vertx.close());
+    fixture.close();
   }
 
   @Test

@@ -3,26 +3,19 @@ package io.uptimemesh.web.identity;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.uptimemesh.core.Version;
-import io.uptimemesh.core.config.EtcdClientConfig;
-import io.uptimemesh.core.config.EtcdHealthConfig;
 import io.uptimemesh.core.etcd.EtcdHealthState;
 import io.uptimemesh.etcd.EtcdRuntime;
 import io.uptimemesh.testkit.Await;
 import io.uptimemesh.testkit.EtcdClusterExtension;
+import io.uptimemesh.web.ApiFixture;
 import io.uptimemesh.web.ApiServer;
-import io.uptimemesh.web.HealthRoutes;
-import io.uptimemesh.web.SystemRoutes;
 import io.uptimemesh.web.WriteGuard;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Route;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
-import io.vertx.ext.web.client.WebClientOptions;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,48 +38,15 @@ class WriteGuardIT {
 
   @Test
   void everyMutatingRouteIsRefusedWhileEtcdIsDownAndReadsAreMarkedStale() {
-    Vertx vertx = Vertx.vertx();
-    EtcdRuntime runtime =
-        EtcdRuntime.connect(
-            vertx,
+    ApiFixture fixture =
+        ApiFixture.start(
             etcd.endpoints(),
-            "/guard",
-            new EtcdClientConfig(Duration.ofMillis(500), 1, Duration.ofMillis(50)),
-            new EtcdHealthConfig(
-                Duration.ofMillis(200),
-                Duration.ofMillis(500),
-                Duration.ofMillis(800),
-                Duration.ofMillis(3000)),
-            Optional.empty());
-    runtime.start();
-    IdentityConfig config =
-        new IdentityConfig(
-            Duration.ofDays(10),
-            Duration.ofDays(1),
-            Duration.ofSeconds(30),
-            Duration.ofSeconds(30),
-            Duration.ofHours(1),
-            Duration.ofHours(1),
-            "10.42.0.0/16",
-            "guard-signing-key-0123456789abcdefghij",
-            Clock.systemUTC());
-    ApiServer api =
-        new ApiServer(
-            vertx,
             1 << 20,
-            new WriteGuard(() -> runtime.monitor().current().state()),
-            List.of(
-                new HealthRoutes(runtime)::addRoutes,
-                new SystemRoutes(Version.current(), Optional.empty())::addRoutes,
-                IdentityModule.routes(vertx, runtime, config)::addRoutes));
-    int port = Await.result(api.listen("127.0.0.1", 0)).actualPort();
-    WebClient http =
-        WebClient.create(
-            vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port));
+            Optional.of(ApiFixture.identityConfig(Duration.ofSeconds(30))));
+    EtcdRuntime runtime = fixture.runtime;
+    ApiServer api = fixture.api;
+    WebClient http = fixture.http;
     try {
-      await()
-          .atMost(Duration.ofSeconds(10))
-          .until(() -> Await.result(http.get("/health/ready").send()).statusCode() == 200);
       JsonObject boot =
           Await.result(http.post("/api/v1/bootstrap").sendJsonObject(new JsonObject()))
               .bodyAsJsonObject();
@@ -158,9 +118,7 @@ class WriteGuardIT {
       assertThat(write.statusCode()).as(write.bodyAsString()).isEqualTo(201);
       assertThat(write.getHeader(WriteGuard.STALE_HEADER)).isNull();
     } finally {
-      Await.result(api.shutdown(Duration.ofSeconds(1)));
-      Await.result(runtime.stop());
-      Await.result(vertx.close());
+      fixture.close();
     }
   }
 }

@@ -1,0 +1,105 @@
+package io.uptimemesh.web;
+
+import io.uptimemesh.core.Version;
+import io.uptimemesh.core.config.EtcdClientConfig;
+import io.uptimemesh.core.config.EtcdHealthConfig;
+import io.uptimemesh.etcd.EtcdRuntime;
+import io.uptimemesh.testkit.Await;
+import io.uptimemesh.web.identity.IdentityConfig;
+import io.uptimemesh.web.identity.IdentityModule;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Consumer;
+
+/**
+ * A core node's HTTP stack as the server wires it (etcd layer, write guard, health, system and
+ * optionally identity routes) over real etcd members, on a free port, with a client for it, and
+ * ready when returned. Each fixture uses its own key prefix, so tests sharing an etcd do not see
+ * each other's keys.
+ */
+public final class ApiFixture implements AutoCloseable {
+  public final Vertx vertx;
+  public final EtcdRuntime runtime;
+  public final ApiServer api;
+  public final WebClient http;
+
+  private ApiFixture(Vertx vertx, EtcdRuntime runtime, ApiServer api, WebClient http) {
+    this.vertx = vertx;
+    this.runtime = runtime;
+    this.api = api;
+    this.http = http;
+  }
+
+  /**
+   * Starts the stack.
+   *
+   * @param bodyLimitBytes the HTTP body limit
+   * @param identity the identity settings to mount its routes with, or empty for none
+   */
+  public static ApiFixture start(
+      List<URI> endpoints, long bodyLimitBytes, Optional<IdentityConfig> identity) {
+    Vertx vertx = Vertx.vertx();
+    EtcdRuntime runtime =
+        EtcdRuntime.connect(
+            vertx,
+            endpoints,
+            "/it-" + UUID.randomUUID().toString().substring(0, 8),
+            new EtcdClientConfig(Duration.ofSeconds(2), 2, Duration.ofMillis(50)),
+            new EtcdHealthConfig(
+                Duration.ofMillis(200),
+                Duration.ofMillis(500),
+                Duration.ofMillis(1000),
+                Duration.ofMillis(3000)),
+            Optional.empty());
+    runtime.start();
+    List<Consumer<Router>> routes = new ArrayList<>();
+    routes.add(new HealthRoutes(runtime)::addRoutes);
+    routes.add(new SystemRoutes(Version.current(), Optional.empty())::addRoutes);
+    identity.ifPresent(c -> routes.add(IdentityModule.routes(vertx, runtime, c)::addRoutes));
+    ApiServer api =
+        new ApiServer(
+            vertx,
+            bodyLimitBytes,
+            new WriteGuard(() -> runtime.monitor().current().state()),
+            routes);
+    int port = Await.result(api.listen("127.0.0.1", 0)).actualPort();
+    WebClient http =
+        WebClient.create(
+            vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port));
+    // Ready before the test starts: until the first probe the write guard refuses writes.
+    org.awaitility.Awaitility.await()
+        .atMost(Duration.ofSeconds(15))
+        .until(() -> Await.result(http.get("/health/ready").send()).statusCode() == 200);
+    return new ApiFixture(vertx, runtime, api, http);
+  }
+
+  /** Identity settings for tests: a signing key of their own and the given liveness TTL. */
+  public static IdentityConfig identityConfig(Duration heartbeatTtl) {
+    return new IdentityConfig(
+        Duration.ofDays(3650),
+        Duration.ofDays(30),
+        Duration.ofSeconds(30),
+        heartbeatTtl,
+        Duration.ofHours(1),
+        Duration.ofHours(1),
+        "10.42.0.0/16",
+        "it-signing-key-0123456789abcdefghijklmnop",
+        Clock.systemUTC());
+  }
+
+  @Override
+  public void close() {
+    Await.result(api.shutdown(Duration.ofSeconds(1)));
+    Await.result(runtime.stop());
+    Await.result(vertx.close());
+  }
+}
