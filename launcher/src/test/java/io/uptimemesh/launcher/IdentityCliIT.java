@@ -121,17 +121,7 @@ class IdentityCliIT {
     assertThat(JSON.readTree(before.stdout()).path("nodes").get(0).path("state").asText())
         .isEqualTo("stale");
 
-    Cli.Result hb =
-        Cli.run(
-            "heartbeat",
-            "--api-url",
-            api,
-            "--node-id",
-            "core-1",
-            "--identity-dir",
-            dir.resolve("ids").toString(),
-            "--status-json",
-            "{\"wg\":\"up\"}");
+    Cli.Result hb = asCore1("heartbeat", "--status-json", "{\"wg\":\"up\"}");
     assertThat(hb.code()).as(hb.stderr()).isZero();
 
     Cli.Result table = Cli.run("nodes-status", "--api-url", api);
@@ -147,29 +137,13 @@ class IdentityCliIT {
     String oldKey = Files.readString(node.resolve("node.key"));
     String oldCert = Files.readString(node.resolve("node.crt"));
 
-    Cli.Result r =
-        Cli.run(
-            "renew-cert",
-            "--api-url",
-            api,
-            "--node-id",
-            "core-1",
-            "--identity-dir",
-            dir.resolve("ids").toString());
+    Cli.Result r = asCore1("renew-cert");
 
     assertThat(r.code()).as(r.stderr()).isZero();
     assertThat(Files.readString(node.resolve("node.key"))).isNotEqualTo(oldKey);
     assertThat(Files.readString(node.resolve("node.crt"))).isNotEqualTo(oldCert);
     assertThat(perms(node.resolve("node.key"))).isEqualTo("rw-------");
-    Cli.Result hb =
-        Cli.run(
-            "heartbeat",
-            "--api-url",
-            api,
-            "--node-id",
-            "core-1",
-            "--identity-dir",
-            dir.resolve("ids").toString());
+    Cli.Result hb = asCore1("heartbeat");
     assertThat(hb.code()).as(hb.stderr()).isZero();
   }
 
@@ -213,15 +187,7 @@ class IdentityCliIT {
   void aRevokedNodesHeartbeatIsRefused() {
     assertThat(Cli.run("nodes", "revoke", "core-1", "--api-url", api).code()).isZero();
 
-    Cli.Result hb =
-        Cli.run(
-            "heartbeat",
-            "--api-url",
-            api,
-            "--node-id",
-            "core-1",
-            "--identity-dir",
-            dir.resolve("ids").toString());
+    Cli.Result hb = asCore1("heartbeat");
 
     assertThat(hb.code()).isEqualTo(1);
     assertThat(hb.stderr()).contains("(revoked)");
@@ -234,6 +200,22 @@ class IdentityCliIT {
     Cli.Result r = Cli.run("tokens", "list", "--api-url", api);
     assertThat(r.code()).isEqualTo(1);
     assertThat(r.stderr()).contains("not logged in");
+  }
+
+  /** Runs a node command ({@code heartbeat}, {@code renew-cert}) as the joined node core-1. */
+  private static Cli.Result asCore1(String command, String... extra) {
+    java.util.List<String> args =
+        new java.util.ArrayList<>(
+            java.util.List.of(
+                command,
+                "--api-url",
+                api,
+                "--node-id",
+                "core-1",
+                "--identity-dir",
+                dir.resolve("ids").toString()));
+    args.addAll(java.util.List.of(extra));
+    return Cli.run(args.toArray(String[]::new));
   }
 
   private static Cli.Result join(String token, String nodeId) {
