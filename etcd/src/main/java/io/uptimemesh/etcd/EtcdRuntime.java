@@ -119,6 +119,14 @@ public final class EtcdRuntime {
             });
   }
 
+  /**
+   * The jetcd client, for the etcd module's own services that the typed store does not cover
+   * (election, locks, maintenance, members). Calls through it must still carry a deadline.
+   */
+  public Client client() {
+    return client;
+  }
+
   public EtcdStore store() {
     return store;
   }

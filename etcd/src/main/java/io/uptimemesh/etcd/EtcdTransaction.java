@@ -47,6 +47,19 @@ public final class EtcdTransaction {
     return this;
   }
 
+  /**
+   * Condition: the caller still holds leadership ({@code fence}'s election key exists with the same
+   * create revision). Every leader-only write uses it.
+   */
+  public EtcdTransaction fencedBy(io.uptimemesh.etcd.leader.Fence fence) {
+    conditions.add(
+        new Cmp(
+            bytes(fence.electionKey()),
+            Cmp.Op.EQUAL,
+            CmpTarget.createRevision(fence.createRevision())));
+    return this;
+  }
+
   public EtcdTransaction put(String key, Object value) {
     operations.add(Op.put(bytes(key), ByteSequence.from(codec.encode(value)), PutOption.DEFAULT));
     return this;
