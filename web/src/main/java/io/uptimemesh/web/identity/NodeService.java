@@ -5,6 +5,7 @@ import io.uptimemesh.core.identity.NodeRecord;
 import io.uptimemesh.core.identity.NodeStatusRecord;
 import io.uptimemesh.etcd.CacheSnapshot;
 import io.uptimemesh.etcd.EtcdStore;
+import io.uptimemesh.etcd.IdempotencyClaim;
 import io.uptimemesh.etcd.KeyLayout;
 import io.uptimemesh.etcd.WatchCache;
 import io.vertx.core.Future;
@@ -90,7 +91,7 @@ public final class NodeService {
    *
    * @return succeeds once written (also if it was revoked already); 404 if there is no such node
    */
-  public Future<NodeRecord> revoke(String nodeId) {
+  public Future<NodeRecord> revoke(String nodeId, IdempotencyClaim claim) {
     KeyLayout keys = store.layout();
     return store
         .get(keys.node(nodeId), NodeRecord.class)
@@ -108,6 +109,7 @@ public final class NodeService {
                   .requireModRevision(keys.node(nodeId), found.get().modRevision())
                   .put(keys.node(nodeId), revoked)
                   .delete(keys.alive(nodeId))
+                  .claim(claim)
                   .commit("revoke " + nodeId)
                   .compose(
                       done ->
@@ -115,7 +117,7 @@ public final class NodeService {
                               ? cache
                                   .awaitRevision(done.get(), IdentityConfig.READ_YOUR_WRITES)
                                   .map(revoked)
-                              : revoke(nodeId)) // changed meanwhile: read again
+                              : revoke(nodeId, claim)) // changed meanwhile: read again
                   .onSuccess(n -> heartbeats.forget(nodeId));
             });
   }

@@ -5,6 +5,7 @@ import io.uptimemesh.core.identity.TokenRecord;
 import io.uptimemesh.core.token.JoinToken;
 import io.uptimemesh.core.token.NodeRole;
 import io.uptimemesh.etcd.EtcdStore;
+import io.uptimemesh.etcd.IdempotencyClaim;
 import io.uptimemesh.etcd.WatchCache;
 import io.vertx.core.Future;
 import java.time.Duration;
@@ -48,7 +49,8 @@ public final class TokenService {
       int uses,
       Map<String, String> labels,
       boolean allowReplace,
-      String createdBy) {
+      String createdBy,
+      IdempotencyClaim claim) {
     if (ttl.isNegative() || ttl.isZero() || ttl.compareTo(MAX_TTL) > 0) {
       return Future.failedFuture(
           UptimeMeshException.invalid("ttl must be between 1s and 365d, not " + ttl));
@@ -82,6 +84,7 @@ public final class TokenService {
         .transaction()
         .requireAbsent(store.layout().token(token.id()))
         .put(store.layout().token(token.id()), record)
+        .claim(claim)
         .commit("create token")
         .compose(rev -> cache.awaitRevision(rev.orElse(0L), IdentityConfig.READ_YOUR_WRITES))
         .map(v -> new Created(token.encoded(), record));
@@ -100,7 +103,7 @@ public final class TokenService {
    *
    * @return succeeds when deleted; fails with 404 if there is no such token
    */
-  public Future<Void> revoke(String id) {
+  public Future<Void> revoke(String id, IdempotencyClaim claim) {
     String key = store.layout().token(id);
     return store
         .get(key, TokenRecord.class)
@@ -112,6 +115,7 @@ public final class TokenService {
                         .transaction()
                         .requireModRevision(key, found.get().modRevision())
                         .delete(key)
+                        .claim(claim)
                         .commit("revoke token " + id)
                         .compose(
                             rev ->
