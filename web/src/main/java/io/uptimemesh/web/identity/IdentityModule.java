@@ -24,6 +24,7 @@ public final class IdentityModule {
         heartbeats,
         new NodeService(store, cache, identity, heartbeats),
         new RenewalService(store, cache, authority, identity, heartbeats),
-        authority);
+        authority,
+        new CoreAdmission(store, cache, etcd.members()));
   }
 }
