@@ -135,6 +135,30 @@ public final class EtcdHealthMonitor {
     return current;
   }
 
+  /**
+   * The grade as of now: the latest round's facts graded against the clock. While a probe hangs
+   * (etcd lost quorum: the probe waits for its deadline), the time since the last good probe keeps
+   * growing; grading it now lets the write guard refuse writes {@code stale_after_ms} after the
+   * last good answer, not only once the hanging round ends. Cheap: no I/O.
+   */
+  public EtcdHealthState stateNow() {
+    EtcdHealth h = current;
+    if (h.lastGoodProbe() == null) {
+      return h.state();
+    }
+    EtcdHealthState now =
+        grader.grade(
+            new EtcdHealthGrader.Observation(
+                h.lastGoodProbe(),
+                h.lastLatency(),
+                !h.reachable(),
+                (int) h.healthyEndpoints(),
+                h.endpoints().size()),
+            clock.instant());
+    // Only ever worse than the round's own grade: a good grade needs a good round.
+    return now.ordinal() > h.state().ordinal() ? now : h.state();
+  }
+
   /** Calls {@code listener} with every new result (each round), on the monitor's context. */
   public void onResult(Consumer<EtcdHealth> listener) {
     listeners.add(listener);

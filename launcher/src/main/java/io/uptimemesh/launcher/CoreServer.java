@@ -184,7 +184,7 @@ final class CoreServer {
         new ApiServer(
             vertx,
             config.http().bodyLimitBytes(),
-            new WriteGuard(() -> etcd.monitor().current().state()),
+            new WriteGuard(() -> etcd.monitor().stateNow()),
             new IdempotencyHandler(
                 vertx, etcd.store(), settings.clusterSigningKey().reveal(), Clock.systemUTC()),
             List.of(

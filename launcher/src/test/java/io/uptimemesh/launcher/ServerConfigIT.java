@@ -34,7 +34,7 @@ class ServerConfigIT {
           .contains("mesh_cidr: 10.42.0.0/16")
           .contains("crash_window_seconds: 1234")
           .contains("owner: ops-team")
-          .contains("stale_after_ms: 3000");
+          .contains("stale_after_ms: 1500");
     }
   }
 

@@ -70,7 +70,7 @@ public final class ApiFixture implements AutoCloseable {
         new ApiServer(
             vertx,
             bodyLimitBytes,
-            new WriteGuard(() -> runtime.monitor().current().state()),
+            new WriteGuard(() -> runtime.monitor().stateNow()),
             new IdempotencyHandler(
                 vertx,
                 runtime.store(),

@@ -121,7 +121,7 @@ final class ClusterConfigSchema {
               "how the health monitor grades etcd as ok / degraded / stale / down",
               integer(
                   "probe_interval_ms",
-                  1000,
+                  500,
                   100,
                   60000,
                   c -> c.etcdHealth().probeInterval().toMillis()),
@@ -134,7 +134,7 @@ final class ClusterConfigSchema {
               // The static bounds are wide; the cross rules order these after probe_interval_ms.
               integer(
                   "stale_after_ms",
-                  3000,
+                  1500,
                   1,
                   Integer.MAX_VALUE,
                   c -> c.etcdHealth().staleAfter().toMillis()),

@@ -68,9 +68,9 @@ class ClusterConfigSchemaTest {
                     Duration.ofSeconds(5)),
                 new EtcdClientConfig(Duration.ofMillis(2000), 3, Duration.ofMillis(100)),
                 new EtcdHealthConfig(
-                    Duration.ofMillis(1000),
                     Duration.ofMillis(500),
-                    Duration.ofMillis(3000),
+                    Duration.ofMillis(500),
+                    Duration.ofMillis(1500),
                     Duration.ofMillis(10000)),
                 new HttpConfig(1048576, Duration.ofSeconds(5)),
                 new PkiConfig(Duration.ofDays(3650))));

@@ -187,22 +187,22 @@ class ClusterConfigValidationTest {
             "managed_etcd.restart_backoff_max_ms = 400 is not allowed: expected at least"
                 + " managed_etcd.restart_backoff_initial_ms (500)"),
         invalid(
-            "  stale_after_ms: 3000\n",
-            "  stale_after_ms: 1000\n",
+            "  stale_after_ms: 1500\n",
+            "  stale_after_ms: 500\n",
             "etcd_health.stale_after_ms",
-            "etcd_health.stale_after_ms = 1000 is not allowed: expected more than"
-                + " etcd_health.probe_interval_ms (1000)"),
+            "etcd_health.stale_after_ms = 500 is not allowed: expected more than"
+                + " etcd_health.probe_interval_ms (500)"),
         invalid(
             "  down_after_ms: 10000\n",
-            "  down_after_ms: 3000\n",
+            "  down_after_ms: 1500\n",
             "etcd_health.down_after_ms",
-            "etcd_health.down_after_ms = 3000 is not allowed: expected more than"
-                + " etcd_health.stale_after_ms (3000)"),
+            "etcd_health.down_after_ms = 1500 is not allowed: expected more than"
+                + " etcd_health.stale_after_ms (1500)"),
         invalid(
-            "  probe_interval_ms: 1000\n  degraded_latency_ms: 500\n  stale_after_ms: 3000\n",
+            "  probe_interval_ms: 500\n  degraded_latency_ms: 500\n  stale_after_ms: 1500\n",
             "  probe_interval_ms: 5000\n  degraded_latency_ms: 500\n",
             "etcd_health.stale_after_ms",
-            "etcd_health.stale_after_ms = 3000 (the default) is not allowed: expected more than"
+            "etcd_health.stale_after_ms = 1500 (the default) is not allowed: expected more than"
                 + " etcd_health.probe_interval_ms (5000)"),
         // sections that are not maps
         invalid(

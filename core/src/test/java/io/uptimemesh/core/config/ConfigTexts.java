@@ -31,9 +31,9 @@ final class ConfigTexts {
         retry_backoff_ms: 100
       # etcd_health: how the health monitor grades etcd as ok / degraded / stale / down
       etcd_health:
-        probe_interval_ms: 1000
+        probe_interval_ms: 500
         degraded_latency_ms: 500
-        stale_after_ms: 3000
+        stale_after_ms: 1500
         down_after_ms: 10000
       # http: the API server of this core node
       http:

@@ -37,7 +37,7 @@ public final class ApiClient {
   private final String token;
   private int current;
 
-  ApiClient(List<URI> bases, String token) {
+  public ApiClient(List<URI> bases, String token) {
     if (bases.isEmpty()) {
       throw new IllegalArgumentException("no API URL");
     }
@@ -70,15 +70,15 @@ public final class ApiClient {
   }
 
   /** The URL that answered last (or the first one). */
-  URI base() {
+  public URI base() {
     return bases.get(current);
   }
 
-  JsonNode get(String path) {
+  public JsonNode get(String path) {
     return send("GET", path, null, null);
   }
 
-  JsonNode post(String path, Object body) {
+  public JsonNode post(String path, Object body) {
     try {
       return send("POST", path, JSON.writeValueAsBytes(body), UUID.randomUUID().toString());
     } catch (IOException e) {
@@ -86,7 +86,7 @@ public final class ApiClient {
     }
   }
 
-  JsonNode delete(String path) {
+  public JsonNode delete(String path) {
     return send("DELETE", path, null, UUID.randomUUID().toString());
   }
 

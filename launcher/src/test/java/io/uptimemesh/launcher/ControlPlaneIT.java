@@ -1,0 +1,245 @@
+package io.uptimemesh.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.uptimemesh.launcher.cli.ApiClient;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * End to end on loopback: three {@code uptimemesh server} processes with their managed etcd
+ * members, joined as an operator joins them. Each test gets a fresh cluster and prints what it
+ * measured.
+ */
+@Timeout(240)
+class ControlPlaneIT {
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+
+  @TempDir Path dir;
+  private CoreCluster cluster;
+  private String session;
+
+  @BeforeEach
+  void start() throws Exception {
+    cluster = CoreCluster.start(dir, 3, "");
+    session =
+        new ApiClient(List.of(URI.create(cluster.servers.get(0).url())), null)
+            .post(
+                "/api/v1/auth/login",
+                Map.of("username", "admin", "password", cluster.adminPassword))
+            .path("token")
+            .asText();
+  }
+
+  @AfterEach
+  void stop() {
+    if (cluster != null) {
+      cluster.close();
+    }
+  }
+
+  @Test
+  void losingQuorumRefusesEveryWriteWithinTwoSecondsAndReadsGoOn() throws Exception {
+    ServerProcess witness = cluster.servers.get(2);
+    ProcessHandle etcd0 = etcdOf(cluster.servers.get(0));
+    ProcessHandle etcd1 = etcdOf(cluster.servers.get(1));
+    assertThat(post(witness, "/api/v1/tokens", "{\"role\":\"worker\"}").status).isEqualTo(201);
+
+    // Stopped (SIGSTOP), not killed: the supervisor would restart a killed member at once.
+    long lost = System.nanoTime();
+    signal("STOP", etcd0, etcd1);
+    try {
+      // A write every 100 ms for 3 s, each on its own (one hanging on etcd must not delay the
+      // next).
+      List<CompletableFuture<Probe>> probes = new ArrayList<>();
+      for (int i = 0; i < 30; i++) {
+        probes.add(probe(witness));
+        Thread.sleep(100);
+      }
+      List<Probe> answered = probes.stream().map(CompletableFuture::join).toList();
+      assertThat(answered).allSatisfy(p -> assertThat(p.status).as(p.toString()).isEqualTo(503));
+      Probe guardFrom =
+          answered.stream()
+              .filter(p -> p.answeredNs - p.sentNs < 300_000_000L)
+              .findFirst()
+              .orElseThrow();
+      double refusedAfter = (guardFrom.sentNs - lost) / 1e9;
+      double slowest =
+          answered.stream().mapToLong(p -> p.answeredNs - lost).max().orElseThrow() / 1e9;
+      System.out.printf(
+          "writes refused at once from %.2f s after two of three etcd members stopped; writes"
+              + " in flight before that got their 503 by %.2f s%n",
+          refusedAfter, slowest);
+      assertThat(refusedAfter).isLessThanOrEqualTo(2.0);
+
+      // Every kind of write is refused, on every core node, with the guard's answer.
+      for (ServerProcess s : cluster.servers) {
+        await()
+            .atMost(Duration.ofSeconds(2))
+            .until(() -> post(s, "/api/v1/tokens", "{\"role\":\"worker\"}").status == 503);
+        for (String[] write :
+            new String[][] {
+              {"POST", "/api/v1/tokens"},
+              {"DELETE", "/api/v1/tokens/aaaaaaaaaaaa"},
+              {"POST", "/api/v1/nodes/n1/revoke"},
+              {"POST", "/api/v1/auth/login"},
+              {"POST", "/api/v1/join"},
+              {"POST", "/api/v1/etcd/members"},
+              {"DELETE", "/api/v1/etcd/members/1"},
+            }) {
+          Answer a = send(s, write[0], write[1], "{}");
+          assertThat(a.status).as("%s %s on %s", write[0], write[1], s.url()).isEqualTo(503);
+          assertThat(a.body).contains("\"error\":\"etcd_unavailable\"");
+          assertThat(a.retryAfter).isNotNull();
+        }
+      }
+      // Reads go on from the watch cache, marked as possibly stale.
+      Answer read = send(witness, "GET", "/api/v1/tokens", null);
+      assertThat(read.status).isEqualTo(200);
+      assertThat(read.stale).isNotNull();
+      assertThat(send(witness, "GET", "/api/v1/cluster/apis", null).status).isEqualTo(200);
+
+      // One member back: quorum again, writes resume.
+      long back = System.nanoTime();
+      signal("CONT", etcd1);
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .pollInterval(Duration.ofMillis(50))
+          .until(() -> post(witness, "/api/v1/tokens", "{\"role\":\"worker\"}").status == 201);
+      System.out.printf(
+          "writes resumed %.2f s after one etcd member came back%n",
+          (System.nanoTime() - back) / 1e9);
+    } finally {
+      signal("CONT", etcd0, etcd1);
+    }
+  }
+
+  @Test
+  void aClientRetryingOnAnotherCoreNodeLosesNoWriteAndAppliesNoneTwice() throws Exception {
+    List<URI> urls = cluster.servers.stream().map(s -> URI.create(s.url())).toList();
+    ApiClient client = new ApiClient(urls, session);
+    ServerProcess first = cluster.servers.get(0);
+    Set<Integer> acknowledged = ConcurrentHashMap.newKeySet();
+    int writes = 60;
+    long killedAt = 0;
+    for (int i = 0; i < writes; i++) {
+      if (i == 20) {
+        // The node serving the stream dies: the client moves on with the same idempotency keys.
+        first.kill();
+        killedAt = System.nanoTime();
+      }
+      JsonNode created =
+          client.post(
+              "/api/v1/tokens",
+              Map.of("role", "worker", "labels", Map.of("seq", Integer.toString(i))));
+      // A write the dead node applied but could not answer comes back as "already applied".
+      assertThat(created.hasNonNull("id") || created.path("idempotent_replay").asBoolean())
+          .as("answer to write %d: %s", i, created)
+          .isTrue();
+      acknowledged.add(i);
+      if (i == 20) {
+        System.out.printf(
+            "first write after the kill acknowledged %.2f s later by %s%n",
+            (System.nanoTime() - killedAt) / 1e9, client.base());
+      }
+    }
+    assertThat(acknowledged).hasSize(writes);
+    JsonNode tokens = new ApiClient(urls.subList(1, 3), session).get("/api/v1/tokens");
+    Map<String, Integer> perSeq = new HashMap<>();
+    tokens
+        .path("tokens")
+        .forEach(t -> perSeq.merge(t.path("labels").path("seq").asText("none"), 1, Integer::sum));
+    List<String> wrong = new ArrayList<>();
+    for (int i : acknowledged) {
+      Integer n = perSeq.get(Integer.toString(i));
+      if (n == null || n != 1) {
+        wrong.add(i + "→" + n);
+      }
+    }
+    assertThat(wrong).as("writes lost (null) or applied more than once").isEmpty();
+  }
+
+  private record Answer(int status, String body, String retryAfter, String stale) {}
+
+  private record Probe(long sentNs, long answeredNs, int status) {}
+
+  private CompletableFuture<Probe> probe(ServerProcess s) {
+    long sent = System.nanoTime();
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create(s.url() + "/api/v1/tokens"))
+            .timeout(Duration.ofSeconds(10))
+            .header("Authorization", "Bearer " + session)
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString("{\"role\":\"worker\"}"))
+            .build();
+    return HTTP.sendAsync(request, HttpResponse.BodyHandlers.discarding())
+        .handle((r, t) -> new Probe(sent, System.nanoTime(), t == null ? r.statusCode() : -1));
+  }
+
+  private Answer post(ServerProcess s, String path, String body) {
+    return send(s, "POST", path, body);
+  }
+
+  private Answer send(ServerProcess s, String method, String path, String body) {
+    try {
+      HttpRequest.Builder b =
+          HttpRequest.newBuilder(URI.create(s.url() + path))
+              .timeout(Duration.ofSeconds(5))
+              .header("Authorization", "Bearer " + session)
+              .header("Content-Type", "application/json")
+              .method(
+                  method,
+                  body == null
+                      ? HttpRequest.BodyPublishers.noBody()
+                      : HttpRequest.BodyPublishers.ofString(body));
+      HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+      return new Answer(
+          r.statusCode(),
+          r.body(),
+          r.headers().firstValue("Retry-After").orElse(null),
+          r.headers().firstValue("X-UptimeMesh-Data-May-Be-Stale").orElse(null));
+    } catch (IOException e) {
+      return new Answer(-1, e.toString(), null, null);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return new Answer(-1, "interrupted", null, null);
+    }
+  }
+
+  /** The managed etcd member a server runs. */
+  static ProcessHandle etcdOf(ServerProcess s) {
+    return s.descendants().stream()
+        .filter(p -> p.info().command().map(c -> c.endsWith("etcd")).orElse(false))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no etcd child of " + s.url()));
+  }
+
+  static void signal(String signal, ProcessHandle... processes) throws Exception {
+    for (ProcessHandle p : processes) {
+      new ProcessBuilder("kill", "-" + signal, Long.toString(p.pid()))
+          .inheritIO()
+          .start()
+          .waitFor();
+    }
+  }
+}
