@@ -41,10 +41,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Leadership is lost, and the session ended, when: a keep-alive finds the lease gone; the key is
  * deleted or another key leads (seen by a watch of the election prefix, and by a read every ttl/3);
- * or no keep-alive succeeded for longer than {@code ttl}. The last rule is the step-down rule: a
- * leader that cannot renew must assume its lease expired and another node leads. Ending a session
- * tells listeners at once (jobs stop), revokes the old lease (best effort) and starts a new
- * session.
+ * or no keep-alive succeeded for a whole {@code ttl} since the last one was sent. The last rule is
+ * the step-down rule: a leader that cannot renew must assume its lease expired and another node
+ * leads, and it steps down before the lease can have expired in etcd. Ending a session tells
+ * listeners at once (jobs stop), revokes the old lease (best effort) and starts a new session.
  *
  * <p>All state lives on one Vert.x context; the public readers are safe from any thread.
  */
@@ -69,7 +69,7 @@ public final class LeaderElection {
   private boolean stopped;
   private long generation;
   private long leaseId;
-  private long lastRenewedMs;
+  private long expiryTimer = -1;
   private boolean renewing;
   private LeaderKey leaderKey;
   private volatile Fence fence;
@@ -129,6 +129,7 @@ public final class LeaderElection {
           stopped = true;
           generation++;
           vertx.cancelTimer(tickTimer);
+          vertx.cancelTimer(expiryTimer);
           if (watcher != null) {
             watcher.close();
           }
@@ -191,6 +192,7 @@ public final class LeaderElection {
       return;
     }
     long gen = ++generation;
+    long sentMs = clock.millis();
     store
         .grantLease(ttl)
         .onSuccess(
@@ -200,7 +202,7 @@ public final class LeaderElection {
                 return;
               }
               leaseId = id;
-              lastRenewedMs = clock.millis();
+              renewed(gen, sentMs);
               campaign(gen, id);
             })
         .onFailure(
@@ -279,6 +281,7 @@ public final class LeaderElection {
 
   /** Leadership (if any) is over: listeners first, then a fresh session. */
   private void endSession(String why) {
+    vertx.cancelTimer(expiryTimer);
     long old = leaseId;
     leaseId = 0;
     generation++;
@@ -319,6 +322,7 @@ public final class LeaderElection {
     if (lease != 0 && !renewing) {
       renewing = true;
       long gen = generation;
+      long sentMs = clock.millis();
       bounded(leases.keepAliveOnce(lease))
           .onComplete(
               ar -> {
@@ -327,21 +331,38 @@ public final class LeaderElection {
                   return;
                 }
                 if (ar.succeeded() && ar.result().getTTL() > 0) {
-                  lastRenewedMs = clock.millis();
+                  renewed(gen, sentMs);
                 } else if (ar.succeeded() || isNotFound(ar.cause())) {
                   endSession("the election lease expired");
-                } else if (clock.millis() - lastRenewedMs > ttl.toMillis()) {
-                  endSession(
-                      "no lease renewal for longer than the TTL ("
-                          + ttl.toSeconds()
-                          + " s): assuming deposed");
+                } else {
+                  log.debug("election: keep-alive failed: {}", ar.cause().getMessage());
                 }
               });
-    } else if (lease != 0 && fence != null && clock.millis() - lastRenewedMs > ttl.toMillis()) {
-      // A keep-alive hangs: the rule still applies.
-      endSession("no lease renewal for longer than the TTL: assuming deposed");
     }
     refresh();
+  }
+
+  /**
+   * The step-down rule. etcd renewed the lease at or after {@code sentMs}, so it lives at least
+   * until {@code sentMs + ttl}; if no later renewal succeeds by then (minus a margin for timer
+   * delays), this node must assume the lease expired and another node leads, and steps down before
+   * that can happen. Fenced writes cover whatever slips through the margin.
+   */
+  private void renewed(long gen, long sentMs) {
+    vertx.cancelTimer(expiryTimer);
+    long margin = Math.min(250, ttl.toMillis() / 10);
+    long delay = Math.max(1, sentMs + ttl.toMillis() - margin - clock.millis());
+    expiryTimer =
+        vertx.setTimer(
+            delay,
+            x -> {
+              if (gen == generation && !stopped) {
+                endSession(
+                    "no lease renewal for the whole TTL ("
+                        + ttl.toSeconds()
+                        + " s): assuming deposed");
+              }
+            });
   }
 
   /** Reads who leads: the candidate key with the lowest create revision. */
