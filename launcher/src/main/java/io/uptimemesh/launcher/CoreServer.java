@@ -14,6 +14,8 @@ import io.uptimemesh.web.HealthRoutes;
 import io.uptimemesh.web.MetricsRegistry;
 import io.uptimemesh.web.SystemRoutes;
 import io.uptimemesh.web.WriteGuard;
+import io.uptimemesh.web.cluster.ClusterModule;
+import io.uptimemesh.web.identity.IdentityConfig;
 import io.uptimemesh.web.identity.IdentityModule;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -61,6 +63,7 @@ final class CoreServer {
   private EtcdProcessLauncher etcdLauncher;
   private EtcdRuntime etcd;
   private ApiServer api;
+  private LeaderWiring leader;
 
   private CoreServer(Vertx vertx, ClusterConfig config) {
     this.vertx = vertx;
@@ -151,6 +154,9 @@ final class CoreServer {
             managed);
     etcd.start();
     registry.ifPresent(r -> EtcdMetrics.bind(r, etcd.monitor(), etcd.cache(), etcd.managed()));
+    leader = LeaderWiring.create(vertx, etcd, settings, config);
+    leader.start(); // campaigns in the background: never delays readiness
+    IdentityConfig identity = IdentityWiring.config(settings, config);
     api =
         new ApiServer(
             vertx,
@@ -159,7 +165,14 @@ final class CoreServer {
             List.of(
                 new HealthRoutes(etcd)::addRoutes,
                 new SystemRoutes(version, registry)::addRoutes,
-                IdentityModule.routes(vertx, etcd, IdentityWiring.config(settings, config))
+                IdentityModule.routes(vertx, etcd, identity)::addRoutes,
+                ClusterModule.routes(
+                        vertx,
+                        etcd,
+                        identity,
+                        leader.election(),
+                        leader.locks(),
+                        leader.pruneAfter())
                     ::addRoutes));
     await(
         api.listen(settings.httpHost(), settings.httpPort()),
@@ -204,7 +217,12 @@ final class CoreServer {
     log.info("shutting down ({})", why);
     Future<Void> apiStopped =
         api == null ? Future.succeededFuture() : api.shutdown(config.http().shutdownGrace());
-    Future<Void> serving = apiStopped.compose(v -> etcd != null ? etcd.stop() : stopManagedEtcd());
+    // Meanwhile leader jobs stop and this node resigns, while etcd still answers: another core
+    // node takes over at once instead of after the election TTL. Bounded by a few seconds.
+    Future<Void> resigned = leader != null ? leader.stop() : Future.succeededFuture();
+    Future<Void> serving =
+        Future.join(apiStopped, resigned)
+            .transform(v -> etcd != null ? etcd.stop() : stopManagedEtcd());
     awaitQuietly(serving.toCompletionStage().toCompletableFuture(), shutdownBudget(), "stopping");
     awaitQuietly(
         vertx.close().toCompletionStage().toCompletableFuture(),

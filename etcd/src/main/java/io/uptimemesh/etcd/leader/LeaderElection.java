@@ -455,10 +455,13 @@ public final class LeaderElection {
 
   // --- helpers ---------------------------------------------------------------------------------
 
-  /** Every election call but the campaign ends within the TTL, whatever gRPC does. */
+  /**
+   * Every election call but the campaign ends within half a TTL (at most 2 s), whatever gRPC does:
+   * a keep-alive slower than that is as good as lost, and stop() must stay quick.
+   */
   private <T> Future<T> bounded(CompletableFuture<T> call) {
-    return Future.fromCompletionStage(
-        call.orTimeout(Math.max(ttl.toMillis(), 1000), TimeUnit.MILLISECONDS), context);
+    long ms = Math.max(500, Math.min(ttl.toMillis() / 2, 2000));
+    return Future.fromCompletionStage(call.orTimeout(ms, TimeUnit.MILLISECONDS), context);
   }
 
   private static boolean isNotFound(Throwable t) {
