@@ -11,6 +11,7 @@ import io.uptimemesh.launcher.cli.NodesCommand;
 import io.uptimemesh.launcher.cli.NodesStatusCommand;
 import io.uptimemesh.launcher.cli.RenewCertCommand;
 import io.uptimemesh.launcher.cli.TokensCommand;
+import io.uptimemesh.launcher.cli.UtilCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -32,6 +33,7 @@ import picocli.CommandLine.Command;
       NodesStatusCommand.class,
       NodesCommand.class,
       RenewCertCommand.class,
+      UtilCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {
