@@ -171,6 +171,36 @@ class LeaderElectionIT {
                     .contains("a"));
   }
 
+  @Test
+  void campaignAndLockWaitLongerThanTheUnaryDeadline() throws Exception {
+    // The clients' unary deadline is 800 ms; a waiting campaign or lock must outlive it.
+    try (Client holder = fx.client();
+        Client waiter = fx.client()) {
+      ByteSequence name = ByteSequence.from(fx.layout.election(), UTF_8);
+      long held = holder.getLeaseClient().grant(10).get().getID();
+      long waits = waiter.getLeaseClient().grant(10).get().getID();
+      var won =
+          holder.getElectionClient().campaign(name, held, ByteSequence.from("h", UTF_8)).get();
+      var campaign =
+          waiter.getElectionClient().campaign(name, waits, ByteSequence.from("w", UTF_8));
+      ByteSequence lockName = ByteSequence.from(fx.layout.lock("it"), UTF_8);
+      var lock = holder.getLockClient().lock(lockName, held).get();
+      var queued = waiter.getLockClient().lock(lockName, waits);
+
+      sleep(ElectionFixture.DEADLINE.multipliedBy(2));
+      assertThat(campaign).isNotDone();
+      assertThat(queued).isNotDone();
+
+      holder.getElectionClient().resign(won.getLeader()).get();
+      holder.getLockClient().unlock(lock.getKey()).get();
+      assertThat(campaign.get(5, java.util.concurrent.TimeUnit.SECONDS).getLeader().getRevision())
+          .isGreaterThan(won.getLeader().getRevision());
+      assertThat(queued.get(5, java.util.concurrent.TimeUnit.SECONDS).getKey()).isNotNull();
+      waiter.getLeaseClient().revoke(waits).get();
+      holder.getLeaseClient().revoke(held).get();
+    }
+  }
+
   record Doc(String by) {}
 
   private static Doc doc(String by) {
