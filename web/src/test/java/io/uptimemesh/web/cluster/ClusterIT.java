@@ -171,6 +171,10 @@ class ClusterIT {
             .bodyAsJsonObject()
             .getJsonArray("nodes");
     assertThat(ids(listed)).containsExactly("alive", "new-revoked", "new-stale", "unmarked");
+    JsonObject newStale = listed.getJsonObject(2);
+    assertThat(newStale.getString("state")).isEqualTo("stale");
+    assertThat(newStale.getLong("stale_since_ms")).isEqualTo(now - HOUR / 6);
+    assertThat(listed.getJsonObject(3).getLong("stale_since_ms")).isZero(); // not swept yet
 
     // Nothing left to prune.
     assertThat(
