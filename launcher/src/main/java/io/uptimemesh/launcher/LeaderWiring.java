@@ -48,7 +48,8 @@ final class LeaderWiring {
     LeaderJobs jobs =
         new LeaderJobs(vertx)
             .register(
-                new StaleNodeSweep(etcd.store(), leader.staleSweepInterval(), Clock.systemUTC()));
+                new StaleNodeSweep(
+                    etcd.store(), etcd.cache(), leader.staleSweepInterval(), Clock.systemUTC()));
     jobs.follow(election);
     ClusterLock locks =
         new ClusterLock(
