@@ -53,6 +53,8 @@ public final class LeaderJobs {
    * can drive it.
    */
   public void leadershipChanged(Optional<Fence> fence) {
+    // At once, from whatever thread tells us: no run may start after leadership was lost.
+    runners.forEach(r -> r.cancelled = true);
     context.runOnContext(
         v -> {
           runners.forEach(Runner::cancel);

@@ -46,6 +46,8 @@ class LeaderJobsIT {
     final AtomicInteger maxActive = new AtomicInteger();
     final AtomicInteger fencedWrites = new AtomicInteger();
     final AtomicInteger refusedWrites = new AtomicInteger();
+    volatile Promise<Void> gate;
+    final AtomicInteger waitingAtGate = new AtomicInteger();
 
     CountingJob(ElectionFixture.Node self, Vertx vertx) {
       this.node = self.name();
@@ -68,25 +70,35 @@ class LeaderJobsIT {
       runs.incrementAndGet();
       maxActive.accumulateAndGet(active.incrementAndGet(), Math::max);
       Promise<Void> done = Promise.promise();
-      // A run that takes longer than the interval: the next one must wait for it.
-      vertx.setTimer(
-          120,
-          t ->
-              self.store()
-                  .transaction()
-                  .fencedBy(fence)
-                  .put(self.store().layout().root() + "jobs/count", Map.of("by", node))
-                  .commit("count")
-                  .onComplete(
-                      ar -> {
-                        if (ar.succeeded() && ar.result().isPresent()) {
-                          fencedWrites.incrementAndGet();
-                        } else {
-                          refusedWrites.incrementAndGet();
-                        }
-                        active.decrementAndGet();
-                        done.complete();
-                      }));
+      // A run that takes longer than the interval (or until the test opens the gate): the next
+      // one must wait for it.
+      Promise<Void> ready = Promise.promise();
+      Promise<Void> g = gate;
+      if (g != null) {
+        waitingAtGate.incrementAndGet();
+        g.future().onComplete(x -> ready.complete());
+      } else {
+        vertx.setTimer(120, t -> ready.complete());
+      }
+      ready
+          .future()
+          .onComplete(
+              t ->
+                  self.store()
+                      .transaction()
+                      .fencedBy(fence)
+                      .put(self.store().layout().root() + "jobs/count", Map.of("by", node))
+                      .commit("count")
+                      .onComplete(
+                          ar -> {
+                            if (ar.succeeded() && ar.result().isPresent()) {
+                              fencedWrites.incrementAndGet();
+                            } else {
+                              refusedWrites.incrementAndGet();
+                            }
+                            active.decrementAndGet();
+                            done.complete();
+                          }));
       return done.future();
     }
   }
@@ -134,11 +146,16 @@ class LeaderJobsIT {
     runner.follow(a.election());
     a.election().start();
     await().atMost(Duration.ofSeconds(10)).until(() -> job.fencedWrites.get() >= 1);
-    // Leadership ends while a run waits to write (runs take 120 ms, interval 50 ms).
-    await().atMost(Duration.ofSeconds(5)).until(() -> job.active.get() == 1);
+    // Leadership ends while a run waits to write: the next run holds until the gate opens.
+    Promise<Void> gate = Promise.promise();
+    job.gate = gate;
+    await().atMost(Duration.ofSeconds(5)).until(() -> job.waitingAtGate.get() == 1);
+    int written = job.fencedWrites.get();
     Await.result(a.election().stop());
+    gate.complete();
     await().atMost(Duration.ofSeconds(5)).until(() -> job.active.get() == 0);
     assertThat(job.refusedWrites.get()).isEqualTo(1);
+    assertThat(job.fencedWrites.get()).isEqualTo(written);
     Await.result(runner.stop());
   }
 }
