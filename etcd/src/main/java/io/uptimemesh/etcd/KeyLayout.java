@@ -21,6 +21,10 @@ import java.util.regex.Pattern;
  * {prefix}/node-status/{id}        last reported status, written on change only
  * {prefix}/idempotency/{sha256}    a request sent with an Idempotency-Key and its answer, on a lease
  * {prefix}/core-servers/{member}   a running core server (API URL, version), on its lease
+ * {prefix}/election/leader/{lease} core-node election candidates (jetcd Election); the one with
+ *                                  the lowest create revision leads, on its lease
+ * {prefix}/locks/{name}/{lease}    cluster-wide locks (jetcd Lock), on the holder's lease
+ * {prefix}/node-stale/{id}         since when a node is stale, written by the leader on transitions
  * </pre>
  *
  * Later features add their families here (nodes, tokens, services…).
@@ -148,5 +152,31 @@ public final class KeyLayout {
   /** True if {@code key} belongs to this cluster's key space. */
   public boolean owns(String key) {
     return key.startsWith(root());
+  }
+
+  /**
+   * The election name given to jetcd's Election: candidates' keys are this plus {@code
+   * /<lease-hex>}.
+   */
+  public String election() {
+    return root() + "election/leader";
+  }
+
+  /** Every candidate key of the election lives under this prefix. */
+  public String electionPrefix() {
+    return election() + "/";
+  }
+
+  /** The name given to jetcd's Lock for the one-at-a-time operation {@code name}. */
+  public String lock(String name) {
+    return root() + "locks/" + segment(name);
+  }
+
+  public String nodeStale(String nodeId) {
+    return nodeStalePrefix() + segment(nodeId);
+  }
+
+  public String nodeStalePrefix() {
+    return root() + "node-stale/";
   }
 }

@@ -37,6 +37,18 @@ class KeyLayoutTest {
     assertThatThrownBy(() -> layout.token("")).isInstanceOf(IllegalArgumentException.class);
   }
 
+  @Test
+  void leaderFamilies() {
+    assertThat(layout.election()).isEqualTo("/uptimemesh/election/leader");
+    // jetcd's Election appends "/<lease>" to the name: candidates live under the prefix.
+    assertThat(layout.electionPrefix()).isEqualTo(layout.election() + "/");
+    assertThat(layout.lock("prune-nodes")).isEqualTo("/uptimemesh/locks/prune-nodes");
+    assertThat(layout.nodeStale("n1")).isEqualTo("/uptimemesh/node-stale/n1");
+    assertThat(layout.nodeStalePrefix()).isEqualTo("/uptimemesh/node-stale/");
+    assertThat(layout.nodeStale("n1")).doesNotStartWith(layout.nodeStatusPrefix());
+    assertThatThrownBy(() -> layout.lock("a/b")).isInstanceOf(IllegalArgumentException.class);
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"", "/", "uptimemesh", "/uptimemesh/", "/a//b", "/a b"})
   void rejectsMalformedPrefixes(String prefix) {

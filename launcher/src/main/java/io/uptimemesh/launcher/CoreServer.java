@@ -18,8 +18,10 @@ import io.uptimemesh.web.HealthRoutes;
 import io.uptimemesh.web.MetricsRegistry;
 import io.uptimemesh.web.SystemRoutes;
 import io.uptimemesh.web.WriteGuard;
+import io.uptimemesh.web.cluster.ClusterModule;
 import io.uptimemesh.web.cluster.MembershipRoutes;
 import io.uptimemesh.web.idempotency.IdempotencyHandler;
+import io.uptimemesh.web.identity.IdentityConfig;
 import io.uptimemesh.web.identity.IdentityModule;
 import io.uptimemesh.web.identity.IdentityRoutes;
 import io.vertx.core.Future;
@@ -74,6 +76,7 @@ final class CoreServer {
   private static final Duration PRESENCE_TTL = Duration.ofSeconds(10);
 
   private ApiServer api;
+  private LeaderWiring leader;
 
   private CoreServer(Vertx vertx, ClusterConfig config) {
     this.vertx = vertx;
@@ -176,10 +179,16 @@ final class CoreServer {
             managed);
     etcd.start();
     registry.ifPresent(r -> EtcdMetrics.bind(r, etcd.monitor(), etcd.cache(), etcd.managed()));
-    IdentityRoutes identity =
-        IdentityModule.routes(vertx, etcd, IdentityWiring.config(settings, config));
+    leader = LeaderWiring.create(vertx, etcd, settings, config);
+    leader.start(); // campaigns in the background: never delays readiness
+    IdentityConfig identityConfig = IdentityWiring.config(settings, config);
+    IdentityRoutes identity = IdentityModule.routes(vertx, etcd, identityConfig);
     MembershipRoutes membership =
-        new MembershipRoutes(etcd, identity.authHandler(), identity.nodes(), Optional::empty);
+        new MembershipRoutes(
+            etcd,
+            identity.authHandler(),
+            identity.nodes(),
+            () -> leader.election().current().map(l -> l.name()));
     api =
         new ApiServer(
             vertx,
@@ -191,7 +200,15 @@ final class CoreServer {
                 new HealthRoutes(etcd)::addRoutes,
                 new SystemRoutes(version, registry)::addRoutes,
                 identity::addRoutes,
-                membership::addRoutes));
+                membership::addRoutes,
+                ClusterModule.routes(
+                        vertx,
+                        etcd,
+                        identityConfig,
+                        leader.election(),
+                        leader.locks(),
+                        leader.pruneAfter())
+                    ::addRoutes));
     await(
         api.listen(settings.httpHost(), settings.httpPort()),
         Duration.ofSeconds(10),
@@ -264,10 +281,13 @@ final class CoreServer {
     log.info("shutting down ({})", why);
     Future<Void> apiStopped =
         api == null ? Future.succeededFuture() : api.shutdown(config.http().shutdownGrace());
+    // Meanwhile leader jobs stop and this node resigns, while etcd still answers: another core
+    // node takes over at once instead of after the election TTL. Bounded by a few seconds.
+    Future<Void> resigned = leader != null ? leader.stop() : Future.succeededFuture();
+    Future<Void> withdrawn = presence != null ? presence.stop() : Future.succeededFuture();
     Future<Void> serving =
-        apiStopped
-            .compose(v -> presence != null ? presence.stop() : Future.succeededFuture())
-            .compose(v -> etcd != null ? etcd.stop() : stopManagedEtcd());
+        Future.join(apiStopped, resigned, withdrawn)
+            .transform(v -> etcd != null ? etcd.stop() : stopManagedEtcd());
     awaitQuietly(serving.toCompletionStage().toCompletableFuture(), shutdownBudget(), "stopping");
     awaitQuietly(
         vertx.close().toCompletionStage().toCompletableFuture(),

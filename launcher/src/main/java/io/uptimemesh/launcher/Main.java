@@ -12,6 +12,7 @@ import io.uptimemesh.launcher.cli.NodesCommand;
 import io.uptimemesh.launcher.cli.NodesStatusCommand;
 import io.uptimemesh.launcher.cli.RenewCertCommand;
 import io.uptimemesh.launcher.cli.TokensCommand;
+import io.uptimemesh.launcher.cli.UtilCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -34,6 +35,7 @@ import picocli.CommandLine.Command;
       NodesCommand.class,
       RenewCertCommand.class,
       EtcdMembersCommand.class,
+      UtilCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
 
 /**
@@ -48,6 +49,19 @@ public final class ApiFixture implements AutoCloseable {
    */
   public static ApiFixture start(
       List<URI> endpoints, long bodyLimitBytes, Optional<IdentityConfig> identity) {
+    return start(endpoints, bodyLimitBytes, identity, List.of());
+  }
+
+  /**
+   * Starts the stack with more routes, built over the fixture's Vert.x and etcd layer.
+   *
+   * @param more each yields routes to mount after the identity routes
+   */
+  public static ApiFixture start(
+      List<URI> endpoints,
+      long bodyLimitBytes,
+      Optional<IdentityConfig> identity,
+      List<BiFunction<Vertx, EtcdRuntime, Consumer<Router>>> more) {
     Vertx vertx = Vertx.vertx();
     EtcdRuntime runtime =
         EtcdRuntime.connect(
@@ -66,6 +80,7 @@ public final class ApiFixture implements AutoCloseable {
     routes.add(new HealthRoutes(runtime)::addRoutes);
     routes.add(new SystemRoutes(Version.current(), Optional.empty())::addRoutes);
     identity.ifPresent(c -> routes.add(IdentityModule.routes(vertx, runtime, c)::addRoutes));
+    more.forEach(m -> routes.add(m.apply(vertx, runtime)));
     ApiServer api =
         new ApiServer(
             vertx,

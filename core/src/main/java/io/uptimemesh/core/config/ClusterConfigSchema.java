@@ -153,7 +153,18 @@ final class ClusterConfigSchema {
           SectionSpec.of(
               "pki",
               "the cluster certificate authority",
-              integer("ca_validity_days", 3650, 1, 36500, c -> c.pki().caValidity().toDays())));
+              integer("ca_validity_days", 3650, 1, 36500, c -> c.pki().caValidity().toDays())),
+          SectionSpec.of(
+              "leader",
+              "leader election among core nodes, leader-only jobs and node pruning",
+              integer("election_ttl_seconds", 5, 2, 60, c -> c.leader().electionTtl().toSeconds()),
+              integer(
+                  "stale_sweep_interval_seconds",
+                  15,
+                  1,
+                  3600,
+                  c -> c.leader().staleSweepInterval().toSeconds()),
+              integer("prune_after_hours", 168, 1, 87600, c -> c.leader().pruneAfter().toHours())));
 
   static final List<CrossRule> CROSS_RULES =
       List.of(
@@ -203,7 +214,11 @@ final class ClusterConfigSchema {
             v.millis("etcd_health.down_after_ms")),
         new HttpConfig(
             v.integer("http.body_limit_bytes"), v.seconds("http.shutdown_grace_seconds")),
-        new PkiConfig(java.time.Duration.ofDays(v.integer("pki.ca_validity_days"))));
+        new PkiConfig(java.time.Duration.ofDays(v.integer("pki.ca_validity_days"))),
+        new LeaderConfig(
+            v.seconds("leader.election_ttl_seconds"),
+            v.seconds("leader.stale_sweep_interval_seconds"),
+            java.time.Duration.ofHours(v.integer("leader.prune_after_hours"))));
   }
 
   /**

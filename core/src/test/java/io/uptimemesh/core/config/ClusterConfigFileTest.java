@@ -34,9 +34,13 @@ class ClusterConfigFileTest {
         .isEqualTo(new ClusterSection("uptimemesh", "10.42.0.0/16"));
     assertThat(result.config().http()).isEqualTo(new HttpConfig(1048576, Duration.ofSeconds(5)));
     assertThat(result.filledKeys())
-        .hasSize(24)
+        .hasSize(27)
         .startsWith("cluster.name", "cluster.mesh_cidr", "managed_etcd.member_name")
-        .endsWith("http.shutdown_grace_seconds", "pki.ca_validity_days");
+        .endsWith(
+            "pki.ca_validity_days",
+            "leader.election_ttl_seconds",
+            "leader.stale_sweep_interval_seconds",
+            "leader.prune_after_hours");
     assertThat(result.config().pki()).isEqualTo(new PkiConfig(Duration.ofDays(3650)));
     assertThat(listNames(file.getParent())).containsExactly("config.yaml");
   }
@@ -161,6 +165,11 @@ class ClusterConfigFileTest {
             # pki: the cluster certificate authority
             pki:
               ca_validity_days: 3650
+            # leader: leader election among core nodes, leader-only jobs and node pruning
+            leader:
+              election_ttl_seconds: 5
+              stale_sweep_interval_seconds: 15
+              prune_after_hours: 168
             plugins:
               first: 1
               nested:
@@ -228,7 +237,7 @@ class ClusterConfigFileTest {
     Result result = ClusterConfigFile.loadOrCreate(file);
 
     assertThat(result.outcome()).isEqualTo(Outcome.HEALED);
-    assertThat(result.filledKeys()).hasSize(24);
+    assertThat(result.filledKeys()).hasSize(27);
     assertThat(Files.readString(file)).isEqualTo(ConfigTexts.DEFAULTS);
   }
 

@@ -43,7 +43,8 @@ class ClusterConfigSchemaTest {
               Duration.ofMillis(4500),
               Duration.ofMillis(20000)),
           new HttpConfig(2097152, Duration.ofSeconds(8)),
-          new PkiConfig(Duration.ofDays(731)));
+          new PkiConfig(Duration.ofDays(731)),
+          new LeaderConfig(Duration.ofSeconds(7), Duration.ofSeconds(40), Duration.ofHours(36)));
 
   @TempDir Path dir;
 
@@ -73,7 +74,9 @@ class ClusterConfigSchemaTest {
                     Duration.ofMillis(1500),
                     Duration.ofMillis(10000)),
                 new HttpConfig(1048576, Duration.ofSeconds(5)),
-                new PkiConfig(Duration.ofDays(3650))));
+                new PkiConfig(Duration.ofDays(3650)),
+                new LeaderConfig(
+                    Duration.ofSeconds(5), Duration.ofSeconds(15), Duration.ofHours(168))));
   }
 
   @Test
@@ -108,7 +111,10 @@ class ClusterConfigSchemaTest {
             "  stale_after_ms: 4500\n",
             "  down_after_ms: 20000\n",
             "  body_limit_bytes: 2097152\n",
-            "  shutdown_grace_seconds: 8\n");
+            "  shutdown_grace_seconds: 8\n",
+            "  election_ttl_seconds: 7\n",
+            "  stale_sweep_interval_seconds: 40\n",
+            "  prune_after_hours: 36\n");
     Path file = Files.writeString(dir.resolve("config.yaml"), text);
 
     Result result = ClusterConfigFile.loadOrCreate(file);
@@ -139,7 +145,7 @@ class ClusterConfigSchemaTest {
         assertThat(seen.add(ClusterConfigSchema.dotted(section, key))).isTrue();
       }
     }
-    assertThat(seen).hasSize(24);
+    assertThat(seen).hasSize(27);
   }
 
   @Test
@@ -151,7 +157,8 @@ class ClusterConfigSchemaTest {
             CUSTOM.etcdClient(),
             CUSTOM.etcdHealth(),
             new HttpConfig(10, Duration.ofSeconds(8)),
-            new PkiConfig(Duration.ofDays(3650)));
+            new PkiConfig(Duration.ofDays(3650)),
+            CUSTOM.leader());
 
     assertThatThrownBy(() -> ClusterConfigFile.render(bad))
         .isInstanceOf(ConfigException.class)
@@ -173,7 +180,8 @@ class ClusterConfigSchemaTest {
                 Duration.ofMillis(4500),
                 Duration.ofMillis(4500)),
             CUSTOM.http(),
-            CUSTOM.pki());
+            CUSTOM.pki(),
+            CUSTOM.leader());
 
     assertThatThrownBy(() -> ClusterConfigFile.render(bad))
         .isInstanceOf(ConfigException.class)

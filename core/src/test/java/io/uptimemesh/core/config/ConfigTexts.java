@@ -42,6 +42,11 @@ final class ConfigTexts {
       # pki: the cluster certificate authority
       pki:
         ca_validity_days: 3650
+      # leader: leader election among core nodes, leader-only jobs and node pruning
+      leader:
+        election_ttl_seconds: 5
+        stale_sweep_interval_seconds: 15
+        prune_after_hours: 168
       """;
 
   private ConfigTexts() {}

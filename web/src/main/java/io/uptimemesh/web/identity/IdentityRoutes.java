@@ -242,7 +242,8 @@ public final class IdentityRoutes {
                       out.add(
                           nodeJson(v.node())
                               .put("state", v.state().wireName())
-                              .put("last_heartbeat_ms", v.lastHeartbeatMs())));
+                              .put("last_heartbeat_ms", v.lastHeartbeatMs())
+                              .put("stale_since_ms", v.staleSinceMs())));
               Responses.json(ctx, 200, new JsonObject().put("nodes", out));
             })
         .onFailure(ctx::fail);

@@ -2,6 +2,7 @@ package io.uptimemesh.web.identity;
 
 import io.uptimemesh.core.error.UptimeMeshException;
 import io.uptimemesh.core.identity.NodeRecord;
+import io.uptimemesh.core.identity.NodeStaleRecord;
 import io.uptimemesh.core.identity.NodeStatusRecord;
 import io.uptimemesh.etcd.CacheSnapshot;
 import io.uptimemesh.etcd.EtcdStore;
@@ -31,8 +32,10 @@ public final class NodeService {
    *
    * @param lastHeartbeatMs when the last accepted heartbeat arrived (from the lease of an alive
    *     node), or the last reported status of a stale one; 0 if never
+   * @param staleSinceMs since when the leader's stale sweep has seen the node without a lease; 0
+   *     when alive or not seen yet
    */
-  public record NodeView(NodeRecord node, State state, long lastHeartbeatMs) {}
+  public record NodeView(NodeRecord node, State state, long lastHeartbeatMs, long staleSinceMs) {}
 
   private final EtcdStore store;
   private final WatchCache cache;
@@ -69,12 +72,17 @@ public final class NodeService {
             .get(keys.nodeStatus(node.nodeId()))
             .map(s -> store.decode(s, NodeStatusRecord.class).value().reportedAtMs())
             .orElse(0L);
+    long staleSince =
+        snapshot
+            .get(keys.nodeStale(node.nodeId()))
+            .map(s -> store.decode(s, NodeStaleRecord.class).value().sinceMs())
+            .orElse(0L);
     if (node.revoked()) {
-      return Future.succeededFuture(new NodeView(node, State.REVOKED, reported));
+      return Future.succeededFuture(new NodeView(node, State.REVOKED, reported, staleSince));
     }
     Optional<CacheSnapshot.Entry> alive = snapshot.get(keys.alive(node.nodeId()));
     if (alive.isEmpty() || alive.get().lease() == 0) {
-      return Future.succeededFuture(new NodeView(node, State.STALE, reported));
+      return Future.succeededFuture(new NodeView(node, State.STALE, reported, staleSince));
     }
     long now = config.clock().millis();
     long ttlMs = config.heartbeatTtl().toMillis();
@@ -82,8 +90,8 @@ public final class NodeService {
         .leaseRemaining(alive.get().lease())
         .map(
             left ->
-                left.map(d -> new NodeView(node, State.ALIVE, now - (ttlMs - d.toMillis())))
-                    .orElseGet(() -> new NodeView(node, State.STALE, reported)));
+                left.map(d -> new NodeView(node, State.ALIVE, now - (ttlMs - d.toMillis()), 0))
+                    .orElseGet(() -> new NodeView(node, State.STALE, reported, staleSince)));
   }
 
   /**
