@@ -39,7 +39,6 @@ final class LeaderWiring {
     LeaderCandidate candidate =
         new LeaderCandidate(
             candidateName(etcd, config),
-            // Someone else adds an advertised URL setting; until then the bind address.
             settings.advertisedApiUrl().toString(),
             System.currentTimeMillis());
     LeaderElection election =
