@@ -29,9 +29,12 @@ final class CoreCluster implements AutoCloseable {
   private final String extraConfig;
   String adminPassword;
 
-  private CoreCluster(Path root, String extraConfig) {
+  private final java.util.Map<String, String> env;
+
+  private CoreCluster(Path root, String extraConfig, java.util.Map<String, String> env) {
     this.root = root;
     this.extraConfig = extraConfig;
+    this.env = env;
     this.oldHome = System.getProperty("user.home");
     System.setProperty("user.home", root.resolve("home").toString());
   }
@@ -42,7 +45,13 @@ final class CoreCluster implements AutoCloseable {
    * @param extraConfig config.yaml sections added to every server's file
    */
   static CoreCluster start(Path root, int size, String extraConfig) throws Exception {
-    CoreCluster c = new CoreCluster(root, extraConfig);
+    return start(root, size, extraConfig, java.util.Map.of());
+  }
+
+  /** As above, with extra environment for every server. */
+  static CoreCluster start(
+      Path root, int size, String extraConfig, java.util.Map<String, String> env) throws Exception {
+    CoreCluster c = new CoreCluster(root, extraConfig, env);
     try {
       ServerProcess first = c.server(1).start();
       awaitReady(first, Duration.ofSeconds(30));
@@ -88,6 +97,7 @@ final class CoreCluster implements AutoCloseable {
     Path dir = root.resolve("core-" + n);
     Files.createDirectories(dir);
     ServerProcess s = new ServerProcess(dir);
+    env.forEach(s::env);
     int[] ports = io.uptimemesh.testkit.FreePorts.allocate(2);
     s.writeConfig(
         "managed_etcd:\n  member_name: core-"
