@@ -13,6 +13,7 @@ import java.util.Objects;
  * @param etcdHealth thresholds that grade etcd health
  * @param http the API server of this core node
  * @param pki the cluster certificate authority
+ * @param events how much of the cluster event log is kept
  */
 public record ClusterConfig(
     ClusterSection cluster,
@@ -20,7 +21,8 @@ public record ClusterConfig(
     EtcdClientConfig etcdClient,
     EtcdHealthConfig etcdHealth,
     HttpConfig http,
-    PkiConfig pki) {
+    PkiConfig pki,
+    EventsConfig events) {
 
   public ClusterConfig {
     Objects.requireNonNull(cluster, "cluster");
@@ -29,6 +31,7 @@ public record ClusterConfig(
     Objects.requireNonNull(etcdHealth, "etcdHealth");
     Objects.requireNonNull(http, "http");
     Objects.requireNonNull(pki, "pki");
+    Objects.requireNonNull(events, "events");
   }
 
   /**

@@ -153,7 +153,18 @@ final class ClusterConfigSchema {
           SectionSpec.of(
               "pki",
               "the cluster certificate authority",
-              integer("ca_validity_days", 3650, 1, 36500, c -> c.pki().caValidity().toDays())));
+              integer("ca_validity_days", 3650, 1, 36500, c -> c.pki().caValidity().toDays())),
+          SectionSpec.of(
+              "events",
+              "the cluster event log, pruned by the leader",
+              integer("max_age_hours", 168, 1, 87600, c -> c.events().maxAge().toHours()),
+              integer("max_count", 10000, 100, 1000000, c -> c.events().maxCount()),
+              integer(
+                  "prune_interval_seconds",
+                  60,
+                  5,
+                  86400,
+                  c -> c.events().pruneInterval().toSeconds())));
 
   static final List<CrossRule> CROSS_RULES =
       List.of(
@@ -203,7 +214,11 @@ final class ClusterConfigSchema {
             v.millis("etcd_health.down_after_ms")),
         new HttpConfig(
             v.integer("http.body_limit_bytes"), v.seconds("http.shutdown_grace_seconds")),
-        new PkiConfig(java.time.Duration.ofDays(v.integer("pki.ca_validity_days"))));
+        new PkiConfig(java.time.Duration.ofDays(v.integer("pki.ca_validity_days"))),
+        new EventsConfig(
+            java.time.Duration.ofHours(v.integer("events.max_age_hours")),
+            v.intValue("events.max_count"),
+            v.seconds("events.prune_interval_seconds")));
   }
 
   /**

@@ -34,10 +34,16 @@ class ClusterConfigFileTest {
         .isEqualTo(new ClusterSection("uptimemesh", "10.42.0.0/16"));
     assertThat(result.config().http()).isEqualTo(new HttpConfig(1048576, Duration.ofSeconds(5)));
     assertThat(result.filledKeys())
-        .hasSize(24)
+        .hasSize(27)
         .startsWith("cluster.name", "cluster.mesh_cidr", "managed_etcd.member_name")
-        .endsWith("http.shutdown_grace_seconds", "pki.ca_validity_days");
+        .endsWith(
+            "pki.ca_validity_days",
+            "events.max_age_hours",
+            "events.max_count",
+            "events.prune_interval_seconds");
     assertThat(result.config().pki()).isEqualTo(new PkiConfig(Duration.ofDays(3650)));
+    assertThat(result.config().events())
+        .isEqualTo(new EventsConfig(Duration.ofHours(168), 10000, Duration.ofSeconds(60)));
     assertThat(listNames(file.getParent())).containsExactly("config.yaml");
   }
 
@@ -161,6 +167,11 @@ class ClusterConfigFileTest {
             # pki: the cluster certificate authority
             pki:
               ca_validity_days: 3650
+            # events: the cluster event log, pruned by the leader
+            events:
+              max_age_hours: 168
+              max_count: 10000
+              prune_interval_seconds: 60
             plugins:
               first: 1
               nested:
@@ -228,7 +239,7 @@ class ClusterConfigFileTest {
     Result result = ClusterConfigFile.loadOrCreate(file);
 
     assertThat(result.outcome()).isEqualTo(Outcome.HEALED);
-    assertThat(result.filledKeys()).hasSize(24);
+    assertThat(result.filledKeys()).hasSize(27);
     assertThat(Files.readString(file)).isEqualTo(ConfigTexts.DEFAULTS);
   }
 

@@ -43,7 +43,8 @@ class ClusterConfigSchemaTest {
               Duration.ofMillis(4500),
               Duration.ofMillis(20000)),
           new HttpConfig(2097152, Duration.ofSeconds(8)),
-          new PkiConfig(Duration.ofDays(731)));
+          new PkiConfig(Duration.ofDays(731)),
+          new EventsConfig(Duration.ofHours(48), 500, Duration.ofSeconds(30)));
 
   @TempDir Path dir;
 
@@ -73,7 +74,8 @@ class ClusterConfigSchemaTest {
                     Duration.ofMillis(3000),
                     Duration.ofMillis(10000)),
                 new HttpConfig(1048576, Duration.ofSeconds(5)),
-                new PkiConfig(Duration.ofDays(3650))));
+                new PkiConfig(Duration.ofDays(3650)),
+                new EventsConfig(Duration.ofHours(168), 10000, Duration.ofSeconds(60))));
   }
 
   @Test
@@ -139,7 +141,7 @@ class ClusterConfigSchemaTest {
         assertThat(seen.add(ClusterConfigSchema.dotted(section, key))).isTrue();
       }
     }
-    assertThat(seen).hasSize(24);
+    assertThat(seen).hasSize(27);
   }
 
   @Test
@@ -151,7 +153,8 @@ class ClusterConfigSchemaTest {
             CUSTOM.etcdClient(),
             CUSTOM.etcdHealth(),
             new HttpConfig(10, Duration.ofSeconds(8)),
-            new PkiConfig(Duration.ofDays(3650)));
+            new PkiConfig(Duration.ofDays(3650)),
+            CUSTOM.events());
 
     assertThatThrownBy(() -> ClusterConfigFile.render(bad))
         .isInstanceOf(ConfigException.class)
@@ -173,7 +176,8 @@ class ClusterConfigSchemaTest {
                 Duration.ofMillis(4500),
                 Duration.ofMillis(4500)),
             CUSTOM.http(),
-            CUSTOM.pki());
+            CUSTOM.pki(),
+            CUSTOM.events());
 
     assertThatThrownBy(() -> ClusterConfigFile.render(bad))
         .isInstanceOf(ConfigException.class)

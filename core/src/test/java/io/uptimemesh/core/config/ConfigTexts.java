@@ -42,6 +42,11 @@ final class ConfigTexts {
       # pki: the cluster certificate authority
       pki:
         ca_validity_days: 3650
+      # events: the cluster event log, pruned by the leader
+      events:
+        max_age_hours: 168
+        max_count: 10000
+        prune_interval_seconds: 60
       """;
 
   private ConfigTexts() {}
