@@ -19,6 +19,8 @@ import java.util.regex.Pattern;
  * {prefix}/mesh-ips/{ip}           mesh address → node id (unique)
  * {prefix}/alive/{id}              present while the node's liveness lease lives
  * {prefix}/node-status/{id}        last reported status, written on change only
+ * {prefix}/events/{id}             cluster event log; ids sort like time (EventIds); not in the
+ *                                  watch cache (see uncachedPrefixes), pruned by the leader
  * </pre>
  *
  * Later features add their families here (nodes, tokens, services…).
@@ -134,5 +136,28 @@ public final class KeyLayout {
   /** True if {@code key} belongs to this cluster's key space. */
   public boolean owns(String key) {
     return key.startsWith(root());
+  }
+
+  public String event(String id) {
+    return eventsPrefix() + segment(id);
+  }
+
+  public String eventsPrefix() {
+    return root() + "events/";
+  }
+
+  /**
+   * Families the watch cache does not mirror. The event log grows to thousands of keys and is read
+   * by range and followed by watches of its own; in the cache it would only make every publish (a
+   * copy of the map) and every relist (one gRPC message, 4 MiB at most) bigger.
+   */
+  public java.util.List<String> uncachedPrefixes() {
+    return java.util.List.of(eventsPrefix());
+  }
+
+  /** The first key after every key that starts with {@code prefix}: a range end for it. */
+  public static String prefixEnd(String prefix) {
+    char last = prefix.charAt(prefix.length() - 1);
+    return prefix.substring(0, prefix.length() - 1) + (char) (last + 1);
   }
 }
