@@ -160,7 +160,7 @@ public final class IdentityRoutes {
       return;
     }
     tokens
-        .revoke(id)
+        .revoke(id, io.uptimemesh.core.events.Events.user(AuthHandler.user(ctx)))
         .onSuccess(v -> Responses.json(ctx, 200, new JsonObject().put("revoked", id)))
         .onFailure(ctx::fail);
   }
@@ -224,7 +224,7 @@ public final class IdentityRoutes {
   private void revokeNode(RoutingContext ctx) {
     String id = NodeIds.validate(ctx.pathParam("id"));
     nodes
-        .revoke(id)
+        .revoke(id, io.uptimemesh.core.events.Events.user(AuthHandler.user(ctx)))
         .onSuccess(n -> Responses.json(ctx, 200, nodeJson(n).put("state", "revoked")))
         .onFailure(ctx::fail);
   }
@@ -284,5 +284,13 @@ public final class IdentityRoutes {
         && (address.startsWith("127.")
             || address.equals("::1")
             || address.equals("0:0:0:0:0:0:0:1"));
+  }
+
+  /**
+   * The login check of these routes, for other resources that need a logged-in user (the event
+   * log): one place decides who is logged in.
+   */
+  public io.vertx.core.Handler<RoutingContext> loggedIn() {
+    return new AuthHandler(auth);
   }
 }
