@@ -38,6 +38,9 @@ public final class ApiFixture implements AutoCloseable {
   /** The event routes, or null without identity (they need its login check). */
   public final io.uptimemesh.web.events.EventRoutes eventRoutes;
 
+  /** The port the API listens on (127.0.0.1). */
+  public final int port;
+
   /** Keep-alive comments on event streams come this often in tests. */
   public static final Duration EVENT_HEARTBEAT = Duration.ofMillis(500);
 
@@ -47,7 +50,9 @@ public final class ApiFixture implements AutoCloseable {
       ApiServer api,
       WebClient http,
       io.uptimemesh.etcd.events.EventLog events,
-      io.uptimemesh.web.events.EventRoutes eventRoutes) {
+      io.uptimemesh.web.events.EventRoutes eventRoutes,
+      int port) {
+    this.port = port;
     this.vertx = vertx;
     this.runtime = runtime;
     this.api = api;
@@ -84,6 +89,7 @@ public final class ApiFixture implements AutoCloseable {
     io.uptimemesh.etcd.events.EventLog events =
         new io.uptimemesh.etcd.events.EventLog(
             vertx, runtime.store(), runtime.client().getWatchClient(), Clock.systemUTC());
+    runtime.monitor().onResult(new WriteGuardEvents(events, "fixture", Clock.systemUTC()));
     io.uptimemesh.web.events.EventRoutes eventRoutes = null;
     if (identity.isPresent()) {
       var identityRoutes = IdentityModule.routes(vertx, runtime, identity.get(), events);
@@ -107,7 +113,7 @@ public final class ApiFixture implements AutoCloseable {
     org.awaitility.Awaitility.await()
         .atMost(Duration.ofSeconds(15))
         .until(() -> Await.result(http.get("/health/ready").send()).statusCode() == 200);
-    return new ApiFixture(vertx, runtime, api, http, events, eventRoutes);
+    return new ApiFixture(vertx, runtime, api, http, events, eventRoutes, port);
   }
 
   /** Identity settings for tests: a signing key of their own and the given liveness TTL. */
