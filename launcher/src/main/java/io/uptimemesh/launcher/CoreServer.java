@@ -51,6 +51,9 @@ final class CoreServer {
     }
   }
 
+  /** Comment lines on idle event streams, so proxies keep them open. */
+  private static final Duration EVENT_STREAM_HEARTBEAT = Duration.ofSeconds(15);
+
   private final Vertx vertx;
   private final ClusterConfig config;
   private final AtomicBoolean stopping = new AtomicBoolean();
@@ -61,6 +64,8 @@ final class CoreServer {
   private EtcdProcessLauncher etcdLauncher;
   private EtcdRuntime etcd;
   private ApiServer api;
+  private io.uptimemesh.web.events.EventRoutes eventRoutes;
+  private io.uptimemesh.etcd.events.EventPruner eventPruner;
 
   private CoreServer(Vertx vertx, ClusterConfig config) {
     this.vertx = vertx;
@@ -151,6 +156,18 @@ final class CoreServer {
             managed);
     etcd.start();
     registry.ifPresent(r -> EtcdMetrics.bind(r, etcd.monitor(), etcd.cache(), etcd.managed()));
+    var events =
+        new io.uptimemesh.etcd.events.EventLog(
+            vertx, etcd.store(), etcd.client().getWatchClient(), Clock.systemUTC());
+    etcd.monitor()
+        .onResult(new io.uptimemesh.web.WriteGuardEvents(events, hostName(), Clock.systemUTC()));
+    eventPruner =
+        new io.uptimemesh.etcd.events.EventPruner(events, config.events(), Clock.systemUTC());
+    var identity =
+        IdentityModule.routes(vertx, etcd, IdentityWiring.config(settings, config), events);
+    eventRoutes =
+        new io.uptimemesh.web.events.EventRoutes(
+            vertx, events, identity.loggedIn(), Clock.systemUTC(), EVENT_STREAM_HEARTBEAT);
     api =
         new ApiServer(
             vertx,
@@ -159,8 +176,8 @@ final class CoreServer {
             List.of(
                 new HealthRoutes(etcd)::addRoutes,
                 new SystemRoutes(version, registry)::addRoutes,
-                IdentityModule.routes(vertx, etcd, IdentityWiring.config(settings, config))
-                    ::addRoutes));
+                identity::addRoutes,
+                eventRoutes::addRoutes));
     await(
         api.listen(settings.httpHost(), settings.httpPort()),
         Duration.ofSeconds(10),
@@ -202,6 +219,9 @@ final class CoreServer {
       return;
     }
     log.info("shutting down ({})", why);
+    if (eventRoutes != null) {
+      eventRoutes.closeStreams(); // or open streams would hold the shutdown for its whole grace
+    }
     Future<Void> apiStopped =
         api == null ? Future.succeededFuture() : api.shutdown(config.http().shutdownGrace());
     Future<Void> serving = apiStopped.compose(v -> etcd != null ? etcd.stop() : stopManagedEtcd());
@@ -270,5 +290,23 @@ final class CoreServer {
         .with(new VertxOptions().setMetricsOptions(metrics))
         .withMetrics(new MicrometerMetricsFactory(registry.get()))
         .build();
+  }
+
+  /**
+   * The leader-only jobs of this core node. There is no election runner yet: whoever adds it
+   * registers these with it (each run gets the leader's {@code Fence}); until then nothing prunes
+   * the event log.
+   */
+  List<io.uptimemesh.etcd.leader.LeaderJob> leaderJobs() {
+    return eventPruner == null ? List.of() : List.of(eventPruner);
+  }
+
+  /** This machine's name for events; never blocks long (a local lookup, once at start). */
+  private static String hostName() {
+    try {
+      return java.net.InetAddress.getLocalHost().getHostName();
+    } catch (java.io.IOException e) {
+      return "unknown-host";
+    }
   }
 }

@@ -92,4 +92,50 @@ final class ApiClient {
     }
     return body;
   }
+
+  /**
+   * Reads a server-sent event stream, handing each line to {@code lines}, until the server ends it.
+   *
+   * @param lastEventId sent as {@code Last-Event-ID} to resume, or null
+   * @throws CliException for an error answer (its message) or when the server cannot be reached
+   */
+  void stream(String path, String lastEventId, java.util.function.Consumer<String> lines) {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(base.resolve(path))
+            .header("Accept", "text/event-stream")
+            .header("X-Request-ID", "cli-" + UUID.randomUUID());
+    if (token != null) {
+      b.header("Authorization", "Bearer " + token);
+    }
+    if (lastEventId != null) {
+      b.header("Last-Event-ID", lastEventId);
+    }
+    HttpResponse<java.util.stream.Stream<String>> response;
+    try {
+      response = http.send(b.GET().build(), HttpResponse.BodyHandlers.ofLines());
+    } catch (ConnectException e) {
+      throw new CliException(
+          "cannot reach " + base + ": connection refused (is the server running?)");
+    } catch (IOException e) {
+      throw new CliException("cannot reach " + base + ": " + e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CliException("interrupted");
+    }
+    try (java.util.stream.Stream<String> body = response.body()) {
+      if (response.statusCode() >= 400) {
+        String text = body.collect(java.util.stream.Collectors.joining("\n"));
+        String message;
+        try {
+          message = JSON.readTree(text).path("message").asText("HTTP " + response.statusCode());
+        } catch (IOException e) {
+          message = "HTTP " + response.statusCode();
+        }
+        throw new CliException(message);
+      }
+      body.forEach(lines);
+    } catch (java.io.UncheckedIOException e) {
+      throw new CliException("the event stream from " + base + " broke: " + e.getMessage());
+    }
+  }
 }
