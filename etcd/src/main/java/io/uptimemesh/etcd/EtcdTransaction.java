@@ -6,7 +6,9 @@ import io.etcd.jetcd.op.Cmp;
 import io.etcd.jetcd.op.CmpTarget;
 import io.etcd.jetcd.op.Op;
 import io.etcd.jetcd.options.DeleteOption;
+import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.PutOption;
+import io.uptimemesh.core.error.UptimeMeshException;
 import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,6 +27,7 @@ public final class EtcdTransaction {
   private final ValueCodec codec;
   private final List<Cmp> conditions = new ArrayList<>();
   private final List<Op> operations = new ArrayList<>();
+  private IdempotencyClaim claim = IdempotencyClaim.NONE;
 
   EtcdTransaction(KV kv, KeyLayout layout, EtcdCallPolicy calls, ValueCodec codec) {
     this.kv = kv;
@@ -57,6 +60,24 @@ public final class EtcdTransaction {
             bytes(fence.electionKey()),
             Cmp.Op.EQUAL,
             CmpTarget.createRevision(fence.createRevision())));
+    return this;
+  }
+
+  /**
+   * Stores a request's idempotency claim with this change: the claim's key must be absent, and is
+   * written on its lease. If it exists already (the same request was applied meanwhile), {@link
+   * #commit} fails with a conflict telling the client to retry for the stored answer, rather than
+   * reporting the other conditions as failed. {@link IdempotencyClaim#NONE} adds nothing.
+   */
+  public EtcdTransaction claim(IdempotencyClaim claim) {
+    if (claim.isPresent()) {
+      if (this.claim.isPresent()) {
+        throw new IllegalStateException("one idempotency claim per transaction");
+      }
+      this.claim = claim;
+      requireAbsent(claim.key());
+      put(claim.key(), claim.record(), claim.leaseId());
+    }
     return this;
   }
 
@@ -94,9 +115,28 @@ public final class EtcdTransaction {
   public Future<Optional<Long>> commit(String what) {
     Cmp[] ifs = conditions.toArray(Cmp[]::new);
     Op[] thens = operations.toArray(Op[]::new);
+    // When a condition fails, read the claim's key in the same transaction: it tells a request
+    // applied meanwhile (under the same key) from a real conflict.
+    Op[] elses =
+        claim.isPresent()
+            ? new Op[] {Op.get(bytes(claim.key()), GetOption.builder().withCountOnly(true).build())}
+            : new Op[0];
     return calls
-        .once(what, () -> kv.txn().If(ifs).Then(thens).commit())
-        .map(r -> r.isSucceeded() ? Optional.of(r.getHeader().getRevision()) : Optional.empty());
+        .once(what, () -> kv.txn().If(ifs).Then(thens).Else(elses).commit())
+        .compose(
+            r -> {
+              if (r.isSucceeded()) {
+                claim.committed(r.getHeader().getRevision());
+                return Future.succeededFuture(Optional.of(r.getHeader().getRevision()));
+              }
+              if (claim.isPresent() && r.getGetResponses().get(0).getCount() > 0) {
+                return Future.failedFuture(
+                    UptimeMeshException.conflict(
+                        "a request with this Idempotency-Key was applied meanwhile; send it again"
+                            + " to get its answer"));
+              }
+              return Future.succeededFuture(Optional.<Long>empty());
+            });
   }
 
   private ByteSequence bytes(String key) {

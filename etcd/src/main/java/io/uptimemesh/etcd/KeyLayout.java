@@ -19,6 +19,7 @@ import java.util.regex.Pattern;
  * {prefix}/mesh-ips/{ip}           mesh address → node id (unique)
  * {prefix}/alive/{id}              present while the node's liveness lease lives
  * {prefix}/node-status/{id}        last reported status, written on change only
+ * {prefix}/idempotency/{sha256}    a request sent with an Idempotency-Key and its answer, on a lease
  * {prefix}/events/{id}             cluster event log; ids sort like time (EventIds); not in the
  *                                  watch cache (see uncachedPrefixes), pruned by the leader
  * </pre>
@@ -118,6 +119,10 @@ public final class KeyLayout {
 
   public String nodeStatusPrefix() {
     return root() + "node-status/";
+  }
+
+  public String idempotency(String storageId) {
+    return root() + "idempotency/" + segment(storageId);
   }
 
   /** The last segment of a key built by this class, e.g. the node id of a node key. */

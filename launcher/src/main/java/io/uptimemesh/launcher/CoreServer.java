@@ -14,6 +14,7 @@ import io.uptimemesh.web.HealthRoutes;
 import io.uptimemesh.web.MetricsRegistry;
 import io.uptimemesh.web.SystemRoutes;
 import io.uptimemesh.web.WriteGuard;
+import io.uptimemesh.web.idempotency.IdempotencyHandler;
 import io.uptimemesh.web.identity.IdentityModule;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -173,6 +174,8 @@ final class CoreServer {
             vertx,
             config.http().bodyLimitBytes(),
             new WriteGuard(() -> etcd.monitor().current().state()),
+            new IdempotencyHandler(
+                vertx, etcd.store(), settings.clusterSigningKey().reveal(), Clock.systemUTC()),
             List.of(
                 new HealthRoutes(etcd)::addRoutes,
                 new SystemRoutes(version, registry)::addRoutes,

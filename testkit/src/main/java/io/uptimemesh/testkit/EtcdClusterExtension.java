@@ -39,6 +39,7 @@ public final class EtcdClusterExtension
 
   private final int size;
   private final List<EtcdTestMember> members = new ArrayList<>();
+  private final List<EtcdTestMember> extras = new ArrayList<>();
   private Path root;
   private boolean perClass;
 
@@ -109,6 +110,31 @@ public final class EtcdClusterExtension
     return members.stream().map(EtcdTestMember::clientUrl).toList();
   }
 
+  /**
+   * Starts one more member that joins the running cluster (after it was added with a member-add
+   * call), with the {@code --initial-cluster} value that call produced. It is stopped with the
+   * cluster and is not part of {@link #members()}.
+   */
+  public EtcdTestMember startJoiningMember(
+      String name, int clientPort, int peerPort, String initialCluster) {
+    EtcdMemberSpec spec =
+        new EtcdMemberSpec(
+            name,
+            root.resolve(name),
+            "127.0.0.1",
+            clientPort,
+            peerPort,
+            EtcdMemberSpec.parseInitialCluster(initialCluster),
+            false,
+            "periodic",
+            "1h",
+            256L * 1024 * 1024);
+    EtcdTestMember member = new EtcdTestMember(spec, root.resolve(name + ".log"));
+    extras.add(member);
+    member.start();
+    return member;
+  }
+
   /** The same as a comma-separated list, the form of {@code ETCD_ENDPOINTS}. */
   public String endpointsCsv() {
     return endpoints().stream().map(URI::toString).collect(Collectors.joining(","));
@@ -153,6 +179,8 @@ public final class EtcdClusterExtension
   private void destroy() {
     members.forEach(EtcdTestMember::kill);
     members.clear();
+    extras.forEach(EtcdTestMember::kill);
+    extras.clear();
     if (root != null) {
       try (Stream<Path> paths = Files.walk(root)) {
         paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());

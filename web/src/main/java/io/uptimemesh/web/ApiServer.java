@@ -1,6 +1,7 @@
 package io.uptimemesh.web;
 
 import io.uptimemesh.core.error.ErrorCode;
+import io.uptimemesh.web.idempotency.IdempotencyHandler;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -28,16 +29,23 @@ public final class ApiServer {
   /**
    * @param bodyLimitBytes requests with a larger body get 413
    * @param guard refuses writes while etcd is stale or down
+   * @param idempotency makes writes sent with an {@code Idempotency-Key} safe to repeat
    * @param resources each adds its routes to the router
    */
   public ApiServer(
-      Vertx vertx, long bodyLimitBytes, WriteGuard guard, List<Consumer<Router>> resources) {
+      Vertx vertx,
+      long bodyLimitBytes,
+      WriteGuard guard,
+      IdempotencyHandler idempotency,
+      List<Consumer<Router>> resources) {
     this.vertx = vertx;
     this.router = Router.router(vertx);
     router.route().handler(new RequestLogHandler());
     // Before the body is read and before any route: one place for every write.
     router.route().handler(guard);
     router.route().handler(BodyHandler.create(false).setBodyLimit(bodyLimitBytes));
+    // After the body (it is part of the request's identity), before any route.
+    router.route().handler(idempotency);
     resources.forEach(r -> r.accept(router));
     FailureHandler failures = new FailureHandler();
     router.route().failureHandler(failures);

@@ -5,6 +5,7 @@ import io.uptimemesh.core.config.EtcdClientConfig;
 import io.uptimemesh.core.config.EtcdHealthConfig;
 import io.uptimemesh.etcd.EtcdRuntime;
 import io.uptimemesh.testkit.Await;
+import io.uptimemesh.web.idempotency.IdempotencyHandler;
 import io.uptimemesh.web.identity.IdentityConfig;
 import io.uptimemesh.web.identity.IdentityModule;
 import io.vertx.core.Vertx;
@@ -104,6 +105,11 @@ public final class ApiFixture implements AutoCloseable {
             vertx,
             bodyLimitBytes,
             new WriteGuard(() -> runtime.monitor().current().state()),
+            new IdempotencyHandler(
+                vertx,
+                runtime.store(),
+                identity.map(IdentityConfig::signingKey).orElse("fixture-signing-key"),
+                java.time.Clock.systemUTC()),
             routes);
     int port = Await.result(api.listen("127.0.0.1", 0)).actualPort();
     WebClient http =

@@ -14,6 +14,7 @@ public enum ErrorCode {
   PRECONDITION_FAILED(412, "precondition_failed"),
   PAYLOAD_TOO_LARGE(413, "payload_too_large"),
   UNSUPPORTED_MEDIA_TYPE(415, "unsupported_media_type"),
+  IDEMPOTENCY_KEY_REUSED(422, "idempotency_key_reused"),
   TOO_MANY_REQUESTS(429, "too_many_requests"),
   INTERNAL(500, "internal_error"),
   ETCD_UNAVAILABLE(503, "etcd_unavailable"),

@@ -67,6 +67,26 @@ public record EtcdMemberSpec(
         quotaBackendBytes);
   }
 
+  /**
+   * Parses an {@code --initial-cluster} value ({@code name=url,name=url}). A member added but not
+   * started yet has no name: etcd lists it as {@code =url}, and so does this map (empty key).
+   *
+   * @throws IllegalArgumentException for an entry without '=' or a name listed twice
+   */
+  public static Map<String, String> parseInitialCluster(String value) {
+    Map<String, String> out = new java.util.LinkedHashMap<>();
+    for (String entry : value.split(",")) {
+      int eq = entry.indexOf('=');
+      if (eq < 0 || eq == entry.length() - 1) {
+        throw new IllegalArgumentException("not a name=peer-url entry: '" + entry + "'");
+      }
+      if (out.put(entry.substring(0, eq).strip(), entry.substring(eq + 1).strip()) != null) {
+        throw new IllegalArgumentException("member listed twice in initial cluster: " + entry);
+      }
+    }
+    return out;
+  }
+
   public String clientUrl() {
     return url(host, clientPort);
   }

@@ -2,6 +2,7 @@ package io.uptimemesh.launcher.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.uptimemesh.core.idempotency.IdempotencyKeys;
 import io.uptimemesh.core.json.Json;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -10,73 +11,173 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 
-/** The CLI's HTTP client of the control plane: JSON in and out, errors as one clear line. */
+/**
+ * The CLI's HTTP client of the control plane: JSON in and out, errors as one clear line.
+ *
+ * <p>It knows one or more core API URLs. A call that cannot reach a core node, or that a core node
+ * refuses with 503 (its etcd is stale or down), is sent to the next one, for a few rounds with a
+ * growing pause between rounds. Every write carries an {@code Idempotency-Key} that stays the same
+ * across those attempts, so a write whose answer was lost is never applied twice.
+ */
 final class ApiClient {
   private static final ObjectMapper JSON = Json.mapper();
 
+  /** Rounds over every URL before giving up; the pause between rounds doubles from the first. */
+  private static final int ROUNDS = 3;
+
+  private static final Duration FIRST_PAUSE = Duration.ofMillis(300);
+
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-  private final URI base;
+  private final List<URI> bases;
   private final String token;
+  private int current;
 
-  ApiClient(URI base, String token) {
-    this.base = base;
+  ApiClient(List<URI> bases, String token) {
+    if (bases.isEmpty()) {
+      throw new IllegalArgumentException("no API URL");
+    }
+    this.bases = List.copyOf(bases);
     this.token = token;
   }
 
+  /**
+   * Parses {@code --api-url}: one URL or a comma-separated list.
+   *
+   * @throws CliException naming the value that is not an http(s) URL
+   */
+  static List<URI> parseUrls(String apiUrls) {
+    List<URI> out = new ArrayList<>();
+    for (String part : apiUrls.split(",")) {
+      String s = part.strip();
+      URI uri;
+      try {
+        uri = URI.create(s.endsWith("/") ? s : s + "/");
+      } catch (IllegalArgumentException e) {
+        throw new CliException("--api-url " + s + " is not a URL");
+      }
+      if (uri.getHost() == null
+          || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))) {
+        throw new CliException("--api-url " + s + " is not an http(s) URL");
+      }
+      out.add(uri);
+    }
+    return out;
+  }
+
+  /** The URL that answered last (or the first one). */
   URI base() {
-    return base;
+    return bases.get(current);
   }
 
   JsonNode get(String path) {
-    return send(request(path).GET());
+    return send("GET", path, null, null);
   }
 
   JsonNode post(String path, Object body) {
     try {
-      return send(
-          request(path)
-              .header("Content-Type", "application/json")
-              .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body))));
+      return send("POST", path, JSON.writeValueAsBytes(body), UUID.randomUUID().toString());
     } catch (IOException e) {
       throw new CliException("cannot encode the request: " + e.getMessage());
     }
   }
 
   JsonNode delete(String path) {
-    return send(request(path).DELETE());
+    return send("DELETE", path, null, UUID.randomUUID().toString());
   }
 
-  private HttpRequest.Builder request(String path) {
+  private JsonNode send(String method, String path, byte[] body, String idempotencyKey) {
+    String requestId = "cli-" + UUID.randomUUID();
+    CliException last = null;
+    int attempts = ROUNDS * bases.size();
+    for (int attempt = 0; attempt < attempts; attempt++) {
+      if (attempt > 0 && attempt % bases.size() == 0) {
+        pause(FIRST_PAUSE.multipliedBy(1L << (attempt / bases.size() - 1)));
+      }
+      URI base = bases.get(current);
+      HttpRequest request = request(base, method, path, body, idempotencyKey, requestId);
+      HttpResponse<String> response;
+      try {
+        response = http.send(request, HttpResponse.BodyHandlers.ofString());
+      } catch (ConnectException e) {
+        last =
+            new CliException(
+                "cannot reach " + base + ": connection refused (is the server running?)");
+        next();
+        continue;
+      } catch (IOException e) {
+        last = new CliException("cannot reach " + base + ": " + e);
+        next();
+        continue;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new CliException("interrupted");
+      }
+      if (response.statusCode() == 503) {
+        last = error(request, response);
+        next();
+        continue;
+      }
+      return result(request, response);
+    }
+    throw last;
+  }
+
+  private HttpRequest request(
+      URI base, String method, String path, byte[] body, String idempotencyKey, String requestId) {
     HttpRequest.Builder b =
-        HttpRequest.newBuilder(base.resolve(path))
+        HttpRequest.newBuilder(base.resolve(path.startsWith("/") ? path.substring(1) : path))
             .timeout(Duration.ofSeconds(30))
-            .header("X-Request-ID", "cli-" + UUID.randomUUID());
+            .header("X-Request-ID", requestId);
     if (token != null) {
       b.header("Authorization", "Bearer " + token);
     }
-    return b;
+    if (idempotencyKey != null) {
+      b.header(IdempotencyKeys.HEADER, idempotencyKey);
+    }
+    if (body != null) {
+      b.header("Content-Type", "application/json");
+      b.method(method, HttpRequest.BodyPublishers.ofByteArray(body));
+    } else {
+      b.method(method, HttpRequest.BodyPublishers.noBody());
+    }
+    return b.build();
   }
 
-  private JsonNode send(HttpRequest.Builder builder) {
-    HttpRequest request = builder.build();
-    HttpResponse<String> response;
+  private void next() {
+    current = (current + 1) % bases.size();
+  }
+
+  private static void pause(Duration d) {
     try {
-      response = http.send(request, HttpResponse.BodyHandlers.ofString());
-    } catch (ConnectException e) {
-      throw new CliException(
-          "cannot reach " + base + ": connection refused (is the server running?)");
-    } catch (IOException e) {
-      throw new CliException("cannot reach " + base + ": " + e.getMessage());
+      Thread.sleep(d.toMillis());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new CliException("interrupted");
     }
-    JsonNode body;
+  }
+
+  private static JsonNode result(HttpRequest request, HttpResponse<String> response) {
+    JsonNode body = parse(request, response);
+    if (response.statusCode() >= 400) {
+      throw error(request, response);
+    }
+    return body;
+  }
+
+  private static CliException error(HttpRequest request, HttpResponse<String> response) {
+    JsonNode body = parse(request, response);
+    String reason = body.hasNonNull("reason") ? " (" + body.get("reason").asText() + ")" : "";
+    return new CliException(body.path("message").asText("HTTP " + response.statusCode()) + reason);
+  }
+
+  private static JsonNode parse(HttpRequest request, HttpResponse<String> response) {
     try {
-      body = JSON.readTree(response.body().isEmpty() ? "{}" : response.body());
+      return JSON.readTree(response.body().isEmpty() ? "{}" : response.body());
     } catch (IOException e) {
       throw new CliException(
           request.method()
@@ -86,22 +187,27 @@ final class ApiClient {
               + response.statusCode()
               + " with non-JSON");
     }
-    if (response.statusCode() >= 400) {
-      String reason = body.hasNonNull("reason") ? " (" + body.get("reason").asText() + ")" : "";
-      throw new CliException(body.path("message").asText("HTTP " + response.statusCode()) + reason);
-    }
-    return body;
   }
 
   /**
-   * Reads a server-sent event stream, handing each line to {@code lines}, until the server ends it.
+   * How a stream ended.
+   *
+   * @param problem null when the server ended it, else why this core node could not be read (it was
+   *     unreachable, refused with 503, or the connection broke); the next call tries the next URL
+   */
+  record StreamEnd(String problem) {}
+
+  /**
+   * Reads a server-sent event stream from the current URL, handing each line to {@code lines},
+   * until it ends.
    *
    * @param lastEventId sent as {@code Last-Event-ID} to resume, or null
-   * @throws CliException for an error answer (its message) or when the server cannot be reached
+   * @throws CliException when the server refuses for a reason retrying cannot fix (a 4xx)
    */
-  void stream(String path, String lastEventId, java.util.function.Consumer<String> lines) {
+  StreamEnd stream(String path, String lastEventId, java.util.function.Consumer<String> lines) {
+    URI base = base();
     HttpRequest.Builder b =
-        HttpRequest.newBuilder(base.resolve(path))
+        HttpRequest.newBuilder(base.resolve(path.startsWith("/") ? path.substring(1) : path))
             .header("Accept", "text/event-stream")
             .header("X-Request-ID", "cli-" + UUID.randomUUID());
     if (token != null) {
@@ -113,11 +219,9 @@ final class ApiClient {
     HttpResponse<java.util.stream.Stream<String>> response;
     try {
       response = http.send(b.GET().build(), HttpResponse.BodyHandlers.ofLines());
-    } catch (ConnectException e) {
-      throw new CliException(
-          "cannot reach " + base + ": connection refused (is the server running?)");
     } catch (IOException e) {
-      throw new CliException("cannot reach " + base + ": " + e.getMessage());
+      next();
+      return new StreamEnd("cannot reach " + base + ": " + e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new CliException("interrupted");
@@ -131,11 +235,17 @@ final class ApiClient {
         } catch (IOException e) {
           message = "HTTP " + response.statusCode();
         }
+        if (response.statusCode() == 503) {
+          next();
+          return new StreamEnd(base + " answered: " + message);
+        }
         throw new CliException(message);
       }
       body.forEach(lines);
+      return new StreamEnd(null);
     } catch (java.io.UncheckedIOException e) {
-      throw new CliException("the event stream from " + base + " broke: " + e.getMessage());
+      next();
+      return new StreamEnd("the event stream from " + base + " broke: " + e.getMessage());
     }
   }
 }

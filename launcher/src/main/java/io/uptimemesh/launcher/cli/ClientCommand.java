@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.uptimemesh.core.error.UptimeMeshException;
 import io.uptimemesh.core.json.Json;
-import java.net.URI;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Option;
 
@@ -22,7 +21,9 @@ public abstract class ClientCommand implements Callable<Integer> {
   @Option(
       names = "--api-url",
       defaultValue = "${env:UPTIMEMESH_API_URL:-http://127.0.0.1:8010}",
-      description = "Core node API URL (default: ${DEFAULT-VALUE}).")
+      description =
+          "Core node API URL, or a comma-separated list of them: a call that cannot reach one"
+              + " (or that one refuses with 503) goes to the next (default: ${DEFAULT-VALUE}).")
   String apiUrl;
 
   @Option(
@@ -53,7 +54,7 @@ public abstract class ClientCommand implements Callable<Integer> {
   protected abstract int run() throws Exception;
 
   protected ApiClient anonymous() {
-    return new ApiClient(URI.create(apiUrl), null);
+    return new ApiClient(ApiClient.parseUrls(apiUrl), null);
   }
 
   protected ApiClient authenticated() {
@@ -62,7 +63,7 @@ public abstract class ClientCommand implements Callable<Integer> {
             .token(apiUrl)
             .orElseThrow(
                 () -> new CliException("not logged in to " + apiUrl + ": run uptimemesh login"));
-    return new ApiClient(URI.create(apiUrl), token);
+    return new ApiClient(ApiClient.parseUrls(apiUrl), token);
   }
 
   protected boolean json() {

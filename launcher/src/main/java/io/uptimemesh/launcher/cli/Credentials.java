@@ -34,7 +34,19 @@ final class Credentials {
     if (env != null && !env.isBlank()) {
       return Optional.of(env.strip());
     }
-    return Optional.ofNullable(read().path(apiUrl).textValue());
+    ObjectNode all = read();
+    String exact = all.path(apiUrl).textValue();
+    if (exact != null) {
+      return Optional.of(exact);
+    }
+    // A list of core nodes shares one session (sessions live in etcd): any of them will do.
+    for (String one : apiUrl.split(",")) {
+      String t = all.path(one.strip()).textValue();
+      if (t != null) {
+        return Optional.of(t);
+      }
+    }
+    return Optional.empty();
   }
 
   void store(String apiUrl, String token) {

@@ -99,18 +99,17 @@ public final class EventsCommand extends ClientCommand {
             + (category == null ? "" : "&category=" + encode(category));
     long[] last = {revision};
     while (!stopping) {
-      try {
-        api.stream(path, Long.toString(last[0]), line -> onLine(line, last));
-      } catch (CliException e) {
-        if (stopping) {
-          return;
-        }
-        if (!e.getMessage().startsWith("cannot reach") && !e.getMessage().contains("broke")) {
-          throw e; // the server said no (logged out, bad option): retrying will not help
-        }
-        System.err.println("events: " + e.getMessage() + "; reconnecting");
+      ApiClient.StreamEnd end =
+          api.stream(path, Long.toString(last[0]), line -> onLine(line, last));
+      if (stopping) {
+        return;
       }
-      sleep(RECONNECT_MS);
+      if (end.problem() != null) {
+        System.err.println("events: " + end.problem() + "; reconnecting");
+        sleep(RECONNECT_MS);
+      } else {
+        sleep(RECONNECT_MS / 10); // the server ended it (it stops): resume, maybe elsewhere
+      }
     }
   }
 

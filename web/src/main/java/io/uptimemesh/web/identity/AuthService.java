@@ -7,6 +7,7 @@ import io.uptimemesh.core.error.UptimeMeshException;
 import io.uptimemesh.core.identity.SessionRecord;
 import io.uptimemesh.core.identity.UserRecord;
 import io.uptimemesh.etcd.EtcdStore;
+import io.uptimemesh.etcd.IdempotencyClaim;
 import io.uptimemesh.etcd.WatchCache;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -58,7 +59,7 @@ public final class AuthService {
    * @return the session; fails with 401 (the same message whether the user or the password was
    *     wrong)
    */
-  public Future<Session> login(String username, char[] password) {
+  public Future<Session> login(String username, char[] password, IdempotencyClaim claim) {
     return store
         .get(store.layout().user(username), UserRecord.class)
         .compose(
@@ -74,7 +75,7 @@ public final class AuthService {
                 recordFailedLogin(username);
                 return Future.failedFuture(BAD_LOGIN);
               }
-              return open(username)
+              return open(username, claim)
                   .onSuccess(
                       s ->
                           events.info(
@@ -98,7 +99,7 @@ public final class AuthService {
         known ? java.util.Map.of("username", username) : java.util.Map.of("unknown_user", "true"));
   }
 
-  private Future<Session> open(String username) {
+  private Future<Session> open(String username, IdempotencyClaim claim) {
     Instant now = config.clock().instant();
     String token = RandomSecrets.token(32);
     long expires = now.plus(config.sessionTtl()).toEpochMilli();
@@ -116,6 +117,7 @@ public final class AuthService {
                 store
                     .transaction()
                     .put(store.layout().session(RandomSecrets.sha256Hex(token)), record, lease)
+                    .claim(claim)
                     .commit("open session"))
         .compose(rev -> cache.awaitRevision(rev.orElse(0L), IdentityConfig.READ_YOUR_WRITES))
         .map(v -> new Session(token, username, expires, mustChange));
@@ -141,11 +143,12 @@ public final class AuthService {
   }
 
   /** Ends the session of {@code token}; succeeds whether or not it existed. */
-  public Future<Void> logout(String token) {
+  public Future<Void> logout(String token, IdempotencyClaim claim) {
     String key = store.layout().session(RandomSecrets.sha256Hex(token));
     return store
         .transaction()
         .delete(key)
+        .claim(claim)
         .commit("close session")
         .compose(rev -> cache.awaitRevision(rev.orElse(0L), IdentityConfig.READ_YOUR_WRITES));
   }

@@ -14,6 +14,7 @@ import io.uptimemesh.core.pki.Pem;
 import io.uptimemesh.core.token.JoinToken;
 import io.uptimemesh.core.token.NodeRole;
 import io.uptimemesh.etcd.EtcdStore;
+import io.uptimemesh.etcd.IdempotencyClaim;
 import io.uptimemesh.etcd.KeyLayout;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -67,7 +68,7 @@ public final class BootstrapService {
    * @return the one-time secrets; fails with 409 {@code conflict} if the cluster already has an
    *     identity (nothing is changed)
    */
-  public Future<Result> bootstrap() {
+  public Future<Result> bootstrap(IdempotencyClaim claim) {
     KeyLayout keys = store.layout();
     // Key generation and Argon2id are CPU-heavy: off the event loop.
     return vertx
@@ -81,6 +82,7 @@ public final class BootstrapService {
                     .put(keys.clusterCa(), p.ca)
                     .put(keys.user(ADMIN), p.admin)
                     .put(keys.token(p.token.id()), p.tokenRecord)
+                    .claim(claim)
                     .commit("bootstrap")
                     .compose(
                         committed -> {

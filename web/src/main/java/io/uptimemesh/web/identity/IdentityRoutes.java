@@ -9,6 +9,7 @@ import io.uptimemesh.core.identity.TokenRecord;
 import io.uptimemesh.core.token.NodeRole;
 import io.uptimemesh.web.Bodies;
 import io.uptimemesh.web.Responses;
+import io.uptimemesh.web.idempotency.IdempotencyHandler;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -77,7 +78,7 @@ public final class IdentityRoutes {
       return;
     }
     bootstrap
-        .bootstrap()
+        .bootstrap(IdempotencyHandler.claim(ctx))
         .onSuccess(
             r ->
                 Responses.json(
@@ -96,7 +97,7 @@ public final class IdentityRoutes {
     JsonObject body = Bodies.json(ctx);
     String username = Bodies.requiredString(body, "username");
     String password = Bodies.requiredString(body, "password");
-    auth.login(username, password.toCharArray())
+    auth.login(username, password.toCharArray(), IdempotencyHandler.claim(ctx))
         .onSuccess(
             s ->
                 Responses.json(
@@ -111,7 +112,7 @@ public final class IdentityRoutes {
   }
 
   private void logout(RoutingContext ctx) {
-    auth.logout(AuthHandler.bearer(ctx))
+    auth.logout(AuthHandler.bearer(ctx), IdempotencyHandler.claim(ctx))
         .onSuccess(v -> Responses.json(ctx, 200, new JsonObject().put("logged_out", true)))
         .onFailure(ctx::fail);
   }
@@ -142,7 +143,8 @@ public final class IdentityRoutes {
             uses,
             Bodies.stringMap(body, "labels"),
             Bodies.optionalBoolean(body, "allow_replace"),
-            AuthHandler.user(ctx))
+            AuthHandler.user(ctx),
+            IdempotencyHandler.claim(ctx))
         .onSuccess(c -> Responses.json(ctx, 201, tokenJson(c.record()).put("token", c.token())))
         .onFailure(ctx::fail);
   }
@@ -160,7 +162,10 @@ public final class IdentityRoutes {
       return;
     }
     tokens
-        .revoke(id, io.uptimemesh.core.events.Events.user(AuthHandler.user(ctx)))
+        .revoke(
+            id,
+            IdempotencyHandler.claim(ctx),
+            io.uptimemesh.core.events.Events.user(AuthHandler.user(ctx)))
         .onSuccess(v -> Responses.json(ctx, 200, new JsonObject().put("revoked", id)))
         .onFailure(ctx::fail);
   }
@@ -179,7 +184,7 @@ public final class IdentityRoutes {
             Bodies.requiredString(body, "csr"),
             Bodies.optionalBoolean(body, "replace"));
     joins
-        .join(request)
+        .join(request, IdempotencyHandler.claim(ctx))
         .onSuccess(j -> Responses.json(ctx, 201, joinedJson(j)))
         .onFailure(ctx::fail);
   }
@@ -224,7 +229,10 @@ public final class IdentityRoutes {
   private void revokeNode(RoutingContext ctx) {
     String id = NodeIds.validate(ctx.pathParam("id"));
     nodes
-        .revoke(id, io.uptimemesh.core.events.Events.user(AuthHandler.user(ctx)))
+        .revoke(
+            id,
+            IdempotencyHandler.claim(ctx),
+            io.uptimemesh.core.events.Events.user(AuthHandler.user(ctx)))
         .onSuccess(n -> Responses.json(ctx, 200, nodeJson(n).put("state", "revoked")))
         .onFailure(ctx::fail);
   }
@@ -237,7 +245,8 @@ public final class IdentityRoutes {
             id,
             body,
             ctx.request().getHeader(HeartbeatSignatures.SIGNATURE_HEADER),
-            ctx.request().getHeader(HeartbeatSignatures.FINGERPRINT_HEADER))
+            ctx.request().getHeader(HeartbeatSignatures.FINGERPRINT_HEADER),
+            IdempotencyHandler.claim(ctx))
         .onSuccess(j -> Responses.json(ctx, 200, joinedJson(j)))
         .onFailure(ctx::fail);
   }

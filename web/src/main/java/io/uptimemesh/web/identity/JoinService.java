@@ -17,6 +17,7 @@ import io.uptimemesh.core.token.JoinToken;
 import io.uptimemesh.core.token.NodeRole;
 import io.uptimemesh.etcd.EtcdStore;
 import io.uptimemesh.etcd.EtcdTransaction;
+import io.uptimemesh.etcd.IdempotencyClaim;
 import io.uptimemesh.etcd.KeyLayout;
 import io.uptimemesh.etcd.Versioned;
 import io.uptimemesh.etcd.WatchCache;
@@ -80,7 +81,7 @@ public final class JoinService {
    *     CSR), 401 (bad, expired or used-up token), 403 (token may not replace), 409 (node exists
    *     without --replace), 503 (etcd unavailable). Nothing is written unless it succeeds.
    */
-  public Future<Joined> join(JoinRequest request) {
+  public Future<Joined> join(JoinRequest request, IdempotencyClaim claim) {
     JoinToken token;
     ValidatedCsr csr;
     try {
@@ -94,7 +95,8 @@ public final class JoinService {
     } catch (UptimeMeshException e) {
       return Future.failedFuture(e);
     }
-    return oneAtATime(token.id(), () -> attempt(request, token, csr, new java.util.HashSet<>(), 1));
+    return oneAtATime(
+        token.id(), () -> attempt(request, token, csr, new java.util.HashSet<>(), 1, claim));
   }
 
   /**
@@ -119,7 +121,12 @@ public final class JoinService {
   }
 
   private Future<Joined> attempt(
-      JoinRequest request, JoinToken token, ValidatedCsr csr, Set<String> tried, int n) {
+      JoinRequest request,
+      JoinToken token,
+      ValidatedCsr csr,
+      Set<String> tried,
+      int n,
+      IdempotencyClaim claim) {
     KeyLayout keys = store.layout();
     Future<Optional<Versioned<TokenRecord>>> tokenRead =
         store.get(keys.token(token.id()), TokenRecord.class);
@@ -131,7 +138,7 @@ public final class JoinService {
               Versioned<TokenRecord> tok = checkToken(tokenRead.result(), token, request);
               Optional<Versioned<NodeRecord>> existing = nodeRead.result();
               checkReplace(existing, tok.value(), request);
-              return write(request, csr, tok, existing, tried);
+              return write(request, csr, tok, existing, tried, claim);
             })
         .compose(
             joined -> {
@@ -150,7 +157,7 @@ public final class JoinService {
                   BACKOFF_MS * n
                       + java.util.concurrent.ThreadLocalRandom.current().nextLong(BACKOFF_MS * n);
               return Future.<Void>future(p -> vertx.setTimer(delay, id -> p.complete()))
-                  .compose(v -> attempt(request, token, csr, tried, n + 1));
+                  .compose(v -> attempt(request, token, csr, tried, n + 1, claim));
             });
   }
 
@@ -159,7 +166,8 @@ public final class JoinService {
       ValidatedCsr csr,
       Versioned<TokenRecord> tok,
       Optional<Versioned<NodeRecord>> existing,
-      Set<String> tried) {
+      Set<String> tried,
+      IdempotencyClaim claim) {
     KeyLayout keys = store.layout();
     ClusterCa ca = authority.ca();
     Instant now = config.clock().instant();
@@ -206,7 +214,8 @@ public final class JoinService {
           .requireAbsent(keys.meshIp(meshIp))
           .put(keys.meshIp(meshIp), new NodeRef(request.nodeId()));
     }
-    return tx.commit("join " + request.nodeId())
+    return tx.claim(claim)
+        .commit("join " + request.nodeId())
         .compose(
             committed ->
                 committed.isEmpty()

@@ -5,6 +5,7 @@ import io.uptimemesh.core.identity.NodeRecord;
 import io.uptimemesh.core.identity.NodeStatusRecord;
 import io.uptimemesh.etcd.CacheSnapshot;
 import io.uptimemesh.etcd.EtcdStore;
+import io.uptimemesh.etcd.IdempotencyClaim;
 import io.uptimemesh.etcd.KeyLayout;
 import io.uptimemesh.etcd.WatchCache;
 import io.vertx.core.Future;
@@ -96,12 +97,12 @@ public final class NodeService {
    *
    * @return succeeds once written (also if it was revoked already); 404 if there is no such node
    */
-  public Future<NodeRecord> revoke(String nodeId) {
-    return revoke(nodeId, io.uptimemesh.core.events.Events.SYSTEM);
+  public Future<NodeRecord> revoke(String nodeId, IdempotencyClaim claim) {
+    return revoke(nodeId, claim, io.uptimemesh.core.events.Events.SYSTEM);
   }
 
   /** Revokes a node; {@code actor} (e.g. {@code user:admin}) is recorded in the event log. */
-  public Future<NodeRecord> revoke(String nodeId, String actor) {
+  public Future<NodeRecord> revoke(String nodeId, IdempotencyClaim claim, String actor) {
     KeyLayout keys = store.layout();
     return store
         .get(keys.node(nodeId), NodeRecord.class)
@@ -119,6 +120,7 @@ public final class NodeService {
                   .requireModRevision(keys.node(nodeId), found.get().modRevision())
                   .put(keys.node(nodeId), revoked)
                   .delete(keys.alive(nodeId))
+                  .claim(claim)
                   .commit("revoke " + nodeId)
                   .compose(
                       done ->
@@ -126,7 +128,7 @@ public final class NodeService {
                               ? cache
                                   .awaitRevision(done.get(), IdentityConfig.READ_YOUR_WRITES)
                                   .map(v -> recordRevoked(revoked, actor))
-                              : revoke(nodeId, actor)) // changed meanwhile: read again
+                              : revoke(nodeId, claim, actor)) // changed meanwhile: read again
                   .onSuccess(n -> heartbeats.forget(nodeId));
             });
   }

@@ -15,6 +15,7 @@ import io.uptimemesh.core.pki.Fingerprints;
 import io.uptimemesh.core.pki.Pem;
 import io.uptimemesh.core.pki.ValidatedCsr;
 import io.uptimemesh.etcd.EtcdStore;
+import io.uptimemesh.etcd.IdempotencyClaim;
 import io.uptimemesh.etcd.KeyLayout;
 import io.vertx.core.Future;
 import java.io.IOException;
@@ -61,7 +62,7 @@ public final class RenewalService {
    *     expired, signature, skew, malformed), 400 for a bad CSR, 503 if etcd is unavailable
    */
   public Future<JoinService.Joined> renew(
-      String nodeId, byte[] body, String signature, String fingerprint) {
+      String nodeId, byte[] body, String signature, String fingerprint, IdempotencyClaim claim) {
     ValidatedCsr csr;
     NodeCredentials node;
     try {
@@ -96,6 +97,7 @@ public final class RenewalService {
                   .put(keys.node(nodeId), renewed)
                   .delete(keys.fingerprint(fingerprint))
                   .put(keys.fingerprint(newFingerprint), new NodeRef(nodeId))
+                  .claim(claim)
                   .commit("renew " + nodeId)
                   .compose(
                       done ->

@@ -5,6 +5,7 @@ import io.uptimemesh.core.identity.TokenRecord;
 import io.uptimemesh.core.token.JoinToken;
 import io.uptimemesh.core.token.NodeRole;
 import io.uptimemesh.etcd.EtcdStore;
+import io.uptimemesh.etcd.IdempotencyClaim;
 import io.uptimemesh.etcd.WatchCache;
 import io.vertx.core.Future;
 import java.time.Duration;
@@ -54,7 +55,8 @@ public final class TokenService {
       int uses,
       Map<String, String> labels,
       boolean allowReplace,
-      String createdBy) {
+      String createdBy,
+      IdempotencyClaim claim) {
     if (ttl.isNegative() || ttl.isZero() || ttl.compareTo(MAX_TTL) > 0) {
       return Future.failedFuture(
           UptimeMeshException.invalid("ttl must be between 1s and 365d, not " + ttl));
@@ -88,6 +90,7 @@ public final class TokenService {
         .transaction()
         .requireAbsent(store.layout().token(token.id()))
         .put(store.layout().token(token.id()), record)
+        .claim(claim)
         .commit("create token")
         .compose(rev -> cache.awaitRevision(rev.orElse(0L), IdentityConfig.READ_YOUR_WRITES))
         .map(
@@ -118,12 +121,12 @@ public final class TokenService {
    *
    * @return succeeds when deleted; fails with 404 if there is no such token
    */
-  public Future<Void> revoke(String id) {
-    return revoke(id, io.uptimemesh.core.events.Events.SYSTEM);
+  public Future<Void> revoke(String id, IdempotencyClaim claim) {
+    return revoke(id, claim, io.uptimemesh.core.events.Events.SYSTEM);
   }
 
   /** Revokes a token; {@code actor} (e.g. {@code user:admin}) is recorded in the event log. */
-  public Future<Void> revoke(String id, String actor) {
+  public Future<Void> revoke(String id, IdempotencyClaim claim, String actor) {
     String key = store.layout().token(id);
     return store
         .get(key, TokenRecord.class)
@@ -135,6 +138,7 @@ public final class TokenService {
                         .transaction()
                         .requireModRevision(key, found.get().modRevision())
                         .delete(key)
+                        .claim(claim)
                         .commit("revoke token " + id)
                         .compose(
                             rev ->
