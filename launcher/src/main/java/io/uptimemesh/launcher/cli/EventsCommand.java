@@ -84,6 +84,15 @@ public final class EventsCommand extends ClientCommand {
               "TIME", "LEVEL", "CATEGORY", "NAME", "ACTOR", "FIELDS"));
     }
     events.forEach(this::print);
+    if (since != null && page.path("more").asBoolean()) {
+      // Oldest first from --since: what lies between the last shown and now is not shown.
+      System.err.println(
+          "events: more than "
+              + limit
+              + " events since "
+              + since
+              + "; to see the rest, raise --limit or run again with --since <the last id>");
+    }
     if (follow) {
       follow(api, page.path("revision").asLong());
     }
