@@ -53,6 +53,6 @@ class KeyLayoutTest {
     assertThat(end).isEqualTo("/uptimemesh/events0");
     assertThat(layout.event("9999999999999-9999-zzzzzz")).isLessThan(end);
     assertThat(layout.node("a")).isGreaterThan(end);
-    assertThat(layout.fingerprint("x")).isLessThan(layout.eventsPrefix());
+    assertThat(layout.alive("x")).isLessThan(layout.eventsPrefix());
   }
 }
