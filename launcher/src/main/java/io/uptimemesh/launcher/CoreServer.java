@@ -223,7 +223,8 @@ final class CoreServer {
     }
     log.info("shutting down ({})", why);
     if (eventRoutes != null) {
-      eventRoutes.closeStreams(); // or open streams would hold the shutdown for its whole grace
+      // Followers see their stream end, not break, and reconnect (elsewhere) where they were.
+      eventRoutes.closeStreams();
     }
     Future<Void> apiStopped =
         api == null ? Future.succeededFuture() : api.shutdown(config.http().shutdownGrace());

@@ -16,7 +16,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * --follow} as a separate process that streams a new event and stops cleanly on Ctrl-C (SIGINT).
  */
 @Timeout(120)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class EventsCliIT {
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -36,7 +40,10 @@ class EventsCliIT {
   @BeforeAll
   static void startServerBootstrapAndLogin() throws Exception {
     Files.createDirectories(dir.resolve("server"));
-    server = new ServerProcess(dir.resolve("server")).withFreeEtcdPorts("");
+    // A long shutdown grace: the last test shows an open stream does not keep the server up.
+    server =
+        new ServerProcess(dir.resolve("server"))
+            .withFreeEtcdPorts("http:\n  shutdown_grace_seconds: 30\n");
     server.start();
     await().atMost(Duration.ofSeconds(20)).until(() -> server.get("/health/ready").status() == 200);
     api = "http://127.0.0.1:" + server.httpPort;
@@ -59,6 +66,7 @@ class EventsCliIT {
   }
 
   @Test
+  @Order(1)
   void listsTheLogOldestFirstFiltersItAndRefusesBadOptions() throws Exception {
     createToken();
     await()
@@ -93,6 +101,7 @@ class EventsCliIT {
   }
 
   @Test
+  @Order(2)
   void followPrintsHistoryThenNewEventsAndStopsCleanlyOnCtrlC() throws Exception {
     createToken();
     Process follow =
@@ -142,6 +151,48 @@ class EventsCliIT {
       assertThat(follow.waitFor(10, TimeUnit.SECONDS)).isTrue();
       assertThat(follow.exitValue()).isIn(0, 130);
       assertThat(Files.readString(dir.resolve("follow.err"))).doesNotContain("Exception");
+    } finally {
+      follow.destroyForcibly();
+    }
+  }
+
+  @Test
+  @Order(3)
+  void anOpenStreamEndsCleanlyWhenTheServerStops() throws Exception {
+    Process follow =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Duser.home=" + dir.resolve("home"),
+                "-jar",
+                System.getProperty("uptimemesh.jar"),
+                "events",
+                "--follow",
+                "--limit",
+                "1",
+                "--api-url",
+                api)
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("follow3.out").toFile())
+            .start();
+    try {
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .until(() -> Files.readString(dir.resolve("follow3.out")).startsWith("TIME"));
+      Thread.sleep(500); // the stream is open once the history is printed and followed
+      long start = System.nanoTime();
+
+      server.sigterm();
+
+      int code = server.awaitExit(Duration.ofSeconds(20));
+      long tookMs = (System.nanoTime() - start) / 1_000_000;
+      assertThat(code).isIn(0, 143);
+      assertThat(tookMs).as("shutdown with an open stream, grace 30 s").isLessThan(15_000);
+      assertThat(server.output()).contains("stopped");
+      // The follower saw its stream end cleanly (not break) and tries to reconnect.
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> Files.readString(dir.resolve("follow3.out")).contains("reconnecting"));
+      assertThat(Files.readString(dir.resolve("follow3.out"))).doesNotContain("broke");
     } finally {
       follow.destroyForcibly();
     }

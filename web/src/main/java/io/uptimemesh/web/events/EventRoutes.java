@@ -74,8 +74,8 @@ public final class EventRoutes {
   }
 
   /**
-   * Ends every open stream and refuses new ones; the server calls it before it stops, so streams do
-   * not hold the shutdown for its whole grace period. Clients reconnect elsewhere and resume.
+   * Ends every open stream and refuses new ones (503); the server calls it before it stops, so
+   * clients see their stream end cleanly instead of a broken connection, and resume elsewhere.
    */
   public void closeStreams() {
     closed = true;
