@@ -29,6 +29,7 @@ public final class EtcdRuntime {
   private final EtcdHealthMonitor monitor;
   private final Optional<ManagedEtcd> managed;
   private final Duration staleAfter;
+  private final io.uptimemesh.etcd.members.EtcdMembers members;
 
   public EtcdRuntime(
       List<URI> endpoints,
@@ -37,7 +38,8 @@ public final class EtcdRuntime {
       WatchCache cache,
       EtcdHealthMonitor monitor,
       Optional<ManagedEtcd> managed,
-      Duration staleAfter) {
+      Duration staleAfter,
+      io.uptimemesh.etcd.members.EtcdMembers members) {
     this.endpoints = List.copyOf(endpoints);
     this.client = client;
     this.store = store;
@@ -45,6 +47,7 @@ public final class EtcdRuntime {
     this.monitor = monitor;
     this.managed = managed;
     this.staleAfter = staleAfter;
+    this.members = members;
     // The cache may have missed events while etcd did not answer: resync when it answers again.
     monitor.onResult(
         h -> {
@@ -70,12 +73,8 @@ public final class EtcdRuntime {
       Optional<ManagedEtcd> managed) {
     Client client = EtcdClients.create(endpoints, clientConfig.requestTimeout());
     KeyLayout layout = new KeyLayout(prefix);
-    EtcdStore store =
-        new EtcdStore(
-            client.getKVClient(),
-            client.getLeaseClient(),
-            layout,
-            new EtcdCallPolicy(vertx, clientConfig));
+    EtcdCallPolicy calls = new EtcdCallPolicy(vertx, clientConfig);
+    EtcdStore store = new EtcdStore(client.getKVClient(), client.getLeaseClient(), layout, calls);
     WatchCache cache = new WatchCache(vertx, client.getWatchClient(), store);
     EtcdHealthMonitor monitor =
         new EtcdHealthMonitor(
@@ -87,7 +86,15 @@ public final class EtcdRuntime {
             clientConfig.requestTimeout(),
             Clock.systemUTC());
     return new EtcdRuntime(
-        endpoints, client, store, cache, monitor, managed, healthConfig.staleAfter());
+        endpoints,
+        client,
+        store,
+        cache,
+        monitor,
+        managed,
+        healthConfig.staleAfter(),
+        new io.uptimemesh.etcd.members.EtcdMembers(
+            vertx, client.getClusterClient(), client.getMaintenanceClient(), calls));
   }
 
   /** Starts the health monitor and the watch cache; returns at once. */
@@ -125,6 +132,11 @@ public final class EtcdRuntime {
    */
   public Client client() {
     return client;
+  }
+
+  /** The etcd cluster's membership, through this node's client. */
+  public io.uptimemesh.etcd.members.EtcdMembers members() {
+    return members;
   }
 
   public EtcdStore store() {

@@ -141,6 +141,11 @@ public final class EtcdStore {
     return calls.once("grant lease", () -> leases.grant(ttl.toSeconds())).map(r -> r.getID());
   }
 
+  /** Revokes a lease: every key on it is deleted at once. Not retried. */
+  public Future<Void> revokeLease(long leaseId) {
+    return calls.once("revoke lease", () -> leases.revoke(leaseId)).mapEmpty();
+  }
+
   /**
    * Renews a lease once. A keep-alive is not a Raft write, which is why liveness uses leases.
    *

@@ -20,6 +20,7 @@ import java.util.regex.Pattern;
  * {prefix}/alive/{id}              present while the node's liveness lease lives
  * {prefix}/node-status/{id}        last reported status, written on change only
  * {prefix}/idempotency/{sha256}    a request sent with an Idempotency-Key and its answer, on a lease
+ * {prefix}/core-servers/{member}   a running core server (API URL, version), on its lease
  * {prefix}/events/{id}             cluster event log; ids sort like time (EventIds); not in the
  *                                  watch cache (see uncachedPrefixes), pruned by the leader
  * </pre>
@@ -123,6 +124,14 @@ public final class KeyLayout {
 
   public String idempotency(String storageId) {
     return root() + "idempotency/" + segment(storageId);
+  }
+
+  public String coreServer(String memberName) {
+    return coreServersPrefix() + segment(memberName);
+  }
+
+  public String coreServersPrefix() {
+    return root() + "core-servers/";
   }
 
   /** The last segment of a key built by this class, e.g. the node id of a node key. */

@@ -5,17 +5,23 @@ import io.uptimemesh.core.Version;
 import io.uptimemesh.core.config.ClusterConfig;
 import io.uptimemesh.core.config.RuntimeSettings;
 import io.uptimemesh.core.etcd.EtcdMemberSpec;
+import io.uptimemesh.etcd.EtcdCallPolicy;
+import io.uptimemesh.etcd.EtcdClients;
 import io.uptimemesh.etcd.EtcdMetrics;
 import io.uptimemesh.etcd.EtcdRuntime;
 import io.uptimemesh.etcd.managed.EtcdProcessLauncher;
 import io.uptimemesh.etcd.managed.ManagedEtcd;
+import io.uptimemesh.etcd.members.CorePresence;
+import io.uptimemesh.etcd.members.EtcdMembers;
 import io.uptimemesh.web.ApiServer;
 import io.uptimemesh.web.HealthRoutes;
 import io.uptimemesh.web.MetricsRegistry;
 import io.uptimemesh.web.SystemRoutes;
 import io.uptimemesh.web.WriteGuard;
+import io.uptimemesh.web.cluster.MembershipRoutes;
 import io.uptimemesh.web.idempotency.IdempotencyHandler;
 import io.uptimemesh.web.identity.IdentityModule;
+import io.uptimemesh.web.identity.IdentityRoutes;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -64,6 +70,12 @@ final class CoreServer {
   private Optional<EtcdProcessLauncher.Launched> earlyEtcd = Optional.empty();
   private EtcdProcessLauncher etcdLauncher;
   private EtcdRuntime etcd;
+  private Optional<CoreJoin.Plan> joinPlan = Optional.empty();
+  private CorePresence presence;
+
+  /** A dead core server disappears from the API list within this. */
+  private static final Duration PRESENCE_TTL = Duration.ofSeconds(10);
+
   private ApiServer api;
   private io.uptimemesh.web.events.EventRoutes eventRoutes;
   private io.uptimemesh.etcd.events.EventPruner eventPruner;
@@ -74,13 +86,20 @@ final class CoreServer {
   }
 
   /** Starts everything and returns once the HTTP API listens; blocks the calling thread. */
-  static CoreServer start(RuntimeSettings settings, ClusterConfig config, Version version)
+  static CoreServer start(
+      RuntimeSettings settings,
+      ClusterConfig config,
+      Version version,
+      Optional<CoreJoin.Options> join)
       throws StartupException {
+    // A new core node joins first: the answer says how its etcd member starts.
+    Optional<CoreJoin.Plan> plan =
+        join.isPresent() ? CoreJoin.prepare(settings, config, join.get()) : Optional.empty();
     // etcd is the slowest part of a start: fork it first, so it comes up while we build the rest.
     Optional<EtcdProcessLauncher.Launched> early = Optional.empty();
     EtcdProcessLauncher launcher = null;
     if (settings.etcdEndpoints().isEmpty()) {
-      launcher = etcdLauncher(settings, config);
+      launcher = etcdLauncher(settings, config, plan);
       try {
         early = Optional.of(launcher.launch());
       } catch (java.io.IOException e) {
@@ -101,6 +120,7 @@ final class CoreServer {
         .addShutdownHook(new Thread(() -> server.shutdownAndWait("signal"), "shutdown"));
     server.earlyEtcd = early;
     server.etcdLauncher = launcher;
+    server.joinPlan = plan;
     try {
       server.startAll(settings, version, registry);
     } catch (StartupException e) {
@@ -134,6 +154,10 @@ final class CoreServer {
       this.managedEtcd = etcdProcess; // so a shutdown during startup stops it too
       endpoints = List.of(etcdProcess.clientUrl());
       managedStarted = etcdProcess.start();
+      // A joined member is a learner: promote it as soon as it has caught up (while it starts).
+      if (joinPlan.isPresent()) {
+        managedStarted = Future.all(managedStarted, promote(joinPlan.get())).mapEmpty();
+      }
       etcdProcess
           .gaveUp()
           .onSuccess(
@@ -164,11 +188,13 @@ final class CoreServer {
         .onResult(new io.uptimemesh.web.WriteGuardEvents(events, hostName(), Clock.systemUTC()));
     eventPruner =
         new io.uptimemesh.etcd.events.EventPruner(events, config.events(), Clock.systemUTC());
-    var identity =
+    IdentityRoutes identity =
         IdentityModule.routes(vertx, etcd, IdentityWiring.config(settings, config), events);
+    MembershipRoutes membership =
+        new MembershipRoutes(etcd, identity.authHandler(), identity.nodes(), Optional::empty);
     eventRoutes =
         new io.uptimemesh.web.events.EventRoutes(
-            vertx, events, identity.loggedIn(), Clock.systemUTC(), EVENT_STREAM_HEARTBEAT);
+            vertx, events, identity.authHandler(), Clock.systemUTC(), EVENT_STREAM_HEARTBEAT);
     api =
         new ApiServer(
             vertx,
@@ -180,6 +206,7 @@ final class CoreServer {
                 new HealthRoutes(etcd)::addRoutes,
                 new SystemRoutes(version, registry)::addRoutes,
                 identity::addRoutes,
+                membership::addRoutes,
                 eventRoutes::addRoutes));
     await(
         api.listen(settings.httpHost(), settings.httpPort()),
@@ -189,24 +216,53 @@ final class CoreServer {
         managedStarted,
         config.managedEtcd().startupTimeout().plusSeconds(10),
         "start managed etcd");
+    presence =
+        new CorePresence(
+            vertx,
+            etcd.store(),
+            new CorePresence.CoreServerRecord(
+                config.managedEtcd().memberName(),
+                settings.advertisedApiUrl().toString(),
+                version.app(),
+                endpoints.get(0).toString(),
+                System.currentTimeMillis()),
+            PRESENCE_TTL);
+    presence.start();
     // Do not wait for the next probe interval to notice it.
     etcd.monitor().probeNow();
   }
 
-  private static EtcdProcessLauncher etcdLauncher(RuntimeSettings settings, ClusterConfig config) {
+  private static EtcdProcessLauncher etcdLauncher(
+      RuntimeSettings settings, ClusterConfig config, Optional<CoreJoin.Plan> plan) {
     var m = config.managedEtcd();
     Path data = settings.dataDir().toAbsolutePath().normalize();
     EtcdMemberSpec spec =
-        EtcdMemberSpec.singleMember(
-            m.memberName(),
-            data.resolve("etcd"),
-            m.clientPort(),
-            m.peerPort(),
-            m.autoCompactionMode(),
-            m.autoCompactionRetention(),
-            m.quotaBackendBytes());
+        plan.map(p -> CoreJoin.spec(settings, config, p.initialCluster(), false))
+            .orElseGet(() -> CoreJoin.spec(settings, config, java.util.Map.of(), true));
     return new EtcdProcessLauncher(
         settings.etcdCommand(), spec, data.resolve("etcd.pid"), m.stopGrace());
+  }
+
+  /** Promotes this node's new member through the members already running. */
+  private Future<Void> promote(CoreJoin.Plan plan) {
+    io.etcd.jetcd.Client existing =
+        EtcdClients.create(plan.clientUrls(), config.etcdClient().requestTimeout());
+    EtcdMembers members =
+        new EtcdMembers(
+            vertx,
+            existing.getClusterClient(),
+            existing.getMaintenanceClient(),
+            new EtcdCallPolicy(vertx, config.etcdClient()));
+    return members
+        .promoteWhenCaughtUp(plan.memberId(), config.managedEtcd().startupTimeout())
+        .onSuccess(v -> log.info("etcd member {} promoted to a voting member", plan.memberIdHex()))
+        .eventually(
+            () ->
+                vertx.executeBlocking(
+                    () -> {
+                      existing.close();
+                      return null;
+                    }));
   }
 
   /**
@@ -228,7 +284,10 @@ final class CoreServer {
     }
     Future<Void> apiStopped =
         api == null ? Future.succeededFuture() : api.shutdown(config.http().shutdownGrace());
-    Future<Void> serving = apiStopped.compose(v -> etcd != null ? etcd.stop() : stopManagedEtcd());
+    Future<Void> serving =
+        apiStopped
+            .compose(v -> presence != null ? presence.stop() : Future.succeededFuture())
+            .compose(v -> etcd != null ? etcd.stop() : stopManagedEtcd());
     awaitQuietly(serving.toCompletionStage().toCompletableFuture(), shutdownBudget(), "stopping");
     awaitQuietly(
         vertx.close().toCompletionStage().toCompletableFuture(),

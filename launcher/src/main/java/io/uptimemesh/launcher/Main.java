@@ -3,6 +3,7 @@ package io.uptimemesh.launcher;
 import io.uptimemesh.core.Version;
 import io.uptimemesh.launcher.cli.BootstrapCommand;
 import io.uptimemesh.launcher.cli.CreateTokenCommand;
+import io.uptimemesh.launcher.cli.EtcdMembersCommand;
 import io.uptimemesh.launcher.cli.EventsCommand;
 import io.uptimemesh.launcher.cli.HeartbeatCommand;
 import io.uptimemesh.launcher.cli.JoinCommand;
@@ -33,6 +34,7 @@ import picocli.CommandLine.Command;
       NodesStatusCommand.class,
       NodesCommand.class,
       RenewCertCommand.class,
+      EtcdMembersCommand.class,
       EventsCommand.class,
       CommandLine.HelpCommand.class
     })

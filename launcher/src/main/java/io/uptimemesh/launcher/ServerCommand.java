@@ -6,10 +6,12 @@ import io.uptimemesh.core.config.ConfigException;
 import io.uptimemesh.core.config.RuntimeSettings;
 import java.io.IOException;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /** {@code uptimemesh server}: runs a core node in the foreground until SIGTERM or SIGINT. */
 @Command(
@@ -28,6 +30,27 @@ import picocli.CommandLine.Command;
           + " its crash budget, 4 could not start."
     })
 final class ServerCommand implements Callable<Integer> {
+  @Option(
+      names = "--join",
+      paramLabel = "URL",
+      description =
+          "On the first start of a new core node: join the cluster through this core node's API"
+              + " URL (or a comma-separated list). Its etcd member is added as a learner, started"
+              + " with the existing cluster and promoted once caught up. Ignored once this node's"
+              + " etcd holds data.")
+  String join;
+
+  @Option(
+      names = "--token",
+      defaultValue = "${env:UPTIMEMESH_JOIN_TOKEN}",
+      description = "The core join token for --join (or UPTIMEMESH_JOIN_TOKEN).")
+  String token;
+
+  @Option(
+      names = "--node-id",
+      description =
+          "This core node's id for --join (default: managed_etcd.member_name, lowercase).")
+  String nodeId;
 
   @Override
   public Integer call() {
@@ -71,9 +94,26 @@ final class ServerCommand implements Callable<Integer> {
         settings.configFile().toAbsolutePath().normalize());
     settings.warnings().forEach(log::warn);
 
+    Optional<CoreJoin.Options> joinOptions = Optional.empty();
+    if (join != null) {
+      if (token == null || token.isBlank()) {
+        System.err.println(
+            "error: --join needs a core join token: --token or UPTIMEMESH_JOIN_TOKEN");
+        return ExitCodes.CONFIG;
+      }
+      try {
+        joinOptions =
+            Optional.of(
+                new CoreJoin.Options(
+                    io.uptimemesh.launcher.cli.ApiClient.parseUrls(join), token.strip(), nodeId));
+      } catch (io.uptimemesh.launcher.cli.CliException e) {
+        System.err.println("error: " + e.getMessage().replace("--api-url", "--join"));
+        return ExitCodes.CONFIG;
+      }
+    }
     CoreServer server;
     try {
-      server = CoreServer.start(settings, config.config(), version);
+      server = CoreServer.start(settings, config.config(), version, joinOptions);
     } catch (CoreServer.StartupException e) {
       log.error("server could not start: {}", e.getMessage());
       return ExitCodes.STARTUP;

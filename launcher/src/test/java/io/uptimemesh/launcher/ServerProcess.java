@@ -72,12 +72,20 @@ final class ServerProcess implements AutoCloseable {
   }
 
   ServerProcess start() throws IOException {
+    return start(new String[0]);
+  }
+
+  /** Starts {@code uptimemesh server} with extra arguments, e.g. {@code --join URL}. */
+  ServerProcess start(String... serverArgs) throws IOException {
     String jar = System.getProperty("uptimemesh.jar");
     if (jar == null || !Files.exists(Path.of(jar))) {
       throw new IllegalStateException("packaged jar not found (uptimemesh.jar=" + jar + ")");
     }
+    List<String> command =
+        new ArrayList<>(List.of(javaBinary(), "-Xmx256m", "-jar", jar, "server"));
+    command.addAll(List.of(serverArgs));
     ProcessBuilder builder =
-        new ProcessBuilder(javaBinary(), "-Xmx256m", "-jar", jar, "server")
+        new ProcessBuilder(command)
             .directory(workDir.toFile())
             .redirectErrorStream(true)
             .redirectOutput(workDir.resolve("server.out").toFile());
@@ -115,6 +123,16 @@ final class ServerProcess implements AutoCloseable {
 
   void sigterm() {
     process.destroy(); // SIGTERM on Linux
+  }
+
+  /** SIGKILL, like a crash: the managed etcd it started is left running, as it would be. */
+  void kill() {
+    descendants();
+    process.destroyForcibly();
+  }
+
+  String url() {
+    return "http://127.0.0.1:" + httpPort;
   }
 
   String output() {

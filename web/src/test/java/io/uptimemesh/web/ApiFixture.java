@@ -97,7 +97,7 @@ public final class ApiFixture implements AutoCloseable {
       routes.add(identityRoutes::addRoutes);
       eventRoutes =
           new io.uptimemesh.web.events.EventRoutes(
-              vertx, events, identityRoutes.loggedIn(), Clock.systemUTC(), EVENT_HEARTBEAT);
+              vertx, events, identityRoutes.authHandler(), Clock.systemUTC(), EVENT_HEARTBEAT);
       routes.add(eventRoutes::addRoutes);
     }
     ApiServer api =

@@ -43,7 +43,11 @@ enum RuntimeKey {
       "10", "How often agents send a signed heartbeat: 1..3600 s, below the TTL."),
   RUNTIME_HEARTBEAT_TTL_SECONDS(
       "30",
-      "A node without an accepted heartbeat for this long is stale (its etcd lease TTL): 5..3600 s.");
+      "A node without an accepted heartbeat for this long is stale (its etcd lease TTL): 5..3600 s."),
+  UPTIMEMESH_ADVERTISE_HOST(
+      "127.0.0.1",
+      "Address other core nodes and agents reach this core node at: its managed etcd listens"
+          + " there and the API is announced as http://<it>:<UPTIMEMESH_HTTP_PORT>.");
 
   private final String defaultText;
   private final String description;

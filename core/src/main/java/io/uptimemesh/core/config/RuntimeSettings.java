@@ -47,6 +47,7 @@ public final class RuntimeSettings {
   private final int heartbeatTtlSeconds;
   private final String etcdCommand;
   private final String httpHost;
+  private final String advertiseHost;
   private final int httpPort;
   private final Path configFile;
   private final List<String> warnings;
@@ -87,6 +88,12 @@ public final class RuntimeSettings {
             text -> NetSyntax.isHost(text) ? Optional.of(text) : Optional.empty(),
             "expected an IPv4 address, an IPv6 address without brackets, or a host name");
     httpPort = in.integer(RuntimeKey.UPTIMEMESH_HTTP_PORT, 8010, 0, 65535);
+    advertiseHost =
+        in.parse(
+            RuntimeKey.UPTIMEMESH_ADVERTISE_HOST,
+            "127.0.0.1",
+            text -> NetSyntax.isHost(text) ? Optional.of(text) : Optional.empty(),
+            "expected an IPv4 address, an IPv6 address without brackets, or a host name");
     configFile = in.path(RuntimeKey.UPTIMEMESH_CONFIG, Path.of("config.yaml"));
     nodeCertValidityDays = in.integer(RuntimeKey.NODE_CERT_VALIDITY_DAYS, 30, 1, 3650);
     heartbeatMaxSkewSeconds =
@@ -308,6 +315,22 @@ public final class RuntimeSettings {
    */
   public String httpHost() {
     return httpHost;
+  }
+
+  /**
+   * Returns the address other core nodes and agents reach this core node at ({@code
+   * UPTIMEMESH_ADVERTISE_HOST}): the managed etcd member listens and advertises there.
+   *
+   * @return an IP literal or host name; {@code 127.0.0.1} by default
+   */
+  public String advertiseHost() {
+    return advertiseHost;
+  }
+
+  /** The API URL announced to other nodes: {@code http://<advertise host>:<HTTP port>}. */
+  public java.net.URI advertisedApiUrl() {
+    String h = advertiseHost.contains(":") ? "[" + advertiseHost + "]" : advertiseHost;
+    return java.net.URI.create("http://" + h + ":" + httpPort);
   }
 
   /**

@@ -86,7 +86,8 @@ class RepositoryFilesTest {
             "NODE_CERT_VALIDITY_DAYS",
             "HEARTBEAT_SIGNATURE_MAX_SKEW_SECONDS",
             "RUNTIME_HEARTBEAT_INTERVAL_SECONDS",
-            "RUNTIME_HEARTBEAT_TTL_SECONDS");
+            "RUNTIME_HEARTBEAT_TTL_SECONDS",
+            "UPTIMEMESH_ADVERTISE_HOST");
     assertThat(RuntimeSettings.documentation())
         .allSatisfy(doc -> assertThat(doc.description()).isNotBlank().doesNotContain("\n"));
   }

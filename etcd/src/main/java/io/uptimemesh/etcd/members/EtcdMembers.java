@@ -61,8 +61,10 @@ public final class EtcdMembers {
    * @param initialCluster the {@code --initial-cluster} value the new member starts with
    * @param clientUrls client URLs of the members already running, for the new node to reach etcd
    *     while its own member is still a learner
+   * @param added true if this call added the member, false if it existed (a retried join)
    */
-  public record Admission(Member member, String initialCluster, List<String> clientUrls) {}
+  public record Admission(
+      Member member, String initialCluster, List<String> clientUrls, boolean added) {}
 
   private final Vertx vertx;
   private final Cluster cluster;
@@ -99,7 +101,8 @@ public final class EtcdMembers {
 
   /**
    * Adds a learner with {@code peerUrl} for a core node named {@code name}; if a member with that
-   * peer URL exists already (a retried join), returns it instead of adding another.
+   * peer URL exists already (a retried join, or the first core node registering the member it
+   * runs), returns it instead of adding another.
    *
    * @return what the new member needs to start
    */
@@ -112,18 +115,8 @@ public final class EtcdMembers {
                       .filter(m -> m.peerUrls().contains(peerUrl.toString()))
                       .findFirst();
               if (existing.isPresent()) {
-                if (!existing.get().learner() && !existing.get().name().isEmpty()) {
-                  return Future.failedFuture(
-                      UptimeMeshException.conflict(
-                          "etcd member "
-                              + existing.get().name()
-                              + " already uses peer URL "
-                              + peerUrl
-                              + ": remove it first (uptimemesh etcd-members remove "
-                              + existing.get().idHex()
-                              + ")"));
-                }
-                return Future.succeededFuture(admission(existing.get(), name, members));
+                // A retried join, or a core node registering the member it already runs.
+                return Future.succeededFuture(admission(existing.get(), name, members, false));
               }
               return addMember(peerUrl, System.nanoTime() + ADD_PATIENCE.toNanos())
                   .map(
@@ -131,7 +124,8 @@ public final class EtcdMembers {
                           admission(
                               member(r.getMember()),
                               name,
-                              r.getMembers().stream().map(EtcdMembers::member).toList()));
+                              r.getMembers().stream().map(EtcdMembers::member).toList(),
+                              true));
             });
   }
 
@@ -241,13 +235,13 @@ public final class EtcdMembers {
     return parts.stream().sorted().collect(Collectors.joining(","));
   }
 
-  private Admission admission(Member added, String name, List<Member> members) {
+  private Admission admission(Member added, String name, List<Member> members, boolean fresh) {
     List<String> clientUrls =
         members.stream()
             .filter(m -> m.id() != added.id() && !m.learner())
             .flatMap(m -> m.clientUrls().stream())
             .toList();
-    return new Admission(added, initialCluster(members, added.id(), name), clientUrls);
+    return new Admission(added, initialCluster(members, added.id(), name), clientUrls, fresh);
   }
 
   private Future<MemberStatus> status(Member m) {

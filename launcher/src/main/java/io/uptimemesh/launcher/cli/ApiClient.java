@@ -23,7 +23,7 @@ import java.util.UUID;
  * growing pause between rounds. Every write carries an {@code Idempotency-Key} that stays the same
  * across those attempts, so a write whose answer was lost is never applied twice.
  */
-final class ApiClient {
+public final class ApiClient {
   private static final ObjectMapper JSON = Json.mapper();
 
   /** Rounds over every URL before giving up; the pause between rounds doubles from the first. */
@@ -50,7 +50,7 @@ final class ApiClient {
    *
    * @throws CliException naming the value that is not an http(s) URL
    */
-  static List<URI> parseUrls(String apiUrls) {
+  public static List<URI> parseUrls(String apiUrls) {
     List<URI> out = new ArrayList<>();
     for (String part : apiUrls.split(",")) {
       String s = part.strip();

@@ -39,14 +39,26 @@ final class Credentials {
     if (exact != null) {
       return Optional.of(exact);
     }
-    // A list of core nodes shares one session (sessions live in etcd): any of them will do.
-    for (String one : apiUrl.split(",")) {
-      String t = all.path(one.strip()).textValue();
-      if (t != null) {
-        return Optional.of(t);
+    // Sessions live in etcd, so every core node of a cluster accepts the same one: a session
+    // stored for any of the asked URLs, or for a list that names one of them, will do.
+    java.util.Set<String> asked = urls(apiUrl);
+    for (var it = all.fields(); it.hasNext(); ) {
+      var entry = it.next();
+      if (entry.getValue().isTextual()
+          && !java.util.Collections.disjoint(asked, urls(entry.getKey()))) {
+        return Optional.of(entry.getValue().textValue());
       }
     }
     return Optional.empty();
+  }
+
+  private static java.util.Set<String> urls(String list) {
+    java.util.Set<String> out = new java.util.HashSet<>();
+    for (String one : list.split(",")) {
+      String u = one.strip();
+      out.add(u.endsWith("/") ? u.substring(0, u.length() - 1) : u);
+    }
+    return out;
   }
 
   void store(String apiUrl, String token) {

@@ -1,18 +1,8 @@
 package io.uptimemesh.launcher.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.uptimemesh.agent.identity.IdentityFiles;
-import io.uptimemesh.core.pki.CertificateChecks;
-import io.uptimemesh.core.pki.Fingerprints;
-import io.uptimemesh.core.pki.NodeKeys;
-import io.uptimemesh.core.pki.Pem;
-import io.uptimemesh.core.token.JoinToken;
 import java.nio.file.Path;
-import java.security.KeyPair;
-import java.security.cert.X509Certificate;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -57,52 +47,26 @@ public final class JoinCommand extends ClientCommand {
 
   @Override
   protected int run() throws Exception {
-    JoinToken parsed = JoinToken.parse(token);
-    IdentityFiles files = new IdentityFiles(identityRoot(identityDir), nodeId);
-    if (files.exists() && !replace) {
-      throw new CliException(
-          "an identity for " + nodeId + " already exists in " + files.dir() + ": use --replace");
-    }
-    ApiClient api = anonymous();
-    X509Certificate ca =
-        Pem.parseCertificate(api.get("/api/v1/cluster/ca").path("certificate").asText());
-    String pin = Fingerprints.sha256(ca);
-    if (!pin.equals(parsed.caPin())) {
-      throw new CliException(
-          "the CA of "
-              + apiUrl
-              + " (pin "
-              + pin
-              + ") does not match the token's pin "
-              + parsed.caPin()
-              + ": refusing to join (nothing was sent)");
-    }
-    KeyPair keys = NodeKeys.generateEd25519();
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("token", token);
-    body.put("node_id", nodeId);
-    body.put("name", name);
-    body.put("role", role);
-    body.put("api_endpoint", apiEndpoint);
-    body.put("etcd_peer_url", etcdPeerUrl);
-    body.put("labels", Labels.parse(labels));
-    body.put("csr", NodeKeys.csrPem(keys, nodeId));
-    body.put("replace", replace);
-    JsonNode r = api.post("/api/v1/join", body);
-    X509Certificate cert = Pem.parseCertificate(r.path("certificate").asText());
-    if (!CertificateChecks.issuedBy(cert, ca) || !cert.getPublicKey().equals(keys.getPublic())) {
-      throw new CliException(
-          "the server returned a certificate that is not for this key or not from the pinned CA");
-    }
-    files.write(keys.getPrivate(), r.path("certificate").asText(), Pem.certificate(ca));
+    JsonNode r =
+        NodeJoiner.join(
+            ApiClient.parseUrls(apiUrl),
+            identityRoot(identityDir),
+            new NodeJoiner.Request(
+                token,
+                nodeId,
+                name,
+                role,
+                apiEndpoint,
+                etcdPeerUrl,
+                null,
+                Labels.parse(labels),
+                replace));
     if (json()) {
-      ((com.fasterxml.jackson.databind.node.ObjectNode) r)
-          .put("identity_dir", files.dir().toString());
       printJson(r);
     } else {
       System.out.println(
           "joined as " + nodeId + " with mesh address " + r.path("mesh_ip").asText());
-      System.out.println("identity written to " + files.dir());
+      System.out.println("identity written to " + r.path("identity_dir").asText());
     }
     return 0;
   }

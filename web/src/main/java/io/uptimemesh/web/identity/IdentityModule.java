@@ -33,6 +33,7 @@ public final class IdentityModule {
         heartbeats,
         new NodeService(store, cache, identity, heartbeats, events),
         new RenewalService(store, cache, authority, identity, heartbeats, events),
-        authority);
+        authority,
+        new CoreAdmission(store, cache, etcd.members()));
   }
 }

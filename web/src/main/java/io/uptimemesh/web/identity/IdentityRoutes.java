@@ -7,9 +7,11 @@ import io.uptimemesh.core.identity.NodeIds;
 import io.uptimemesh.core.identity.NodeRecord;
 import io.uptimemesh.core.identity.TokenRecord;
 import io.uptimemesh.core.token.NodeRole;
+import io.uptimemesh.etcd.members.EtcdMembers;
 import io.uptimemesh.web.Bodies;
 import io.uptimemesh.web.Responses;
 import io.uptimemesh.web.idempotency.IdempotencyHandler;
+import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -33,6 +35,7 @@ public final class IdentityRoutes {
   private final NodeService nodes;
   private final RenewalService renewals;
   private final ClusterAuthority authority;
+  private final CoreAdmission admissions;
 
   public IdentityRoutes(
       BootstrapService bootstrap,
@@ -42,7 +45,8 @@ public final class IdentityRoutes {
       HeartbeatService heartbeats,
       NodeService nodes,
       RenewalService renewals,
-      ClusterAuthority authority) {
+      ClusterAuthority authority,
+      CoreAdmission admissions) {
     this.bootstrap = bootstrap;
     this.auth = auth;
     this.tokens = tokens;
@@ -51,6 +55,17 @@ public final class IdentityRoutes {
     this.nodes = nodes;
     this.renewals = renewals;
     this.authority = authority;
+    this.admissions = admissions;
+  }
+
+  /** A handler that requires a login, for the routes of other resources. */
+  public AuthHandler authHandler() {
+    return new AuthHandler(auth);
+  }
+
+  /** The nodes service, for routes that summarise nodes. */
+  public NodeService nodes() {
+    return nodes;
   }
 
   public void addRoutes(Router router) {
@@ -180,12 +195,22 @@ public final class IdentityRoutes {
             Bodies.optionalString(body, "role"),
             Bodies.optionalString(body, "api_endpoint"),
             Bodies.optionalString(body, "etcd_peer_url"),
+            Bodies.optionalString(body, "etcd_member_name"),
             Bodies.stringMap(body, "labels"),
             Bodies.requiredString(body, "csr"),
             Bodies.optionalBoolean(body, "replace"));
-    joins
-        .join(request, IdempotencyHandler.claim(ctx))
-        .onSuccess(j -> Responses.json(ctx, 201, joinedJson(j)))
+    // A core node's etcd member is added (as a learner) before its identity is written, and
+    // removed again if the join fails.
+    admissions
+        .admit(request)
+        .compose(
+            admission ->
+                joins
+                    .join(request, IdempotencyHandler.claim(ctx))
+                    .map(j -> withMember(joinedJson(j), admission))
+                    .recover(
+                        t -> admissions.undo(admission).transform(x -> Future.failedFuture(t))))
+        .onSuccess(json -> Responses.json(ctx, 201, json))
         .onFailure(ctx::fail);
   }
 
@@ -251,6 +276,19 @@ public final class IdentityRoutes {
         .onFailure(ctx::fail);
   }
 
+  private static JsonObject withMember(
+      JsonObject joined, java.util.Optional<EtcdMembers.Admission> admission) {
+    admission.ifPresent(
+        a ->
+            joined.put(
+                "etcd",
+                new JsonObject()
+                    .put("member_id", a.member().idHex())
+                    .put("initial_cluster", a.initialCluster())
+                    .put("client_urls", new JsonArray(a.clientUrls()))));
+    return joined;
+  }
+
   /** A node's new identity, as join and renewal both answer it. */
   static JsonObject joinedJson(JoinService.Joined j) {
     return new JsonObject()
@@ -293,13 +331,5 @@ public final class IdentityRoutes {
         && (address.startsWith("127.")
             || address.equals("::1")
             || address.equals("0:0:0:0:0:0:0:1"));
-  }
-
-  /**
-   * The login check of these routes, for other resources that need a logged-in user (the event
-   * log): one place decides who is logged in.
-   */
-  public io.vertx.core.Handler<RoutingContext> loggedIn() {
-    return new AuthHandler(auth);
   }
 }

@@ -11,6 +11,8 @@ import java.util.Map;
  * @param role the role it asks for, or null for the token's
  * @param apiEndpoint its API URL (core nodes), or null
  * @param etcdPeerUrl its etcd peer URL (core nodes), or null
+ * @param etcdMemberName the name its etcd member will start with (core nodes), or null for the
+ *     node's name
  * @param labels labels, merged over the token's
  * @param csrPem its CSR (Ed25519, CN = node id)
  * @param replace true to replace an existing node with the same id
@@ -22,6 +24,7 @@ public record JoinRequest(
     String role,
     String apiEndpoint,
     String etcdPeerUrl,
+    String etcdMemberName,
     Map<String, String> labels,
     String csrPem,
     boolean replace) {

@@ -1,0 +1,104 @@
+package io.uptimemesh.web.identity;
+
+import io.uptimemesh.core.error.UptimeMeshException;
+import io.uptimemesh.core.identity.TokenRecord;
+import io.uptimemesh.core.token.JoinToken;
+import io.uptimemesh.core.token.NodeRole;
+import io.uptimemesh.etcd.EtcdStore;
+import io.uptimemesh.etcd.WatchCache;
+import io.uptimemesh.etcd.members.EtcdMembers;
+import io.vertx.core.Future;
+import java.net.URI;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The etcd side of a core node's join: before its identity is written, its etcd member is added as
+ * a learner (which cannot cost the cluster its quorum, whether or not it ever starts); if the join
+ * then fails, the learner is removed again, so a failed join leaves no member behind.
+ */
+final class CoreAdmission {
+  private static final Logger log = LoggerFactory.getLogger(CoreAdmission.class);
+  private static final Pattern MEMBER_NAME = Pattern.compile("[A-Za-z0-9._-]{1,63}");
+
+  private final EtcdStore store;
+  private final WatchCache cache;
+  private final EtcdMembers members;
+
+  CoreAdmission(EtcdStore store, WatchCache cache, EtcdMembers members) {
+    this.store = store;
+    this.cache = cache;
+    this.members = members;
+  }
+
+  /**
+   * Adds the learner when {@code request} joins a core node with an etcd peer URL.
+   *
+   * @return the admission, or empty when the request is not a core join with a member (the join
+   *     itself then reports a bad token or role)
+   */
+  Future<Optional<EtcdMembers.Admission>> admit(JoinRequest request) {
+    if (request.etcdPeerUrl() == null || request.etcdPeerUrl().isBlank()) {
+      return Future.succeededFuture(Optional.empty());
+    }
+    if (!isCore(request)) {
+      return Future.succeededFuture(Optional.empty());
+    }
+    String name = request.etcdMemberName() == null ? request.name() : request.etcdMemberName();
+    if (name == null || !MEMBER_NAME.matcher(name).matches()) {
+      return Future.failedFuture(
+          UptimeMeshException.invalid(
+              "etcd_member_name must be 1..63 characters of A-Z a-z 0-9 . _ -"));
+    }
+    try {
+      Urls.validateOptional("etcd_peer_url", request.etcdPeerUrl());
+    } catch (UptimeMeshException e) {
+      return Future.failedFuture(e);
+    }
+    return members.addLearner(name, URI.create(request.etcdPeerUrl())).map(Optional::of);
+  }
+
+  /** Removes a learner this join added; failures are logged (the operator can remove it). */
+  Future<Void> undo(Optional<EtcdMembers.Admission> admission) {
+    if (admission.isEmpty() || !admission.get().added()) {
+      return Future.succeededFuture();
+    }
+    long id = admission.get().member().id();
+    return members
+        .remove(id)
+        .<Void>mapEmpty()
+        .recover(
+            t -> {
+              log.warn(
+                  "the join failed and its etcd learner {} could not be removed: {} (remove it"
+                      + " with uptimemesh etcd-members remove {})",
+                  EtcdMembers.hex(id),
+                  t.getMessage(),
+                  EtcdMembers.hex(id));
+              return Future.succeededFuture();
+            });
+  }
+
+  private boolean isCore(JoinRequest request) {
+    if (request.role() != null && !request.role().isBlank()) {
+      try {
+        return NodeRole.parse(request.role()) == NodeRole.CORE;
+      } catch (UptimeMeshException e) {
+        return false;
+      }
+    }
+    try {
+      String key = store.layout().token(JoinToken.parse(request.token()).id());
+      return cache
+          .snapshot()
+          .get(key)
+          .map(e -> store.decode(e, TokenRecord.class).value().role())
+          .map(role -> role.equals(NodeRole.CORE.wireName()))
+          .orElse(false);
+    } catch (UptimeMeshException | IllegalArgumentException e) {
+      return false;
+    }
+  }
+}
