@@ -64,6 +64,21 @@ public final class EtcdStore {
     return calls.idempotent("list " + prefix, () -> kv.get(p, option));
   }
 
+  /**
+   * A raw read of the keys in [{@code from}, {@code toExclusive}), with further options (revision,
+   * sort, limit, keys or count only, minimum create revision). Retried like every read. {@code
+   * toExclusive} may be the end of the whole cluster prefix.
+   */
+  public Future<GetResponse> range(
+      String what, String from, String toExclusive, GetOption.Builder options) {
+    ByteSequence f = bytes(checked(from));
+    if (!layout.owns(toExclusive) && !toExclusive.equals(KeyLayout.prefixEnd(layout.root()))) {
+      throw new IllegalArgumentException("range end outside the cluster prefix: " + toExclusive);
+    }
+    GetOption option = options.withRange(bytes(toExclusive)).build();
+    return calls.idempotent(what, () -> kv.get(f, option));
+  }
+
   /** Yields the cluster's current revision, read through quorum. */
   public Future<Long> revision() {
     ByteSequence k = bytes(layout.clusterMeta());

@@ -98,6 +98,13 @@ public final class EtcdTransaction {
     return this;
   }
 
+  /** Deletes every key in [{@code from}, {@code toExclusive}) (one operation, however many). */
+  public EtcdTransaction deleteRange(String from, String toExclusive) {
+    operations.add(
+        Op.delete(bytes(from), DeleteOption.builder().withRange(bytes(toExclusive)).build()));
+    return this;
+  }
+
   /**
    * Commits.
    *

@@ -25,6 +25,8 @@ import java.util.regex.Pattern;
  *                                  the lowest create revision leads, on its lease
  * {prefix}/locks/{name}/{lease}    cluster-wide locks (jetcd Lock), on the holder's lease
  * {prefix}/node-stale/{id}         since when a node is stale, written by the leader on transitions
+ * {prefix}/events/{id}             cluster event log; ids sort like time (EventIds); not in the
+ *                                  watch cache (see uncachedPrefixes), pruned by the leader
  * </pre>
  *
  * Later features add their families here (nodes, tokens, services…).
@@ -178,5 +180,28 @@ public final class KeyLayout {
 
   public String nodeStalePrefix() {
     return root() + "node-stale/";
+  }
+
+  public String event(String id) {
+    return eventsPrefix() + segment(id);
+  }
+
+  public String eventsPrefix() {
+    return root() + "events/";
+  }
+
+  /**
+   * Families the watch cache does not mirror. The event log grows to thousands of keys and is read
+   * by range and followed by watches of its own; in the cache it would only make every publish (a
+   * copy of the map) and every relist (one gRPC message, 4 MiB at most) bigger.
+   */
+  public java.util.List<String> uncachedPrefixes() {
+    return java.util.List.of(eventsPrefix());
+  }
+
+  /** The first key after every key that starts with {@code prefix}: a range end for it. */
+  public static String prefixEnd(String prefix) {
+    char last = prefix.charAt(prefix.length() - 1);
+    return prefix.substring(0, prefix.length() - 1) + (char) (last + 1);
   }
 }

@@ -5,7 +5,6 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.Watch;
 import io.etcd.jetcd.common.exception.CompactedException;
-import io.etcd.jetcd.kv.GetResponse;
 import io.etcd.jetcd.options.WatchOption;
 import io.etcd.jetcd.watch.WatchEvent;
 import io.etcd.jetcd.watch.WatchResponse;
@@ -21,7 +20,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Mirrors every key under the cluster prefix in memory: list at revision R, watch from R+1, apply
+ * Mirrors every key under the cluster prefix in memory (except the families of {@link
+ * KeyLayout#uncachedPrefixes()}, such as the event log): list at revision R, watch from R+1, apply
  * events in order, and relist from scratch when the watch is compacted away, fails, or etcd was
  * unreachable. Readers get an immutable {@link CacheSnapshot} and never block.
  *
@@ -37,6 +37,7 @@ public final class WatchCache {
   private final Watch watchClient;
   private final EtcdStore store;
   private final String prefix;
+  private final List<String> uncached;
   private final AtomicReference<CacheSnapshot> current = new AtomicReference<>(CacheSnapshot.EMPTY);
   private final List<Consumer<CacheSnapshot>> listeners =
       new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -70,6 +71,7 @@ public final class WatchCache {
     this.watchClient = watchClient;
     this.store = store;
     this.prefix = store.layout().root();
+    this.uncached = store.layout().uncachedPrefixes().stream().sorted().toList();
   }
 
   /**
@@ -195,8 +197,7 @@ public final class WatchCache {
     }
     relisting = true;
     closeWatcher();
-    store
-        .listRaw(prefix)
+    listCached()
         .onComplete(
             ar -> {
               relisting = false;
@@ -211,10 +212,59 @@ public final class WatchCache {
             });
   }
 
-  private void install(GetResponse response) {
-    long revision = response.getHeader().getRevision();
+  /** What a relist read: the cached keys, all at one revision. */
+  private record Listing(long revision, List<KeyValue> kvs) {}
+
+  /**
+   * Lists the prefix without the uncached families: one range read per gap between them, the first
+   * fixing the revision the others read at.
+   */
+  private Future<Listing> listCached() {
+    List<String[]> ranges = new java.util.ArrayList<>();
+    String from = prefix;
+    for (String skip : uncached) {
+      ranges.add(new String[] {from, skip});
+      from = KeyLayout.prefixEnd(skip);
+    }
+    ranges.add(new String[] {from, KeyLayout.prefixEnd(prefix)});
+    Future<Listing> listing = Future.succeededFuture(new Listing(0, List.of()));
+    for (String[] range : ranges) {
+      listing =
+          listing.compose(
+              sofar -> {
+                io.etcd.jetcd.options.GetOption.Builder options =
+                    io.etcd.jetcd.options.GetOption.builder();
+                if (sofar.revision() > 0) {
+                  options.withRevision(sofar.revision());
+                }
+                return store
+                    .range("list " + range[0], range[0], range[1], options)
+                    .map(
+                        r -> {
+                          List<KeyValue> kvs = new java.util.ArrayList<>(sofar.kvs());
+                          kvs.addAll(r.getKvs());
+                          long rev =
+                              sofar.revision() > 0 ? sofar.revision() : r.getHeader().getRevision();
+                          return new Listing(rev, kvs);
+                        });
+              });
+    }
+    return listing;
+  }
+
+  private boolean isCached(String key) {
+    for (String skip : uncached) {
+      if (key.startsWith(skip)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private void install(Listing response) {
+    long revision = response.revision();
     TreeMap<String, CacheSnapshot.Entry> entries = new TreeMap<>();
-    for (KeyValue kv : response.getKvs()) {
+    for (KeyValue kv : response.kvs()) {
       CacheSnapshot.Entry e = entry(kv);
       entries.put(e.key(), e);
     }
@@ -247,15 +297,18 @@ public final class WatchCache {
     if (gen != generation || stopped) {
       return;
     }
-    if (pending == null) {
-      CacheSnapshot before = current.get();
-      pending = new TreeMap<>(before.entries());
-      pendingRevision = before.revision();
-      context.runOnContext(v -> publishPending(gen));
-    }
-    pendingRevision = Math.max(pendingRevision, response.getHeader().getRevision());
     for (WatchEvent event : response.getEvents()) {
       KeyValue kv = event.getKeyValue();
+      if (!isCached(kv.getKey().toString(UTF_8))) {
+        continue; // an event-log append: not mirrored, and no reason to publish a copy
+      }
+      if (pending == null) {
+        CacheSnapshot before = current.get();
+        pending = new TreeMap<>(before.entries());
+        pendingRevision = before.revision();
+        context.runOnContext(v -> publishPending(gen));
+      }
+      pendingRevision = Math.max(pendingRevision, response.getHeader().getRevision());
       pendingRevision = Math.max(pendingRevision, kv.getModRevision());
       switch (event.getEventType()) {
         case PUT -> pending.put(kv.getKey().toString(UTF_8), entry(kv));

@@ -54,4 +54,17 @@ class KeyLayoutTest {
   void rejectsMalformedPrefixes(String prefix) {
     assertThatThrownBy(() -> new KeyLayout(prefix)).isInstanceOf(IllegalArgumentException.class);
   }
+
+  @Test
+  void eventsAreAnUncachedFamilyWithARangeEnd() {
+    assertThat(layout.event("1763800000123-0000-abcdef"))
+        .isEqualTo("/uptimemesh/events/1763800000123-0000-abcdef");
+    assertThat(layout.uncachedPrefixes()).containsExactly("/uptimemesh/events/");
+    // Every event key sorts below the end of its family, every other family's key outside it.
+    String end = KeyLayout.prefixEnd(layout.eventsPrefix());
+    assertThat(end).isEqualTo("/uptimemesh/events0");
+    assertThat(layout.event("9999999999999-9999-zzzzzz")).isLessThan(end);
+    assertThat(layout.node("a")).isGreaterThan(end);
+    assertThat(layout.alive("x")).isLessThan(layout.eventsPrefix());
+  }
 }

@@ -60,6 +60,9 @@ final class CoreServer {
     }
   }
 
+  /** Comment lines on idle event streams, so proxies keep them open. */
+  private static final Duration EVENT_STREAM_HEARTBEAT = Duration.ofSeconds(15);
+
   private final Vertx vertx;
   private final ClusterConfig config;
   private final AtomicBoolean stopping = new AtomicBoolean();
@@ -77,6 +80,8 @@ final class CoreServer {
 
   private ApiServer api;
   private LeaderWiring leader;
+  private io.uptimemesh.web.events.EventRoutes eventRoutes;
+  private io.uptimemesh.etcd.events.EventPruner eventPruner;
 
   private CoreServer(Vertx vertx, ClusterConfig config) {
     this.vertx = vertx;
@@ -179,16 +184,26 @@ final class CoreServer {
             managed);
     etcd.start();
     registry.ifPresent(r -> EtcdMetrics.bind(r, etcd.monitor(), etcd.cache(), etcd.managed()));
-    leader = LeaderWiring.create(vertx, etcd, settings, config);
+    var events =
+        new io.uptimemesh.etcd.events.EventLog(
+            vertx, etcd.store(), etcd.client().getWatchClient(), Clock.systemUTC());
+    etcd.monitor()
+        .onResult(new io.uptimemesh.web.WriteGuardEvents(events, hostName(), Clock.systemUTC()));
+    eventPruner =
+        new io.uptimemesh.etcd.events.EventPruner(events, config.events(), Clock.systemUTC());
+    leader = LeaderWiring.create(vertx, etcd, settings, config, List.of(eventPruner), events);
     leader.start(); // campaigns in the background: never delays readiness
     IdentityConfig identityConfig = IdentityWiring.config(settings, config);
-    IdentityRoutes identity = IdentityModule.routes(vertx, etcd, identityConfig);
+    IdentityRoutes identity = IdentityModule.routes(vertx, etcd, identityConfig, events);
     MembershipRoutes membership =
         new MembershipRoutes(
             etcd,
             identity.authHandler(),
             identity.nodes(),
             () -> leader.election().current().map(l -> l.name()));
+    eventRoutes =
+        new io.uptimemesh.web.events.EventRoutes(
+            vertx, events, identity.authHandler(), Clock.systemUTC(), EVENT_STREAM_HEARTBEAT);
     api =
         new ApiServer(
             vertx,
@@ -208,7 +223,8 @@ final class CoreServer {
                         leader.election(),
                         leader.locks(),
                         leader.pruneAfter())
-                    ::addRoutes));
+                    ::addRoutes,
+                eventRoutes::addRoutes));
     await(
         api.listen(settings.httpHost(), settings.httpPort()),
         Duration.ofSeconds(10),
@@ -279,6 +295,10 @@ final class CoreServer {
       return;
     }
     log.info("shutting down ({})", why);
+    if (eventRoutes != null) {
+      // Followers see their stream end, not break, and reconnect (elsewhere) where they were.
+      eventRoutes.closeStreams();
+    }
     Future<Void> apiStopped =
         api == null ? Future.succeededFuture() : api.shutdown(config.http().shutdownGrace());
     // Meanwhile leader jobs stop and this node resigns, while etcd still answers: another core
@@ -353,5 +373,14 @@ final class CoreServer {
         .with(new VertxOptions().setMetricsOptions(metrics))
         .withMetrics(new MicrometerMetricsFactory(registry.get()))
         .build();
+  }
+
+  /** This machine's name for events; never blocks long (a local lookup, once at start). */
+  private static String hostName() {
+    try {
+      return java.net.InetAddress.getLocalHost().getHostName();
+    } catch (java.io.IOException e) {
+      return "unknown-host";
+    }
   }
 }

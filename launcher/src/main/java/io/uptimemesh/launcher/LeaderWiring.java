@@ -33,8 +33,17 @@ final class LeaderWiring {
     this.pruneAfter = pruneAfter;
   }
 
+  /**
+   * @param moreJobs leader-only jobs of other features, run next to the stale sweep
+   * @param events records each new leader (by the node that won, so once per term)
+   */
   static LeaderWiring create(
-      Vertx vertx, EtcdRuntime etcd, RuntimeSettings settings, ClusterConfig config) {
+      Vertx vertx,
+      EtcdRuntime etcd,
+      RuntimeSettings settings,
+      ClusterConfig config,
+      java.util.List<io.uptimemesh.etcd.leader.LeaderJob> moreJobs,
+      io.uptimemesh.core.events.Events events) {
     var leader = config.leader();
     LeaderCandidate candidate =
         new LeaderCandidate(
@@ -49,7 +58,22 @@ final class LeaderWiring {
             .register(
                 new StaleNodeSweep(
                     etcd.store(), etcd.cache(), leader.staleSweepInterval(), Clock.systemUTC()));
+    moreJobs.forEach(jobs::register);
     jobs.follow(election);
+    election.onLeadership(
+        fence ->
+            fence.ifPresent(
+                f ->
+                    events.record(
+                        io.uptimemesh.core.events.EventCategory.CLUSTER,
+                        "leader_elected",
+                        io.uptimemesh.core.events.EventLevel.INFO,
+                        candidate.name(),
+                        java.util.Map.of(
+                            "api_url",
+                            candidate.apiUrl(),
+                            "term",
+                            Long.toString(f.createRevision())))));
     ClusterLock locks =
         new ClusterLock(
             vertx,

@@ -4,6 +4,7 @@ import io.uptimemesh.core.Version;
 import io.uptimemesh.launcher.cli.BootstrapCommand;
 import io.uptimemesh.launcher.cli.CreateTokenCommand;
 import io.uptimemesh.launcher.cli.EtcdMembersCommand;
+import io.uptimemesh.launcher.cli.EventsCommand;
 import io.uptimemesh.launcher.cli.HeartbeatCommand;
 import io.uptimemesh.launcher.cli.JoinCommand;
 import io.uptimemesh.launcher.cli.LoginCommand;
@@ -36,6 +37,7 @@ import picocli.CommandLine.Command;
       RenewCertCommand.class,
       EtcdMembersCommand.class,
       UtilCommand.class,
+      EventsCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

@@ -34,11 +34,33 @@ public final class ApiFixture implements AutoCloseable {
   public final ApiServer api;
   public final WebClient http;
 
-  private ApiFixture(Vertx vertx, EtcdRuntime runtime, ApiServer api, WebClient http) {
+  /** The event log every fixture records into; its routes are mounted with identity's. */
+  public final io.uptimemesh.etcd.events.EventLog events;
+
+  /** The event routes, or null without identity (they need its login check). */
+  public final io.uptimemesh.web.events.EventRoutes eventRoutes;
+
+  /** The port the API listens on (127.0.0.1). */
+  public final int port;
+
+  /** Keep-alive comments on event streams come this often in tests. */
+  public static final Duration EVENT_HEARTBEAT = Duration.ofMillis(500);
+
+  private ApiFixture(
+      Vertx vertx,
+      EtcdRuntime runtime,
+      ApiServer api,
+      WebClient http,
+      io.uptimemesh.etcd.events.EventLog events,
+      io.uptimemesh.web.events.EventRoutes eventRoutes,
+      int port) {
+    this.port = port;
     this.vertx = vertx;
     this.runtime = runtime;
     this.api = api;
     this.http = http;
+    this.events = events;
+    this.eventRoutes = eventRoutes;
   }
 
   /**
@@ -79,7 +101,19 @@ public final class ApiFixture implements AutoCloseable {
     List<Consumer<Router>> routes = new ArrayList<>();
     routes.add(new HealthRoutes(runtime)::addRoutes);
     routes.add(new SystemRoutes(Version.current(), Optional.empty())::addRoutes);
-    identity.ifPresent(c -> routes.add(IdentityModule.routes(vertx, runtime, c)::addRoutes));
+    io.uptimemesh.etcd.events.EventLog events =
+        new io.uptimemesh.etcd.events.EventLog(
+            vertx, runtime.store(), runtime.client().getWatchClient(), Clock.systemUTC());
+    runtime.monitor().onResult(new WriteGuardEvents(events, "fixture", Clock.systemUTC()));
+    io.uptimemesh.web.events.EventRoutes eventRoutes = null;
+    if (identity.isPresent()) {
+      var identityRoutes = IdentityModule.routes(vertx, runtime, identity.get(), events);
+      routes.add(identityRoutes::addRoutes);
+      eventRoutes =
+          new io.uptimemesh.web.events.EventRoutes(
+              vertx, events, identityRoutes.authHandler(), Clock.systemUTC(), EVENT_HEARTBEAT);
+      routes.add(eventRoutes::addRoutes);
+    }
     more.forEach(m -> routes.add(m.apply(vertx, runtime)));
     ApiServer api =
         new ApiServer(
@@ -100,7 +134,7 @@ public final class ApiFixture implements AutoCloseable {
     org.awaitility.Awaitility.await()
         .atMost(Duration.ofSeconds(15))
         .until(() -> Await.result(http.get("/health/ready").send()).statusCode() == 200);
-    return new ApiFixture(vertx, runtime, api, http);
+    return new ApiFixture(vertx, runtime, api, http, events, eventRoutes, port);
   }
 
   /** Identity settings for tests: a signing key of their own and the given liveness TTL. */
@@ -119,6 +153,9 @@ public final class ApiFixture implements AutoCloseable {
 
   @Override
   public void close() {
+    if (eventRoutes != null) {
+      eventRoutes.closeStreams();
+    }
     Await.result(api.shutdown(Duration.ofSeconds(1)));
     Await.result(runtime.stop());
     Await.result(vertx.close());

@@ -14,6 +14,7 @@ import java.util.Objects;
  * @param http the API server of this core node
  * @param pki the cluster certificate authority
  * @param leader leader election, leader-only jobs and node pruning
+ * @param events how much of the cluster event log is kept
  */
 public record ClusterConfig(
     ClusterSection cluster,
@@ -22,7 +23,8 @@ public record ClusterConfig(
     EtcdHealthConfig etcdHealth,
     HttpConfig http,
     PkiConfig pki,
-    LeaderConfig leader) {
+    LeaderConfig leader,
+    EventsConfig events) {
 
   public ClusterConfig {
     Objects.requireNonNull(cluster, "cluster");
@@ -32,6 +34,7 @@ public record ClusterConfig(
     Objects.requireNonNull(http, "http");
     Objects.requireNonNull(pki, "pki");
     Objects.requireNonNull(leader, "leader");
+    Objects.requireNonNull(events, "events");
   }
 
   /**

@@ -164,7 +164,18 @@ final class ClusterConfigSchema {
                   1,
                   3600,
                   c -> c.leader().staleSweepInterval().toSeconds()),
-              integer("prune_after_hours", 168, 1, 87600, c -> c.leader().pruneAfter().toHours())));
+              integer("prune_after_hours", 168, 1, 87600, c -> c.leader().pruneAfter().toHours())),
+          SectionSpec.of(
+              "events",
+              "the cluster event log, pruned by the leader",
+              integer("max_age_hours", 168, 1, 87600, c -> c.events().maxAge().toHours()),
+              integer("max_count", 10000, 100, 1000000, c -> c.events().maxCount()),
+              integer(
+                  "prune_interval_seconds",
+                  60,
+                  5,
+                  86400,
+                  c -> c.events().pruneInterval().toSeconds())));
 
   static final List<CrossRule> CROSS_RULES =
       List.of(
@@ -218,7 +229,11 @@ final class ClusterConfigSchema {
         new LeaderConfig(
             v.seconds("leader.election_ttl_seconds"),
             v.seconds("leader.stale_sweep_interval_seconds"),
-            java.time.Duration.ofHours(v.integer("leader.prune_after_hours"))));
+            java.time.Duration.ofHours(v.integer("leader.prune_after_hours"))),
+        new EventsConfig(
+            java.time.Duration.ofHours(v.integer("events.max_age_hours")),
+            v.intValue("events.max_count"),
+            v.seconds("events.prune_interval_seconds")));
   }
 
   /**

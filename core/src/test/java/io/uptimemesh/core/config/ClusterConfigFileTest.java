@@ -40,8 +40,13 @@ class ClusterConfigFileTest {
             "pki.ca_validity_days",
             "leader.election_ttl_seconds",
             "leader.stale_sweep_interval_seconds",
-            "leader.prune_after_hours");
+            "leader.prune_after_hours",
+            "events.max_age_hours",
+            "events.max_count",
+            "events.prune_interval_seconds");
     assertThat(result.config().pki()).isEqualTo(new PkiConfig(Duration.ofDays(3650)));
+    assertThat(result.config().events())
+        .isEqualTo(new EventsConfig(Duration.ofHours(168), 10000, Duration.ofSeconds(60)));
     assertThat(listNames(file.getParent())).containsExactly("config.yaml");
   }
 
@@ -170,6 +175,11 @@ class ClusterConfigFileTest {
               election_ttl_seconds: 5
               stale_sweep_interval_seconds: 15
               prune_after_hours: 168
+            # events: the cluster event log, pruned by the leader
+            events:
+              max_age_hours: 168
+              max_count: 10000
+              prune_interval_seconds: 60
             plugins:
               first: 1
               nested:

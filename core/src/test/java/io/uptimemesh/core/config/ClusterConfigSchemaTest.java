@@ -44,7 +44,8 @@ class ClusterConfigSchemaTest {
               Duration.ofMillis(20000)),
           new HttpConfig(2097152, Duration.ofSeconds(8)),
           new PkiConfig(Duration.ofDays(731)),
-          new LeaderConfig(Duration.ofSeconds(7), Duration.ofSeconds(40), Duration.ofHours(36)));
+          new LeaderConfig(Duration.ofSeconds(7), Duration.ofSeconds(40), Duration.ofHours(36)),
+          new EventsConfig(Duration.ofHours(48), 500, Duration.ofSeconds(30)));
 
   @TempDir Path dir;
 
@@ -76,7 +77,8 @@ class ClusterConfigSchemaTest {
                 new HttpConfig(1048576, Duration.ofSeconds(5)),
                 new PkiConfig(Duration.ofDays(3650)),
                 new LeaderConfig(
-                    Duration.ofSeconds(5), Duration.ofSeconds(15), Duration.ofHours(168))));
+                    Duration.ofSeconds(5), Duration.ofSeconds(15), Duration.ofHours(168)),
+                new EventsConfig(Duration.ofHours(168), 10000, Duration.ofSeconds(60))));
   }
 
   @Test
@@ -158,7 +160,8 @@ class ClusterConfigSchemaTest {
             CUSTOM.etcdHealth(),
             new HttpConfig(10, Duration.ofSeconds(8)),
             new PkiConfig(Duration.ofDays(3650)),
-            CUSTOM.leader());
+            CUSTOM.leader(),
+            CUSTOM.events());
 
     assertThatThrownBy(() -> ClusterConfigFile.render(bad))
         .isInstanceOf(ConfigException.class)
@@ -181,7 +184,8 @@ class ClusterConfigSchemaTest {
                 Duration.ofMillis(4500)),
             CUSTOM.http(),
             CUSTOM.pki(),
-            CUSTOM.leader());
+            CUSTOM.leader(),
+            CUSTOM.events());
 
     assertThatThrownBy(() -> ClusterConfigFile.render(bad))
         .isInstanceOf(ConfigException.class)

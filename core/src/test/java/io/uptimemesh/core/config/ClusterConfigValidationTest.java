@@ -53,6 +53,16 @@ class ClusterConfigValidationTest {
             "  shutdown_grace_seconds: 61\n",
             "http.shutdown_grace_seconds",
             "http.shutdown_grace_seconds = 61 is not allowed: expected an integer 0..60"),
+        invalid(
+            "  max_count: 10000\n",
+            "  max_count: 50\n",
+            "events.max_count",
+            "events.max_count = 50 is not allowed: expected an integer 100..1000000"),
+        invalid(
+            "  max_age_hours: 168\n",
+            "  max_age_hours: 0\n",
+            "events.max_age_hours",
+            "events.max_age_hours = 0 is not allowed: expected an integer 1..87600"),
         // wrong type
         invalid(
             "  client_port: 2379\n",

@@ -47,6 +47,11 @@ final class ConfigTexts {
         election_ttl_seconds: 5
         stale_sweep_interval_seconds: 15
         prune_after_hours: 168
+      # events: the cluster event log, pruned by the leader
+      events:
+        max_age_hours: 168
+        max_count: 10000
+        prune_interval_seconds: 60
       """;
 
   private ConfigTexts() {}

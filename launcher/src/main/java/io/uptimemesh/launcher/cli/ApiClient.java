@@ -188,4 +188,64 @@ public final class ApiClient {
               + " with non-JSON");
     }
   }
+
+  /**
+   * How a stream ended.
+   *
+   * @param problem null when the server ended it, else why this core node could not be read (it was
+   *     unreachable, refused with 503, or the connection broke); the next call tries the next URL
+   */
+  record StreamEnd(String problem) {}
+
+  /**
+   * Reads a server-sent event stream from the current URL, handing each line to {@code lines},
+   * until it ends.
+   *
+   * @param lastEventId sent as {@code Last-Event-ID} to resume, or null
+   * @throws CliException when the server refuses for a reason retrying cannot fix (a 4xx)
+   */
+  StreamEnd stream(String path, String lastEventId, java.util.function.Consumer<String> lines) {
+    URI base = base();
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(base.resolve(path.startsWith("/") ? path.substring(1) : path))
+            .header("Accept", "text/event-stream")
+            .header("X-Request-ID", "cli-" + UUID.randomUUID());
+    if (token != null) {
+      b.header("Authorization", "Bearer " + token);
+    }
+    if (lastEventId != null) {
+      b.header("Last-Event-ID", lastEventId);
+    }
+    HttpResponse<java.util.stream.Stream<String>> response;
+    try {
+      response = http.send(b.GET().build(), HttpResponse.BodyHandlers.ofLines());
+    } catch (IOException e) {
+      next();
+      return new StreamEnd("cannot reach " + base + ": " + e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CliException("interrupted");
+    }
+    try (java.util.stream.Stream<String> body = response.body()) {
+      if (response.statusCode() >= 400) {
+        String text = body.collect(java.util.stream.Collectors.joining("\n"));
+        String message;
+        try {
+          message = JSON.readTree(text).path("message").asText("HTTP " + response.statusCode());
+        } catch (IOException e) {
+          message = "HTTP " + response.statusCode();
+        }
+        if (response.statusCode() == 503) {
+          next();
+          return new StreamEnd(base + " answered: " + message);
+        }
+        throw new CliException(message);
+      }
+      body.forEach(lines);
+      return new StreamEnd(null);
+    } catch (java.io.UncheckedIOException e) {
+      next();
+      return new StreamEnd("the event stream from " + base + " broke: " + e.getMessage());
+    }
+  }
 }

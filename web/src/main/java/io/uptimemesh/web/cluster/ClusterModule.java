@@ -27,7 +27,13 @@ public final class ClusterModule {
       Duration pruneAfter) {
     // Sessions live in etcd: this AuthService accepts the same logins as the identity routes'.
     AuthService auth =
-        new AuthService(vertx, etcd.store(), etcd.cache(), identity, new PasswordHasher());
+        new AuthService(
+            vertx,
+            etcd.store(),
+            etcd.cache(),
+            identity,
+            new PasswordHasher(),
+            io.uptimemesh.core.events.Events.NONE);
     NodePruneService pruner =
         new NodePruneService(etcd.store(), etcd.cache(), lock, pruneAfter, identity.clock());
     return new ClusterRoutes(election, pruner, auth);

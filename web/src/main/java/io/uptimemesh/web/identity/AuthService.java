@@ -36,13 +36,16 @@ public final class AuthService {
   private final WatchCache cache;
   private final IdentityConfig config;
   private final PasswordHasher hasher;
+  private final io.uptimemesh.core.events.Events events;
 
   public AuthService(
       Vertx vertx,
       EtcdStore store,
       WatchCache cache,
       IdentityConfig config,
-      PasswordHasher hasher) {
+      PasswordHasher hasher,
+      io.uptimemesh.core.events.Events events) {
+    this.events = events;
     this.vertx = vertx;
     this.store = store;
     this.cache = cache;
@@ -69,10 +72,31 @@ public final class AuthService {
         .compose(
             ok -> {
               if (!ok) {
+                recordFailedLogin(username);
                 return Future.failedFuture(BAD_LOGIN);
               }
-              return open(username, claim);
+              return open(username, claim)
+                  .onSuccess(
+                      s ->
+                          events.info(
+                              io.uptimemesh.core.events.EventCategory.AUTH,
+                              "login",
+                              io.uptimemesh.core.events.Events.user(username),
+                              java.util.Map.of("username", username)));
             });
+  }
+
+  /**
+   * A failed login names the account only if it exists: a password typed into the username field
+   * must not end up in the event log.
+   */
+  private void recordFailedLogin(String username) {
+    boolean known = cache.snapshot().get(store.layout().user(username)).isPresent();
+    events.warning(
+        io.uptimemesh.core.events.EventCategory.AUTH,
+        "login_failed",
+        known ? io.uptimemesh.core.events.Events.user(username) : "anonymous",
+        known ? java.util.Map.of("username", username) : java.util.Map.of("unknown_user", "true"));
   }
 
   private Future<Session> open(String username, IdempotencyClaim claim) {

@@ -45,13 +45,16 @@ public final class BootstrapService {
   private final IdentityConfig config;
   private final PasswordHasher hasher;
   private final io.uptimemesh.etcd.WatchCache cache;
+  private final io.uptimemesh.core.events.Events events;
 
   public BootstrapService(
       Vertx vertx,
       EtcdStore store,
       io.uptimemesh.etcd.WatchCache cache,
       IdentityConfig config,
-      PasswordHasher hasher) {
+      PasswordHasher hasher,
+      io.uptimemesh.core.events.Events events) {
+    this.events = events;
     this.vertx = vertx;
     this.cache = cache;
     this.store = store;
@@ -93,6 +96,7 @@ public final class BootstrapService {
                               "cluster {} bootstrapped; CA pin {}",
                               p.meta.clusterId(),
                               p.token.caPin());
+                          recordBootstrap(p);
                           Result result =
                               new Result(
                                   p.meta.clusterId(),
@@ -103,6 +107,23 @@ public final class BootstrapService {
                               .awaitRevision(committed.get(), IdentityConfig.READ_YOUR_WRITES)
                               .map(result);
                         }));
+  }
+
+  private void recordBootstrap(Prepared p) {
+    events.info(
+        io.uptimemesh.core.events.EventCategory.CLUSTER,
+        "bootstrapped",
+        io.uptimemesh.core.events.Events.SYSTEM,
+        Map.of("cluster_id", p.meta.clusterId(), "ca_pin", p.token.caPin(), "admin", ADMIN));
+    events.info(
+        io.uptimemesh.core.events.EventCategory.TOKEN,
+        "created",
+        io.uptimemesh.core.events.Events.SYSTEM,
+        Map.of(
+            "token_id", p.tokenRecord.id(),
+            "role", p.tokenRecord.role(),
+            "uses", Integer.toString(p.tokenRecord.usesLeft()),
+            "expires_at_ms", Long.toString(p.tokenRecord.expiresAtMs())));
   }
 
   private record Prepared(

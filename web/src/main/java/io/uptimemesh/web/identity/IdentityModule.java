@@ -11,19 +11,28 @@ public final class IdentityModule {
   private IdentityModule() {}
 
   public static IdentityRoutes routes(Vertx vertx, EtcdRuntime etcd, IdentityConfig identity) {
+    return routes(vertx, etcd, identity, io.uptimemesh.core.events.Events.NONE);
+  }
+
+  /** The same, recording joins, revocations, tokens, logins… in {@code events}. */
+  public static IdentityRoutes routes(
+      Vertx vertx,
+      EtcdRuntime etcd,
+      IdentityConfig identity,
+      io.uptimemesh.core.events.Events events) {
     EtcdStore store = etcd.store();
     WatchCache cache = etcd.cache();
     PasswordHasher hasher = new PasswordHasher();
     ClusterAuthority authority = new ClusterAuthority(store, cache, identity.signingKey());
     HeartbeatService heartbeats = new HeartbeatService(store, cache, authority, identity);
     return new IdentityRoutes(
-        new BootstrapService(vertx, store, cache, identity, hasher),
-        new AuthService(vertx, store, cache, identity, hasher),
-        new TokenService(store, cache, authority, identity),
-        new JoinService(vertx, store, cache, authority, identity),
+        new BootstrapService(vertx, store, cache, identity, hasher, events),
+        new AuthService(vertx, store, cache, identity, hasher, events),
+        new TokenService(store, cache, authority, identity, events),
+        new JoinService(vertx, store, cache, authority, identity, events),
         heartbeats,
-        new NodeService(store, cache, identity, heartbeats),
-        new RenewalService(store, cache, authority, identity, heartbeats),
+        new NodeService(store, cache, identity, heartbeats, events),
+        new RenewalService(store, cache, authority, identity, heartbeats, events),
         authority,
         new CoreAdmission(store, cache, etcd.members()));
   }

@@ -177,7 +177,10 @@ public final class IdentityRoutes {
       return;
     }
     tokens
-        .revoke(id, IdempotencyHandler.claim(ctx))
+        .revoke(
+            id,
+            IdempotencyHandler.claim(ctx),
+            io.uptimemesh.core.events.Events.user(AuthHandler.user(ctx)))
         .onSuccess(v -> Responses.json(ctx, 200, new JsonObject().put("revoked", id)))
         .onFailure(ctx::fail);
   }
@@ -252,7 +255,10 @@ public final class IdentityRoutes {
   private void revokeNode(RoutingContext ctx) {
     String id = NodeIds.validate(ctx.pathParam("id"));
     nodes
-        .revoke(id, IdempotencyHandler.claim(ctx))
+        .revoke(
+            id,
+            IdempotencyHandler.claim(ctx),
+            io.uptimemesh.core.events.Events.user(AuthHandler.user(ctx)))
         .onSuccess(n -> Responses.json(ctx, 200, nodeJson(n).put("state", "revoked")))
         .onFailure(ctx::fail);
   }

@@ -53,6 +53,7 @@ public final class JoinService {
   private final ClusterAuthority authority;
   private final IdentityConfig config;
   private final MeshAddressAllocator addresses;
+  private final io.uptimemesh.core.events.Events events;
 
   /** Joins in progress per token on this core node; see {@link #oneAtATime}. */
   private final Map<String, Future<?>> perToken = new java.util.concurrent.ConcurrentHashMap<>();
@@ -62,8 +63,10 @@ public final class JoinService {
       EtcdStore store,
       WatchCache cache,
       ClusterAuthority authority,
-      IdentityConfig config) {
+      IdentityConfig config,
+      io.uptimemesh.core.events.Events events) {
     this.vertx = vertx;
+    this.events = events;
     this.store = store;
     this.cache = cache;
     this.authority = authority;
@@ -231,6 +234,7 @@ public final class JoinService {
                           meshIp,
                           tok.value().id(),
                           existing.isPresent() ? ", replacing the previous identity" : "");
+                      recordJoin(node, tok.value(), existing.isPresent());
                       return new Joined(
                           request.nodeId(),
                           meshIp,
@@ -238,6 +242,29 @@ public final class JoinService {
                           Pem.certificate(ca.certificate()),
                           node.certNotAfterMs());
                     }));
+  }
+
+  private void recordJoin(NodeRecord node, TokenRecord token, boolean replaced) {
+    String actor = io.uptimemesh.core.events.Events.node(node.nodeId());
+    events.info(
+        io.uptimemesh.core.events.EventCategory.NODE,
+        "joined",
+        actor,
+        Map.of(
+            "node_id", node.nodeId(),
+            "name", node.name(),
+            "role", node.role(),
+            "mesh_ip", node.meshIp(),
+            "token_id", token.id(),
+            "replaced", Boolean.toString(replaced)));
+    events.info(
+        io.uptimemesh.core.events.EventCategory.TOKEN,
+        "used",
+        actor,
+        Map.of(
+            "token_id", token.id(),
+            "node_id", node.nodeId(),
+            "uses_left", Integer.toString(token.usesLeft() - 1)));
   }
 
   private Versioned<TokenRecord> checkToken(

@@ -41,9 +41,15 @@ public final class NodeService {
   private final WatchCache cache;
   private final IdentityConfig config;
   private final HeartbeatService heartbeats;
+  private final io.uptimemesh.core.events.Events events;
 
   public NodeService(
-      EtcdStore store, WatchCache cache, IdentityConfig config, HeartbeatService heartbeats) {
+      EtcdStore store,
+      WatchCache cache,
+      IdentityConfig config,
+      HeartbeatService heartbeats,
+      io.uptimemesh.core.events.Events events) {
+    this.events = events;
     this.store = store;
     this.cache = cache;
     this.config = config;
@@ -100,6 +106,11 @@ public final class NodeService {
    * @return succeeds once written (also if it was revoked already); 404 if there is no such node
    */
   public Future<NodeRecord> revoke(String nodeId, IdempotencyClaim claim) {
+    return revoke(nodeId, claim, io.uptimemesh.core.events.Events.SYSTEM);
+  }
+
+  /** Revokes a node; {@code actor} (e.g. {@code user:admin}) is recorded in the event log. */
+  public Future<NodeRecord> revoke(String nodeId, IdempotencyClaim claim, String actor) {
     KeyLayout keys = store.layout();
     return store
         .get(keys.node(nodeId), NodeRecord.class)
@@ -124,9 +135,18 @@ public final class NodeService {
                           done.isPresent()
                               ? cache
                                   .awaitRevision(done.get(), IdentityConfig.READ_YOUR_WRITES)
-                                  .map(revoked)
-                              : revoke(nodeId, claim)) // changed meanwhile: read again
+                                  .map(v -> recordRevoked(revoked, actor))
+                              : revoke(nodeId, claim, actor)) // changed meanwhile: read again
                   .onSuccess(n -> heartbeats.forget(nodeId));
             });
+  }
+
+  private NodeRecord recordRevoked(NodeRecord node, String actor) {
+    events.warning(
+        io.uptimemesh.core.events.EventCategory.NODE,
+        "revoked",
+        actor,
+        java.util.Map.of("node_id", node.nodeId(), "name", node.name(), "role", node.role()));
+    return node;
   }
 }

@@ -39,13 +39,16 @@ public final class RenewalService {
   private final IdentityConfig config;
   private final NodeCredentialsIndex credentials;
   private final HeartbeatService heartbeats;
+  private final io.uptimemesh.core.events.Events events;
 
   public RenewalService(
       EtcdStore store,
       io.uptimemesh.etcd.WatchCache cache,
       ClusterAuthority authority,
       IdentityConfig config,
-      HeartbeatService heartbeats) {
+      HeartbeatService heartbeats,
+      io.uptimemesh.core.events.Events events) {
+    this.events = events;
     this.store = store;
     this.cache = cache;
     this.authority = authority;
@@ -114,6 +117,15 @@ public final class RenewalService {
                             nodeId,
                             cert.getNotAfter().toInstant());
                         heartbeats.forget(nodeId);
+                        events.info(
+                            io.uptimemesh.core.events.EventCategory.NODE,
+                            "certificate_renewed",
+                            io.uptimemesh.core.events.Events.node(nodeId),
+                            java.util.Map.of(
+                                "node_id",
+                                nodeId,
+                                "cert_not_after_ms",
+                                Long.toString(renewed.certNotAfterMs())));
                         return new JoinService.Joined(
                             nodeId,
                             renewed.meshIp(),

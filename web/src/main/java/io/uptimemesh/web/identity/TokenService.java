@@ -21,9 +21,15 @@ public final class TokenService {
   private final WatchCache cache;
   private final ClusterAuthority authority;
   private final IdentityConfig config;
+  private final io.uptimemesh.core.events.Events events;
 
   public TokenService(
-      EtcdStore store, WatchCache cache, ClusterAuthority authority, IdentityConfig config) {
+      EtcdStore store,
+      WatchCache cache,
+      ClusterAuthority authority,
+      IdentityConfig config,
+      io.uptimemesh.core.events.Events events) {
+    this.events = events;
     this.store = store;
     this.cache = cache;
     this.authority = authority;
@@ -87,7 +93,19 @@ public final class TokenService {
         .claim(claim)
         .commit("create token")
         .compose(rev -> cache.awaitRevision(rev.orElse(0L), IdentityConfig.READ_YOUR_WRITES))
-        .map(v -> new Created(token.encoded(), record));
+        .map(
+            v -> {
+              events.info(
+                  io.uptimemesh.core.events.EventCategory.TOKEN,
+                  "created",
+                  io.uptimemesh.core.events.Events.user(createdBy),
+                  Map.of(
+                      "token_id", record.id(),
+                      "role", record.role(),
+                      "uses", Integer.toString(uses),
+                      "expires_at_ms", Long.toString(record.expiresAtMs())));
+              return new Created(token.encoded(), record);
+            });
   }
 
   /** Every token, from the watch cache, oldest first. */
@@ -104,6 +122,11 @@ public final class TokenService {
    * @return succeeds when deleted; fails with 404 if there is no such token
    */
   public Future<Void> revoke(String id, IdempotencyClaim claim) {
+    return revoke(id, claim, io.uptimemesh.core.events.Events.SYSTEM);
+  }
+
+  /** Revokes a token; {@code actor} (e.g. {@code user:admin}) is recorded in the event log. */
+  public Future<Void> revoke(String id, IdempotencyClaim claim, String actor) {
     String key = store.layout().token(id);
     return store
         .get(key, TokenRecord.class)
@@ -120,6 +143,13 @@ public final class TokenService {
                         .compose(
                             rev ->
                                 cache.awaitRevision(
-                                    rev.orElse(0L), IdentityConfig.READ_YOUR_WRITES)));
+                                    rev.orElse(0L), IdentityConfig.READ_YOUR_WRITES))
+                        .onSuccess(
+                            v ->
+                                events.info(
+                                    io.uptimemesh.core.events.EventCategory.TOKEN,
+                                    "revoked",
+                                    actor,
+                                    Map.of("token_id", id))));
   }
 }
