@@ -35,7 +35,9 @@ public final class ManagedEtcd {
     RUNNING,
     BACKOFF,
     FAILED,
-    STOPPED
+    STOPPED,
+    /** Stopped on purpose for offline work ({@link #runStopped}); not a crash, not restarted. */
+    PAUSED
   }
 
   private static final Logger log = LoggerFactory.getLogger(ManagedEtcd.class);
@@ -57,6 +59,11 @@ public final class ManagedEtcd {
   private EtcdLogPump pump;
   private EtcdProcessLauncher.Launched adopted;
   private long backoffTimer = -1;
+
+  /**
+   * True from a resume after {@link #runStopped} until a start succeeds: its failure is a crash.
+   */
+  private boolean resuming;
 
   public ManagedEtcd(
       Vertx vertx,
@@ -159,6 +166,79 @@ public final class ManagedEtcd {
     return URI.create(spec.clientUrl());
   }
 
+  /** The member this supervisor runs: name, data directory, ports, initial cluster. */
+  public EtcdMemberSpec spec() {
+    return spec;
+  }
+
+  /**
+   * Stops etcd, runs {@code offline} on a worker thread while it is down (a restore into its data
+   * directory), then starts etcd again and waits until it is healthy. The stop is not a crash: it
+   * does not count against the crash budget and the supervisor does not restart etcd meanwhile.
+   * etcd is started again whether {@code offline} succeeded or not; if that start fails, the
+   * supervisor takes over as after a crash (backoff, budget).
+   *
+   * @return {@code offline}'s result once etcd is healthy again; fails with {@code offline}'s
+   *     failure (after the restart), or with the restart's failure; 409 if etcd is not running
+   */
+  public <T> Future<T> runStopped(java.util.concurrent.Callable<T> offline) {
+    if (context == null) {
+      return Future.failedFuture(
+          io.uptimemesh.core.error.UptimeMeshException.conflict("managed etcd was never started"));
+    }
+    Promise<T> promise = Promise.promise();
+    context.runOnContext(v -> pauseAndRun(offline).onComplete(promise));
+    return promise.future();
+  }
+
+  private <T> Future<T> pauseAndRun(java.util.concurrent.Callable<T> offline) {
+    if (state != State.RUNNING) {
+      return Future.failedFuture(
+          io.uptimemesh.core.error.UptimeMeshException.conflict(
+              "managed etcd is "
+                  + state.name().toLowerCase(java.util.Locale.ROOT)
+                  + ", not running"));
+    }
+    state = State.PAUSED;
+    Process p = process;
+    log.info("stopping managed etcd pid {} for offline work", p.pid());
+    Future<T> work =
+        vertx
+            .executeBlocking(
+                () -> {
+                  ChildProcesses.terminate(p.toHandle(), config.stopGrace());
+                  pidFile.delete();
+                  return null;
+                },
+                false)
+            .compose(v -> vertx.executeBlocking(offline, false));
+    return work.transform(
+        done -> {
+          if (state != State.PAUSED) {
+            // stop() ran meanwhile: the server is going down, do not start etcd again.
+            return done.succeeded()
+                ? Future.succeededFuture(done.result())
+                : Future.failedFuture(done.cause());
+          }
+          state = State.STARTING;
+          resuming = true;
+          log.info("starting managed etcd again after offline work");
+          return launchAndWait()
+              .transform(
+                  started -> {
+                    if (started.failed()) {
+                      log.error(
+                          "managed etcd did not start after offline work: {}",
+                          started.cause().getMessage());
+                      return Future.failedFuture(started.cause());
+                    }
+                    return done.succeeded()
+                        ? Future.succeededFuture(done.result())
+                        : Future.failedFuture(done.cause());
+                  });
+        });
+  }
+
   private Future<Void> launchAndWait() {
     EtcdProcessLauncher.Launched early = adopted;
     adopted = null;
@@ -180,6 +260,7 @@ public final class ManagedEtcd {
               if (state == State.STARTING) {
                 state = State.RUNNING;
               }
+              resuming = false;
             });
   }
 
@@ -206,10 +287,13 @@ public final class ManagedEtcd {
 
   /** Runs on the supervisor's context when any process it launched exits. */
   private void onExit(Process exited) {
-    if (exited != process || state == State.STOPPED || state == State.FAILED) {
+    if (exited != process
+        || state == State.STOPPED
+        || state == State.FAILED
+        || state == State.PAUSED) {
       return;
     }
-    if (state == State.STARTING && restarts == 0) {
+    if (state == State.STARTING && restarts == 0 && !resuming) {
       // The first start reports through start()'s future; the server does not come up.
       return;
     }
