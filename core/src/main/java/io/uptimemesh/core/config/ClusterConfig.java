@@ -13,6 +13,7 @@ import java.util.Objects;
  * @param etcdHealth thresholds that grade etcd health
  * @param http the API server of this core node
  * @param pki the cluster certificate authority
+ * @param snapshots etcd snapshots: schedule and time limit
  */
 public record ClusterConfig(
     ClusterSection cluster,
@@ -20,7 +21,8 @@ public record ClusterConfig(
     EtcdClientConfig etcdClient,
     EtcdHealthConfig etcdHealth,
     HttpConfig http,
-    PkiConfig pki) {
+    PkiConfig pki,
+    SnapshotsConfig snapshots) {
 
   public ClusterConfig {
     Objects.requireNonNull(cluster, "cluster");
@@ -29,6 +31,18 @@ public record ClusterConfig(
     Objects.requireNonNull(etcdHealth, "etcdHealth");
     Objects.requireNonNull(http, "http");
     Objects.requireNonNull(pki, "pki");
+    Objects.requireNonNull(snapshots, "snapshots");
+  }
+
+  /** Without the sections added later: each takes its defaults. */
+  public ClusterConfig(
+      ClusterSection cluster,
+      ManagedEtcdConfig managedEtcd,
+      EtcdClientConfig etcdClient,
+      EtcdHealthConfig etcdHealth,
+      HttpConfig http,
+      PkiConfig pki) {
+    this(cluster, managedEtcd, etcdClient, etcdHealth, http, pki, SnapshotsConfig.defaults());
   }
 
   /**

@@ -153,7 +153,18 @@ final class ClusterConfigSchema {
           SectionSpec.of(
               "pki",
               "the cluster certificate authority",
-              integer("ca_validity_days", 3650, 1, 36500, c -> c.pki().caValidity().toDays())));
+              integer("ca_validity_days", 3650, 1, 36500, c -> c.pki().caValidity().toDays())),
+          SectionSpec.of(
+              "snapshots",
+              "etcd snapshots (files in ETCD_SNAPSHOT_DIR, ETCD_SNAPSHOT_RETENTION kept)",
+              integer(
+                  "schedule_interval_minutes",
+                  60,
+                  0,
+                  10080,
+                  c -> c.snapshots().scheduleInterval().toMinutes()),
+              integer(
+                  "timeout_seconds", 600, 10, 86400, c -> c.snapshots().timeout().toSeconds())));
 
   static final List<CrossRule> CROSS_RULES =
       List.of(
@@ -203,7 +214,10 @@ final class ClusterConfigSchema {
             v.millis("etcd_health.down_after_ms")),
         new HttpConfig(
             v.integer("http.body_limit_bytes"), v.seconds("http.shutdown_grace_seconds")),
-        new PkiConfig(java.time.Duration.ofDays(v.integer("pki.ca_validity_days"))));
+        new PkiConfig(java.time.Duration.ofDays(v.integer("pki.ca_validity_days"))),
+        new SnapshotsConfig(
+            java.time.Duration.ofMinutes(v.integer("snapshots.schedule_interval_minutes")),
+            v.seconds("snapshots.timeout_seconds")));
   }
 
   /**

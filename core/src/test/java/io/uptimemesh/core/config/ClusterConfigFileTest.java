@@ -34,9 +34,12 @@ class ClusterConfigFileTest {
         .isEqualTo(new ClusterSection("uptimemesh", "10.42.0.0/16"));
     assertThat(result.config().http()).isEqualTo(new HttpConfig(1048576, Duration.ofSeconds(5)));
     assertThat(result.filledKeys())
-        .hasSize(24)
+        .hasSize(26)
         .startsWith("cluster.name", "cluster.mesh_cidr", "managed_etcd.member_name")
-        .endsWith("http.shutdown_grace_seconds", "pki.ca_validity_days");
+        .endsWith(
+            "pki.ca_validity_days",
+            "snapshots.schedule_interval_minutes",
+            "snapshots.timeout_seconds");
     assertThat(result.config().pki()).isEqualTo(new PkiConfig(Duration.ofDays(3650)));
     assertThat(listNames(file.getParent())).containsExactly("config.yaml");
   }
@@ -161,6 +164,10 @@ class ClusterConfigFileTest {
             # pki: the cluster certificate authority
             pki:
               ca_validity_days: 3650
+            # snapshots: etcd snapshots (files in ETCD_SNAPSHOT_DIR, ETCD_SNAPSHOT_RETENTION kept)
+            snapshots:
+              schedule_interval_minutes: 60
+              timeout_seconds: 600
             plugins:
               first: 1
               nested:
@@ -228,7 +235,7 @@ class ClusterConfigFileTest {
     Result result = ClusterConfigFile.loadOrCreate(file);
 
     assertThat(result.outcome()).isEqualTo(Outcome.HEALED);
-    assertThat(result.filledKeys()).hasSize(24);
+    assertThat(result.filledKeys()).hasSize(26);
     assertThat(Files.readString(file)).isEqualTo(ConfigTexts.DEFAULTS);
   }
 

@@ -43,7 +43,8 @@ class ClusterConfigSchemaTest {
               Duration.ofMillis(4500),
               Duration.ofMillis(20000)),
           new HttpConfig(2097152, Duration.ofSeconds(8)),
-          new PkiConfig(Duration.ofDays(731)));
+          new PkiConfig(Duration.ofDays(731)),
+          new SnapshotsConfig(Duration.ofMinutes(15), Duration.ofSeconds(120)));
 
   @TempDir Path dir;
 
@@ -73,7 +74,8 @@ class ClusterConfigSchemaTest {
                     Duration.ofMillis(3000),
                     Duration.ofMillis(10000)),
                 new HttpConfig(1048576, Duration.ofSeconds(5)),
-                new PkiConfig(Duration.ofDays(3650))));
+                new PkiConfig(Duration.ofDays(3650)),
+                new SnapshotsConfig(Duration.ofMinutes(60), Duration.ofSeconds(600))));
   }
 
   @Test
@@ -108,7 +110,9 @@ class ClusterConfigSchemaTest {
             "  stale_after_ms: 4500\n",
             "  down_after_ms: 20000\n",
             "  body_limit_bytes: 2097152\n",
-            "  shutdown_grace_seconds: 8\n");
+            "  shutdown_grace_seconds: 8\n",
+            "  schedule_interval_minutes: 15\n",
+            "  timeout_seconds: 120\n");
     Path file = Files.writeString(dir.resolve("config.yaml"), text);
 
     Result result = ClusterConfigFile.loadOrCreate(file);
@@ -139,7 +143,7 @@ class ClusterConfigSchemaTest {
         assertThat(seen.add(ClusterConfigSchema.dotted(section, key))).isTrue();
       }
     }
-    assertThat(seen).hasSize(24);
+    assertThat(seen).hasSize(26);
   }
 
   @Test

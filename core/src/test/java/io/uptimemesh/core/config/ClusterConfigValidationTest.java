@@ -359,7 +359,7 @@ class ClusterConfigValidationTest {
 
     assertThatThrownBy(() -> ClusterConfigFile.loadOrCreate(file))
         .isInstanceOf(ConfigException.class)
-        .hasMessageStartingWith(file + ": line 37, column 9:");
+        .hasMessageStartingWith(file + ": line " + firstLineAfterDefaults() + ", column 9:");
     assertThat(Files.readAllBytes(file)).isEqualTo(before);
   }
 
@@ -370,7 +370,7 @@ class ClusterConfigValidationTest {
     assertThatThrownBy(() -> ClusterConfigFile.loadOrCreate(file))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("!thing")
-        .hasMessageContaining("line 37");
+        .hasMessageContaining("line " + firstLineAfterDefaults());
   }
 
   @Test
@@ -379,7 +379,7 @@ class ClusterConfigValidationTest {
 
     assertThatThrownBy(() -> ClusterConfigFile.loadOrCreate(file))
         .isInstanceOf(ConfigException.class)
-        .hasMessageContaining("line 37");
+        .hasMessageContaining("line " + firstLineAfterDefaults());
   }
 
   @Test
@@ -403,5 +403,10 @@ class ClusterConfigValidationTest {
 
   private Path write(String content) throws IOException {
     return Files.write(dir.resolve("config.yaml"), content.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** The line a text appended to the default file starts on (sections get added over time). */
+  private static long firstLineAfterDefaults() {
+    return ConfigTexts.DEFAULTS.lines().count() + 1;
   }
 }

@@ -42,6 +42,10 @@ final class ConfigTexts {
       # pki: the cluster certificate authority
       pki:
         ca_validity_days: 3650
+      # snapshots: etcd snapshots (files in ETCD_SNAPSHOT_DIR, ETCD_SNAPSHOT_RETENTION kept)
+      snapshots:
+        schedule_interval_minutes: 60
+        timeout_seconds: 600
       """;
 
   private ConfigTexts() {}
