@@ -7,6 +7,9 @@ import io.uptimemesh.etcd.EtcdRuntime;
 import io.uptimemesh.testkit.Await;
 import io.uptimemesh.web.identity.IdentityConfig;
 import io.uptimemesh.web.identity.IdentityModule;
+import io.uptimemesh.web.identity.IdentityRoutes;
+import io.uptimemesh.web.ops.OpsConfig;
+import io.uptimemesh.web.ops.OpsModule;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.client.WebClient;
@@ -22,9 +25,9 @@ import java.util.function.Consumer;
 
 /**
  * A core node's HTTP stack as the server wires it (etcd layer, write guard, health, system and
- * optionally identity routes) over real etcd members, on a free port, with a client for it, and
- * ready when returned. Each fixture uses its own key prefix, so tests sharing an etcd do not see
- * each other's keys.
+ * optionally identity and etcd-operations routes) over real etcd members, on a free port, with a
+ * client for it, and ready when returned. Each fixture uses its own key prefix, so tests sharing an
+ * etcd do not see each other's keys.
  */
 public final class ApiFixture implements AutoCloseable {
   public final Vertx vertx;
@@ -64,7 +67,13 @@ public final class ApiFixture implements AutoCloseable {
     List<Consumer<Router>> routes = new ArrayList<>();
     routes.add(new HealthRoutes(runtime)::addRoutes);
     routes.add(new SystemRoutes(Version.current(), Optional.empty())::addRoutes);
-    identity.ifPresent(c -> routes.add(IdentityModule.routes(vertx, runtime, c)::addRoutes));
+    identity.ifPresent(
+        c -> {
+          IdentityRoutes identityRoutes = IdentityModule.routes(vertx, runtime, c);
+          routes.add(identityRoutes::addRoutes);
+          routes.add(
+              OpsModule.create(vertx, runtime, opsConfig(), identityRoutes.loggedIn())::addRoutes);
+        });
     ApiServer api =
         new ApiServer(
             vertx,
@@ -94,6 +103,22 @@ public final class ApiFixture implements AutoCloseable {
         "10.42.0.0/16",
         "it-signing-key-0123456789abcdefghijklmnop",
         Clock.systemUTC());
+  }
+
+  /** Etcd operations over a snapshot directory of the fixture's own; no schedule. */
+  public static OpsConfig opsConfig() {
+    try {
+      return new OpsConfig(
+          java.nio.file.Files.createTempDirectory("uptimemesh-snapshots-"),
+          3,
+          "etcd",
+          "fixture",
+          Duration.ofMinutes(2),
+          Duration.ZERO,
+          Clock.systemUTC());
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   @Override

@@ -285,4 +285,9 @@ public final class IdentityRoutes {
             || address.equals("::1")
             || address.equals("0:0:0:0:0:0:0:1"));
   }
+
+  /** The handler that requires an operator session, for other route groups to put first. */
+  public AuthHandler loggedIn() {
+    return new AuthHandler(auth);
+  }
 }
