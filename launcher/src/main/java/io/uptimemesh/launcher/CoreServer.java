@@ -7,6 +7,7 @@ import io.uptimemesh.core.config.RuntimeSettings;
 import io.uptimemesh.core.etcd.EtcdMemberSpec;
 import io.uptimemesh.etcd.EtcdMetrics;
 import io.uptimemesh.etcd.EtcdRuntime;
+import io.uptimemesh.etcd.leader.LeaderJob;
 import io.uptimemesh.etcd.managed.EtcdProcessLauncher;
 import io.uptimemesh.etcd.managed.ManagedEtcd;
 import io.uptimemesh.web.ApiServer;
@@ -15,6 +16,8 @@ import io.uptimemesh.web.MetricsRegistry;
 import io.uptimemesh.web.SystemRoutes;
 import io.uptimemesh.web.WriteGuard;
 import io.uptimemesh.web.identity.IdentityModule;
+import io.uptimemesh.web.identity.IdentityRoutes;
+import io.uptimemesh.web.ops.OpsModule;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -61,6 +64,9 @@ final class CoreServer {
   private EtcdProcessLauncher etcdLauncher;
   private EtcdRuntime etcd;
   private ApiServer api;
+
+  /** Leader-only jobs of this node's modules, filled while starting; see {@link #leaderJobs()}. */
+  private final List<LeaderJob> leaderJobs = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   private CoreServer(Vertx vertx, ClusterConfig config) {
     this.vertx = vertx;
@@ -114,6 +120,15 @@ final class CoreServer {
     return exitCode;
   }
 
+  /**
+   * The leader-only jobs this core node runs while it holds the leadership: the election runner
+   * registers each of these (today: the snapshot schedule, absent when {@code
+   * snapshots.schedule_interval_minutes} is 0). Complete once {@link #start} has returned.
+   */
+  List<LeaderJob> leaderJobs() {
+    return List.copyOf(leaderJobs);
+  }
+
   private void startAll(
       RuntimeSettings settings, Version version, Optional<PrometheusMeterRegistry> registry)
       throws StartupException {
@@ -151,6 +166,15 @@ final class CoreServer {
             managed);
     etcd.start();
     registry.ifPresent(r -> EtcdMetrics.bind(r, etcd.monitor(), etcd.cache(), etcd.managed()));
+    IdentityRoutes identity =
+        IdentityModule.routes(vertx, etcd, IdentityWiring.config(settings, config));
+    OpsModule ops =
+        OpsModule.create(
+            vertx,
+            etcd,
+            OpsWiring.config(settings, config, managed.isPresent()),
+            identity.loggedIn());
+    leaderJobs.addAll(ops.leaderJobs());
     api =
         new ApiServer(
             vertx,
@@ -159,8 +183,8 @@ final class CoreServer {
             List.of(
                 new HealthRoutes(etcd)::addRoutes,
                 new SystemRoutes(version, registry)::addRoutes,
-                IdentityModule.routes(vertx, etcd, IdentityWiring.config(settings, config))
-                    ::addRoutes));
+                identity::addRoutes,
+                ops::addRoutes));
     await(
         api.listen(settings.httpHost(), settings.httpPort()),
         Duration.ofSeconds(10),

@@ -3,6 +3,7 @@ package io.uptimemesh.launcher;
 import io.uptimemesh.core.Version;
 import io.uptimemesh.launcher.cli.BootstrapCommand;
 import io.uptimemesh.launcher.cli.CreateTokenCommand;
+import io.uptimemesh.launcher.cli.EtcdStatusCommand;
 import io.uptimemesh.launcher.cli.HeartbeatCommand;
 import io.uptimemesh.launcher.cli.JoinCommand;
 import io.uptimemesh.launcher.cli.LoginCommand;
@@ -10,7 +11,12 @@ import io.uptimemesh.launcher.cli.LogoutCommand;
 import io.uptimemesh.launcher.cli.NodesCommand;
 import io.uptimemesh.launcher.cli.NodesStatusCommand;
 import io.uptimemesh.launcher.cli.RenewCertCommand;
+import io.uptimemesh.launcher.cli.SnapshotDownloadCommand;
+import io.uptimemesh.launcher.cli.SnapshotListCommand;
+import io.uptimemesh.launcher.cli.SnapshotRestoreCommand;
+import io.uptimemesh.launcher.cli.SnapshotRunCommand;
 import io.uptimemesh.launcher.cli.TokensCommand;
+import io.uptimemesh.launcher.cli.UtilCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -32,6 +38,12 @@ import picocli.CommandLine.Command;
       NodesStatusCommand.class,
       NodesCommand.class,
       RenewCertCommand.class,
+      EtcdStatusCommand.class,
+      SnapshotRunCommand.class,
+      SnapshotListCommand.class,
+      SnapshotDownloadCommand.class,
+      SnapshotRestoreCommand.class,
+      UtilCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

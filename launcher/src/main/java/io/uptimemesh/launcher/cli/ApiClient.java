@@ -15,6 +15,7 @@ import java.util.UUID;
 /** The CLI's HTTP client of the control plane: JSON in and out, errors as one clear line. */
 final class ApiClient {
   private static final ObjectMapper JSON = Json.mapper();
+  private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
 
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -35,9 +36,14 @@ final class ApiClient {
   }
 
   JsonNode post(String path, Object body) {
+    return post(path, body, DEFAULT_TIMEOUT);
+  }
+
+  /** A POST that may take longer than usual (a restore, a compaction). */
+  JsonNode post(String path, Object body, Duration timeout) {
     try {
       return send(
-          request(path)
+          request(path, timeout)
               .header("Content-Type", "application/json")
               .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body))));
     } catch (IOException e) {
@@ -50,9 +56,13 @@ final class ApiClient {
   }
 
   private HttpRequest.Builder request(String path) {
+    return request(path, DEFAULT_TIMEOUT);
+  }
+
+  private HttpRequest.Builder request(String path, Duration timeout) {
     HttpRequest.Builder b =
         HttpRequest.newBuilder(base.resolve(path))
-            .timeout(Duration.ofSeconds(30))
+            .timeout(timeout)
             .header("X-Request-ID", "cli-" + UUID.randomUUID());
     if (token != null) {
       b.header("Authorization", "Bearer " + token);
@@ -91,5 +101,44 @@ final class ApiClient {
       throw new CliException(body.path("message").asText("HTTP " + response.statusCode()) + reason);
     }
     return body;
+  }
+
+  /** A file fetched by {@link #download}, with the response headers it came with. */
+  record Downloaded(long bytes, java.net.http.HttpHeaders headers) {}
+
+  /**
+   * Streams a GET's body into {@code target} (never into memory). On an error status the file is
+   * removed and the JSON error becomes a {@link CliException}, as for every other call.
+   */
+  Downloaded download(String path, java.nio.file.Path target, Duration timeout) {
+    HttpRequest request = request(path, timeout).GET().build();
+    HttpResponse<java.nio.file.Path> response;
+    try {
+      response = http.send(request, HttpResponse.BodyHandlers.ofFile(target));
+    } catch (ConnectException e) {
+      throw new CliException(
+          "cannot reach " + base + ": connection refused (is the server running?)");
+    } catch (IOException e) {
+      throw new CliException("cannot download from " + base + ": " + e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CliException("interrupted");
+    }
+    try {
+      if (response.statusCode() >= 400) {
+        String text = java.nio.file.Files.readString(target);
+        java.nio.file.Files.deleteIfExists(target);
+        JsonNode body;
+        try {
+          body = JSON.readTree(text.isEmpty() ? "{}" : text);
+        } catch (IOException e) {
+          body = JSON.createObjectNode();
+        }
+        throw new CliException(body.path("message").asText("HTTP " + response.statusCode()));
+      }
+      return new Downloaded(java.nio.file.Files.size(target), response.headers());
+    } catch (IOException e) {
+      throw new CliException("cannot read " + target + ": " + e.getMessage());
+    }
   }
 }
