@@ -155,6 +155,23 @@ class SnapshotJobsIT {
   }
 
   @Test
+  void theScheduleJobTakesASnapshotAndCountsARunningOneAsItsOwn() {
+    SnapshotJobs jobs = jobs(5);
+    SnapshotScheduleJob schedule = new SnapshotScheduleJob(jobs, Duration.ofMinutes(60));
+    io.uptimemesh.etcd.leader.Fence fence = new io.uptimemesh.etcd.leader.Fence("/x/leader", 1);
+
+    Await.result(schedule.run(fence), Duration.ofSeconds(60));
+    assertThat(jobs.recent()).singleElement().matches(j -> j.trigger().equals("schedule"));
+    assertThat(jobs.recent().get(0).state()).isEqualTo(SnapshotJobs.State.SUCCEEDED);
+
+    SnapshotJobs.Job manual = jobs.start("api");
+    Await.result(schedule.run(fence), Duration.ofSeconds(60)); // skipped: one is running
+    Await.result(jobs.completion(manual.id()), Duration.ofSeconds(60));
+    assertThat(jobs.recent()).hasSize(2);
+    assertThat(schedule.interval()).isEqualTo(Duration.ofMinutes(60));
+  }
+
+  @Test
   void aSnapshotFailsCleanlyWhenEtcdIsDown() {
     SnapshotJobs jobs = jobs(2);
     etcd.member(0).stop();
