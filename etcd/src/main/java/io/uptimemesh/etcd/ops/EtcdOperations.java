@@ -10,6 +10,7 @@ import io.uptimemesh.etcd.EtcdCallPolicy;
 import io.uptimemesh.etcd.EtcdErrors;
 import io.uptimemesh.etcd.EtcdStore;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,18 +19,27 @@ import java.util.TreeSet;
 
 /**
  * What an operator asks of the etcd cluster itself: the status of every member, alarms, compaction
- * with defragmentation, and a health check. Every call has a deadline ({@link EtcdCallPolicy}):
- * reads are retried, compaction and defragmentation run once.
+ * with defragmentation, and a health check. Every call has a deadline: jetcd calls through {@link
+ * EtcdCallPolicy} (reads retried, the compaction run once), defragmentation through {@code etcdctl}
+ * with its own longer timeout.
  */
 public final class EtcdOperations {
+  private final Vertx vertx;
   private final Client client;
   private final EtcdStore store;
   private final EtcdCallPolicy calls;
+  private final Etcdctl etcdctl;
 
-  public EtcdOperations(Client client, EtcdStore store) {
+  /**
+   * @param etcdctl defragments members (with its own, longer timeout; see {@link
+   *     Etcdctl#defragment})
+   */
+  public EtcdOperations(Vertx vertx, Client client, EtcdStore store, Etcdctl etcdctl) {
+    this.vertx = vertx;
     this.client = client;
     this.store = store;
     this.calls = store.calls();
+    this.etcdctl = etcdctl;
   }
 
   /**
@@ -191,10 +201,13 @@ public final class EtcdOperations {
               new Defragmented(m.id(), m.name(), null, m.dbSize(), m.dbSize(), "no client URL"));
     } else {
       one =
-          calls
-              .once(
-                  "defragment " + m.endpoint(),
-                  () -> client.getMaintenanceClient().defragmentMember(m.endpoint()))
+          vertx
+              .executeBlocking(
+                  () -> {
+                    etcdctl.defragment(m.endpoint());
+                    return null;
+                  },
+                  false)
               .compose(
                   d ->
                       calls.idempotent(

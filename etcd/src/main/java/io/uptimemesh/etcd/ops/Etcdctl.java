@@ -95,6 +95,20 @@ public final class Etcdctl {
             "--initial-cluster-token=" + clusterToken));
   }
 
+  /**
+   * Defragments one member. Through etcdctl rather than jetcd because defragmenting a large
+   * database takes far longer than the deadline every jetcd call of this node carries; here the
+   * limit is this tool's timeout.
+   */
+  public void defragment(String endpoint) throws IOException {
+    run(
+        List.of(
+            binary,
+            "defrag",
+            "--endpoints=" + endpoint,
+            "--command-timeout=" + timeout.toSeconds() + "s"));
+  }
+
   private String run(List<String> command) throws IOException {
     Path output = Files.createTempFile("uptimemesh-etcdctl-", ".out");
     try {

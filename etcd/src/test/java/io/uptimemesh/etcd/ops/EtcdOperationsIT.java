@@ -38,7 +38,8 @@ class EtcdOperationsIT {
             client.getLeaseClient(),
             new KeyLayout("/it-" + UUID.randomUUID().toString().substring(0, 8)),
             new EtcdCallPolicy(vertx, Duration.ofSeconds(2), 2, Duration.ofMillis(50)));
-    ops = new EtcdOperations(client, store);
+    ops =
+        new EtcdOperations(vertx, client, store, Etcdctl.besideEtcd("etcd", Duration.ofMinutes(2)));
   }
 
   @AfterEach

@@ -21,7 +21,7 @@ import java.util.List;
  * leader-job runner. The server and the tests use it.
  */
 public final class OpsModule {
-  /** etcdctl only reads or writes local files; even a big snapshot restores within minutes. */
+  /** A restore or a defragmentation of even a big database ends within minutes. */
   private static final Duration ETCDCTL_TIMEOUT = Duration.ofMinutes(10);
 
   private final SnapshotJobs jobs;
@@ -78,7 +78,8 @@ public final class OpsModule {
             : List.of(new SnapshotScheduleJob(jobs, config.scheduleInterval()));
     return new OpsModule(
         jobs,
-        new EtcdOpsRoutes(new EtcdOperations(etcd.client(), etcd.store()), loggedIn),
+        new EtcdOpsRoutes(
+            new EtcdOperations(vertx, etcd.client(), etcd.store(), etcdctl), loggedIn),
         new SnapshotRoutes(vertx, jobs, restore, loggedIn),
         leaderJobs);
   }
