@@ -57,8 +57,9 @@ public final class UtilCommand implements Runnable {
       name = "check",
       mixinStandardHelpOptions = true,
       description =
-          "Check the etcd cluster: every member answers without errors, one etcd version, a"
-              + " leader, no alarms. Exit code 1 when anything is wrong.")
+          "Check the cluster: every etcd member answers without errors, one etcd version, a"
+              + " leader, no alarms, and every core node's server is ready. Exit code 1 when"
+              + " anything is wrong.")
   public static final class Check extends ClientCommand {
     @Override
     protected int run() {
@@ -72,7 +73,9 @@ public final class UtilCommand implements Runnable {
                 + r.path("members").size()
                 + " etcd member(s) healthy, version "
                 + r.path("members").path(0).path("version").asText()
-                + ", no alarms");
+                + ", no alarms, "
+                + r.path("core_nodes").size()
+                + " core node(s) ready");
       } else {
         for (JsonNode p : r.path("problems")) {
           System.out.println("problem: " + p.asText());

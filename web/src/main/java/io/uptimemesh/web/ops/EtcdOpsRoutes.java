@@ -10,15 +10,17 @@ import io.vertx.ext.web.RoutingContext;
 
 /**
  * The etcd cluster as an operator sees it: {@code GET /api/v1/etcd/status}, {@code POST
- * /api/v1/etcd/compact} (compaction and defragmentation), {@code GET /api/v1/etcd/check}. Logged-in
- * operators only.
+ * /api/v1/etcd/compact} (compaction and defragmentation), {@code GET /api/v1/etcd/check} (etcd and
+ * every known core node's server). Logged-in operators only.
  */
 public final class EtcdOpsRoutes {
   private final EtcdOperations ops;
+  private final CoreNodeProbe coreNodes;
   private final Handler<RoutingContext> loggedIn;
 
-  public EtcdOpsRoutes(EtcdOperations ops, Handler<RoutingContext> loggedIn) {
+  EtcdOpsRoutes(EtcdOperations ops, CoreNodeProbe coreNodes, Handler<RoutingContext> loggedIn) {
     this.ops = ops;
+    this.coreNodes = coreNodes;
     this.loggedIn = loggedIn;
   }
 
@@ -59,17 +61,33 @@ public final class EtcdOpsRoutes {
         .onFailure(ctx::fail);
   }
 
+  /** The etcd side (members, versions, leader, alarms), then every known core node's server. */
   private void check(RoutingContext ctx) {
     ops.check()
-        .onSuccess(
-            c ->
-                Responses.json(
-                    ctx,
-                    200,
-                    statusJson(c.status())
-                        .put("ok", c.ok())
-                        .put("problems", new JsonArray(c.problems()))))
+        .compose(c -> coreNodes.probe().map(nodes -> checkJson(c, nodes)))
+        .onSuccess(body -> Responses.json(ctx, 200, body))
         .onFailure(ctx::fail);
+  }
+
+  private static JsonObject checkJson(
+      EtcdOperations.CheckResult etcd, java.util.List<CoreNodeProbe.CoreNode> nodes) {
+    JsonArray problems = new JsonArray(new java.util.ArrayList<>(etcd.problems()));
+    JsonArray coreNodes = new JsonArray();
+    for (CoreNodeProbe.CoreNode n : nodes) {
+      coreNodes.add(
+          new JsonObject()
+              .put("node_id", n.nodeId())
+              .put("api_endpoint", n.apiEndpoint())
+              .put("ready", n.ready())
+              .put("error", n.error()));
+      if (!n.ready()) {
+        problems.add("core node " + n.nodeId() + " (" + n.apiEndpoint() + "): " + n.error());
+      }
+    }
+    return statusJson(etcd.status())
+        .put("ok", problems.isEmpty())
+        .put("problems", problems)
+        .put("core_nodes", coreNodes);
   }
 
   static JsonObject statusJson(EtcdOperations.ClusterStatus s) {

@@ -79,7 +79,9 @@ public final class OpsModule {
     return new OpsModule(
         jobs,
         new EtcdOpsRoutes(
-            new EtcdOperations(vertx, etcd.client(), etcd.store(), etcdctl), loggedIn),
+            new EtcdOperations(vertx, etcd.client(), etcd.store(), etcdctl),
+            new CoreNodeProbe(vertx, etcd.store(), etcd.cache()),
+            loggedIn),
         new SnapshotRoutes(vertx, jobs, restore, loggedIn),
         leaderJobs);
   }

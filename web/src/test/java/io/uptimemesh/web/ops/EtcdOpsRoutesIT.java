@@ -149,4 +149,46 @@ class EtcdOpsRoutesIT {
     assertThat(compact.bodyAsJsonObject().getLong("compacted_revision")).isPositive();
     assertThat(compact.bodyAsJsonObject().getLong("saved_bytes")).isNotNegative();
   }
+
+  @Test
+  void checkAsksEveryKnownCoreNodeServer() {
+    int port = fixture.http.get("/").port(); // the fixture's own server: a ready core node
+    var store = fixture.runtime.store();
+    long rev =
+        Await.result(
+            store.put(
+                store.layout().node("core-up"), coreNode("core-up", "http://127.0.0.1:" + port)));
+    Await.result(
+        store.put(
+            store.layout().node("core-down"),
+            coreNode("core-down", "http://127.0.0.1:" + io.uptimemesh.testkit.FreePorts.one())));
+    Await.result(fixture.runtime.cache().awaitRevision(rev + 1, Duration.ofSeconds(5)));
+
+    JsonObject check = call(HttpMethod.GET, "/api/v1/etcd/check").bodyAsJsonObject();
+
+    assertThat(check.getBoolean("ok")).isFalse();
+    assertThat(check.getJsonArray("core_nodes")).hasSize(2);
+    assertThat(check.getJsonArray("problems").encode())
+        .contains("core node core-down")
+        .doesNotContain("core node core-up");
+    Await.result(store.transaction().delete(store.layout().node("core-down")).commit("cleanup"));
+    Await.result(store.transaction().delete(store.layout().node("core-up")).commit("cleanup"));
+  }
+
+  private static io.uptimemesh.core.identity.NodeRecord coreNode(String id, String api) {
+    return new io.uptimemesh.core.identity.NodeRecord(
+        id,
+        id,
+        "core",
+        java.util.Map.of(),
+        api,
+        null,
+        "10.42.0.9",
+        "pem",
+        "fp-" + id,
+        0,
+        0,
+        false,
+        0);
+  }
 }
