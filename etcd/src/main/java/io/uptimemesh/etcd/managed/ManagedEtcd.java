@@ -230,6 +230,7 @@ public final class ManagedEtcd {
                       log.error(
                           "managed etcd did not start after offline work: {}",
                           started.cause().getMessage());
+                      failedWithoutProcess(p);
                       return Future.failedFuture(started.cause());
                     }
                     return done.succeeded()
@@ -299,6 +300,11 @@ public final class ManagedEtcd {
     }
     log.error(
         "managed etcd pid {} exited unexpectedly with code {}", exited.pid(), exited.exitValue());
+    crashed();
+  }
+
+  /** A crash, or a start that failed: count it, then restart after the backoff or give up. */
+  private void crashed() {
     RestartPolicy.Decision decision = policy.onCrash(clock.instant());
     if (decision instanceof RestartPolicy.GiveUp giveUp) {
       state = State.FAILED;
@@ -324,12 +330,26 @@ public final class ManagedEtcd {
             });
   }
 
+  /**
+   * A start that failed before etcd even ran (the binary or the data directory is unusable) leaves
+   * no process whose exit would reach {@link #onExit}: treat it as a crash here. A process that ran
+   * and was killed for not becoming healthy reports through {@link #onExit} instead.
+   *
+   * @param before the process before the failed start
+   */
+  private void failedWithoutProcess(Process before) {
+    if (process == before && state == State.STARTING) {
+      crashed();
+    }
+  }
+
   private void restart() {
     if (state != State.BACKOFF) {
       return;
     }
     state = State.STARTING;
     restarts++;
+    Process before = process;
     launchAndWait()
         .onSuccess(v -> log.info("managed etcd restarted (pid {})", pidText()))
         .onFailure(
@@ -337,8 +357,9 @@ public final class ManagedEtcd {
               if (state == State.STOPPED) {
                 return;
               }
-              // The failed start killed the process; its exit is handled by onExit as a crash.
+              // A failed start killed the process; its exit is handled by onExit as a crash.
               log.error("managed etcd restart failed: {}", t.getMessage());
+              failedWithoutProcess(before);
             });
   }
 

@@ -123,6 +123,11 @@ public final class SnapshotRoutes {
 
   private void restore(RoutingContext ctx) {
     String id = SnapshotId.validate(ctx.pathParam("id"));
+    if (jobs.busy()) {
+      // The restore stops etcd under the running snapshot's stream; let it finish first.
+      throw UptimeMeshException.conflict(
+          "a snapshot is running on this core node; restore when it is done");
+    }
     restore
         .restore(id)
         .onSuccess(
