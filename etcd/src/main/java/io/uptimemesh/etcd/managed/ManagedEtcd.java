@@ -179,7 +179,8 @@ public final class ManagedEtcd {
    * supervisor takes over as after a crash (backoff, budget).
    *
    * @return {@code offline}'s result once etcd is healthy again; fails with {@code offline}'s
-   *     failure (after the restart), or with the restart's failure; 409 if etcd is not running
+   *     failure (after the restart), or with the restart's failure; 409 unless etcd is running or
+   *     waiting to be restarted after a crash (then the pending restart is replaced by this one)
    */
   public <T> Future<T> runStopped(java.util.concurrent.Callable<T> offline) {
     if (context == null) {
@@ -192,12 +193,17 @@ public final class ManagedEtcd {
   }
 
   private <T> Future<T> pauseAndRun(java.util.concurrent.Callable<T> offline) {
-    if (state != State.RUNNING) {
+    // BACKOFF too: a member that keeps crashing is exactly one an operator wants to restore.
+    if (state != State.RUNNING && state != State.BACKOFF) {
       return Future.failedFuture(
           io.uptimemesh.core.error.UptimeMeshException.conflict(
               "managed etcd is "
                   + state.name().toLowerCase(java.util.Locale.ROOT)
-                  + ", not running"));
+                  + ": offline work needs it running or waiting to restart"));
+    }
+    if (backoffTimer >= 0) {
+      vertx.cancelTimer(backoffTimer);
+      backoffTimer = -1;
     }
     state = State.PAUSED;
     Process p = process;

@@ -31,6 +31,10 @@ class ManagedEtcdRunStoppedIT {
 
   @BeforeEach
   void setUp() {
+    start(Duration.ofMillis(100));
+  }
+
+  private void start(Duration backoff) {
     vertx = Vertx.vertx();
     int[] ports = FreePorts.allocate(2);
     ManagedEtcdConfig config =
@@ -42,8 +46,8 @@ class ManagedEtcdRunStoppedIT {
             "1h",
             256L * 1024 * 1024,
             Duration.ofSeconds(20),
-            Duration.ofMillis(100),
-            Duration.ofSeconds(1),
+            backoff,
+            backoff.plusSeconds(1),
             1,
             Duration.ofMinutes(5),
             Duration.ofSeconds(3));
@@ -124,6 +128,22 @@ class ManagedEtcdRunStoppedIT {
     // crash_budget 1: the supervisor's own retry fails too and it gives up, as after any crash.
     assertThat(Await.result(etcd.gaveUp(), Duration.ofSeconds(40))).contains("giving up");
     assertThat(etcd.state()).isEqualTo(ManagedEtcd.State.FAILED);
+  }
+
+  @Test
+  void aMemberWaitingToRestartAfterACrashCanBeWorkedOn() throws Exception {
+    tearDown();
+    start(Duration.ofSeconds(30)); // a long backoff: the crash leaves it waiting
+    ProcessHandle.of(etcd.pid().orElseThrow()).orElseThrow().destroyForcibly();
+    org.awaitility.Awaitility.await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> etcd.state() == ManagedEtcd.State.BACKOFF);
+
+    Await.result(etcd.runStopped(() -> "restored"), Duration.ofSeconds(30));
+
+    assertThat(etcd.state()).isEqualTo(ManagedEtcd.State.RUNNING);
+    assertThat(etcd.pid()).isPresent();
+    assertThat(etcd.gaveUp().isComplete()).isFalse();
   }
 
   @Test

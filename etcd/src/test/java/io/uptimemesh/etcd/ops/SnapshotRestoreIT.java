@@ -145,6 +145,30 @@ class SnapshotRestoreIT {
   }
 
   @Test
+  void restoreWorksWhileEtcdDoesNotAnswer() throws Exception {
+    KeySpaceHash.fill(runtime.client(), prefix + "data/", 50);
+    String before = KeySpaceHash.of(runtime.client(), prefix);
+    SnapshotMetadata meta = snapshot();
+    KeySpaceHash.wipe(runtime.client(), prefix);
+    long pid = managed.pid().orElseThrow();
+    // A hung member: alive, but answering nothing.
+    assertThat(new ProcessBuilder("kill", "-STOP", Long.toString(pid)).start().waitFor()).isZero();
+    org.awaitility.Awaitility.await()
+        .atMost(Duration.ofSeconds(15))
+        .until(() -> !runtime.monitor().current().state().acceptsWrites());
+
+    SnapshotRestore.Result result =
+        Await.result(restore.restore(meta.id()), Duration.ofSeconds(60));
+
+    assertThat(KeySpaceHash.of(runtime.client(), prefix)).isEqualTo(before);
+    assertThat(result.revision()).isEqualTo(meta.revision());
+    assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+    org.awaitility.Awaitility.await()
+        .atMost(Duration.ofSeconds(15))
+        .until(() -> runtime.monitor().current().state().acceptsWrites());
+  }
+
+  @Test
   void aCorruptSnapshotIsRefusedAndEtcdKeepsItsData() throws Exception {
     KeySpaceHash.fill(runtime.client(), prefix + "data/", 20);
     SnapshotMetadata meta = snapshot();
