@@ -166,13 +166,41 @@ class SnapshotCliIT {
 
   @Test
   @Order(4)
+  void restoreGoesThroughTheWriteGuardWhileEtcdHangs() throws Exception {
+    put(DATA + "written-before-the-hang", "{}");
+    ProcessHandle member =
+        server.descendants().stream()
+            .filter(p -> p.info().command().map(c -> c.endsWith("etcd")).orElse(false))
+            .findFirst()
+            .orElseThrow();
+    assertThat(new ProcessBuilder("kill", "-STOP", Long.toString(member.pid())).start().waitFor())
+        .isZero();
+    await().atMost(Duration.ofSeconds(20)).until(() -> server.get("/health/ready").status() == 503);
+    Cli.Result refused = Cli.run("snapshot-run", "--api-url", api);
+    assertThat(refused.code()).isEqualTo(1); // an ordinary write is refused meanwhile
+
+    Cli.Result restored = ok("snapshot-restore", snapshotId, "--yes", "--api-url", api);
+    System.out.println("restore of a hung etcd: " + restored.stdout().strip());
+
+    await().atMost(Duration.ofSeconds(20)).until(() -> server.get("/health/ready").status() == 200);
+    assertThat(member.isAlive()).isFalse();
+    String after =
+        await()
+            .atMost(Duration.ofSeconds(20))
+            .ignoreExceptions()
+            .until(SnapshotCliIT::keySpaceHash, h -> h != null);
+    assertThat(after).isEqualTo(before);
+  }
+
+  @Test
+  @Order(5)
   void compactReportsTheSpaceSaved() throws Exception {
     Cli.Result compact = ok("util", "compact", "--api-url", api);
     assertThat(compact.stdout()).contains("compacted at revision", "saved", "in total");
   }
 
   @Test
-  @Order(5)
+  @Order(6)
   void localRestoreOfAStoppedServerAndItStartsOnTheRestoredData() throws Exception {
     put(DATA + "written-later", "{}");
     assertThat(keySpaceHash()).isNotEqualTo(before);
@@ -199,7 +227,7 @@ class SnapshotCliIT {
     try (var files = Files.list(dir.resolve("server/data"))) {
       assertThat(files.map(p -> p.getFileName().toString()))
           .filteredOn(n -> n.startsWith("etcd.before-restore-"))
-          .hasSize(2);
+          .hasSize(3);
     }
   }
 

@@ -160,9 +160,11 @@ public final class SnapshotRestore {
     if (spec.initialCluster().size() > 1) {
       return Future.failedFuture(multiMember(spec.initialCluster().size()));
     }
+    // One attempt, not the retried read: when etcd hangs, retries would only delay the restore
+    // that is meant to fix it, and the spec already says how many members were configured.
     return store
         .calls()
-        .idempotent("list etcd members", () -> client.getClusterClient().listMember())
+        .once("list etcd members", () -> client.getClusterClient().listMember())
         .transform(
             ar -> {
               if (ar.succeeded() && ar.result().getMembers().size() > 1) {
