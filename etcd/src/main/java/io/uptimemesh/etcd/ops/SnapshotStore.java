@@ -166,7 +166,7 @@ public final class SnapshotStore {
   public SnapshotMetadata require(String id) {
     return find(id)
         .orElseThrow(
-            () -> UptimeMeshException.notFound("no snapshot " + id + " in " + dir + " here"));
+            () -> UptimeMeshException.notFound("no snapshot " + id + " on this core node"));
   }
 
   /**
