@@ -217,4 +217,11 @@ public final class EtcdStore {
   static ByteSequence bytes(String s) {
     return ByteSequence.from(s, UTF_8);
   }
+
+  /**
+   * The call policy every call of this store goes through, for the etcd module's other services.
+   */
+  public EtcdCallPolicy calls() {
+    return calls;
+  }
 }

@@ -9,6 +9,7 @@ import io.uptimemesh.etcd.EtcdCallPolicy;
 import io.uptimemesh.etcd.EtcdClients;
 import io.uptimemesh.etcd.EtcdMetrics;
 import io.uptimemesh.etcd.EtcdRuntime;
+import io.uptimemesh.etcd.leader.LeaderJob;
 import io.uptimemesh.etcd.managed.EtcdProcessLauncher;
 import io.uptimemesh.etcd.managed.ManagedEtcd;
 import io.uptimemesh.etcd.members.CorePresence;
@@ -24,6 +25,7 @@ import io.uptimemesh.web.idempotency.IdempotencyHandler;
 import io.uptimemesh.web.identity.IdentityConfig;
 import io.uptimemesh.web.identity.IdentityModule;
 import io.uptimemesh.web.identity.IdentityRoutes;
+import io.uptimemesh.web.ops.OpsModule;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -191,10 +193,19 @@ final class CoreServer {
         .onResult(new io.uptimemesh.web.WriteGuardEvents(events, hostName(), Clock.systemUTC()));
     eventPruner =
         new io.uptimemesh.etcd.events.EventPruner(events, config.events(), Clock.systemUTC());
-    leader = LeaderWiring.create(vertx, etcd, settings, config, List.of(eventPruner), events);
-    leader.start(); // campaigns in the background: never delays readiness
     IdentityConfig identityConfig = IdentityWiring.config(settings, config);
     IdentityRoutes identity = IdentityModule.routes(vertx, etcd, identityConfig, events);
+    OpsModule ops =
+        OpsModule.create(
+            vertx,
+            etcd,
+            OpsWiring.config(settings, config, managed.isPresent()),
+            identity.authHandler());
+    // Leader-only jobs of the modules; the stale sweep is the election's own.
+    List<LeaderJob> leaderJobs = new java.util.ArrayList<>(ops.leaderJobs());
+    leaderJobs.add(eventPruner);
+    leader = LeaderWiring.create(vertx, etcd, settings, config, leaderJobs, events);
+    leader.start(); // campaigns in the background: never delays readiness
     MembershipRoutes membership =
         new MembershipRoutes(
             etcd,
@@ -224,7 +235,8 @@ final class CoreServer {
                         leader.locks(),
                         leader.pruneAfter())
                     ::addRoutes,
-                eventRoutes::addRoutes));
+                eventRoutes::addRoutes,
+                ops::addRoutes));
     await(
         api.listen(settings.httpHost(), settings.httpPort()),
         Duration.ofSeconds(10),

@@ -4,6 +4,7 @@ import io.uptimemesh.core.Version;
 import io.uptimemesh.launcher.cli.BootstrapCommand;
 import io.uptimemesh.launcher.cli.CreateTokenCommand;
 import io.uptimemesh.launcher.cli.EtcdMembersCommand;
+import io.uptimemesh.launcher.cli.EtcdStatusCommand;
 import io.uptimemesh.launcher.cli.EventsCommand;
 import io.uptimemesh.launcher.cli.HeartbeatCommand;
 import io.uptimemesh.launcher.cli.JoinCommand;
@@ -12,6 +13,10 @@ import io.uptimemesh.launcher.cli.LogoutCommand;
 import io.uptimemesh.launcher.cli.NodesCommand;
 import io.uptimemesh.launcher.cli.NodesStatusCommand;
 import io.uptimemesh.launcher.cli.RenewCertCommand;
+import io.uptimemesh.launcher.cli.SnapshotDownloadCommand;
+import io.uptimemesh.launcher.cli.SnapshotListCommand;
+import io.uptimemesh.launcher.cli.SnapshotRestoreCommand;
+import io.uptimemesh.launcher.cli.SnapshotRunCommand;
 import io.uptimemesh.launcher.cli.TokensCommand;
 import io.uptimemesh.launcher.cli.UtilCommand;
 import picocli.CommandLine;
@@ -38,6 +43,11 @@ import picocli.CommandLine.Command;
       EtcdMembersCommand.class,
       UtilCommand.class,
       EventsCommand.class,
+      EtcdStatusCommand.class,
+      SnapshotRunCommand.class,
+      SnapshotListCommand.class,
+      SnapshotDownloadCommand.class,
+      SnapshotRestoreCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

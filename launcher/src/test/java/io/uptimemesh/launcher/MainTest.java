@@ -37,6 +37,25 @@ class MainTest {
     assertThat(out.stderr()).contains("no-such-command");
   }
 
+  @Test
+  void etcdOperationsCommandsAreListedAndRestoreWithoutIdSaysWhatIsMissing() {
+    assertThat(capture("--help").stdout())
+        .contains(
+            "etcd-status",
+            "snapshot-run",
+            "snapshot-list",
+            "snapshot-download",
+            "snapshot-restore",
+            "util");
+    assertThat(capture("util", "--help").stdout()).contains("compact", "check");
+    Cli.Result noId = capture("snapshot-restore", "--yes", "--api-url", "http://127.0.0.1:1");
+    assertThat(noId.code()).isEqualTo(1);
+    assertThat(noId.stderr()).contains("name the snapshot ID");
+    Cli.Result needsLocal = capture("snapshot-restore", "x", "--data-dir", "/tmp/x");
+    assertThat(needsLocal.code()).isEqualTo(1);
+    assertThat(needsLocal.stderr()).contains("need --local");
+  }
+
   private static Cli.Result capture(String... args) {
     return Cli.run(args);
   }

@@ -41,6 +41,11 @@ final class ServerProcess implements AutoCloseable {
     env.put("LOG_LEVEL", "INFO");
   }
 
+  /** The environment the server runs with, for commands that must see the same settings. */
+  Map<String, String> environment() {
+    return Map.copyOf(env);
+  }
+
   ServerProcess env(String key, String value) {
     env.put(key, value);
     return this;

@@ -8,6 +8,8 @@ import io.uptimemesh.testkit.Await;
 import io.uptimemesh.web.idempotency.IdempotencyHandler;
 import io.uptimemesh.web.identity.IdentityConfig;
 import io.uptimemesh.web.identity.IdentityModule;
+import io.uptimemesh.web.ops.OpsConfig;
+import io.uptimemesh.web.ops.OpsModule;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.client.WebClient;
@@ -24,9 +26,9 @@ import java.util.function.Consumer;
 
 /**
  * A core node's HTTP stack as the server wires it (etcd layer, write guard, health, system and
- * optionally identity routes) over real etcd members, on a free port, with a client for it, and
- * ready when returned. Each fixture uses its own key prefix, so tests sharing an etcd do not see
- * each other's keys.
+ * optionally identity and etcd-operations routes) over real etcd members, on a free port, with a
+ * client for it, and ready when returned. Each fixture uses its own key prefix, so tests sharing an
+ * etcd do not see each other's keys.
  */
 public final class ApiFixture implements AutoCloseable {
   public final Vertx vertx;
@@ -113,6 +115,8 @@ public final class ApiFixture implements AutoCloseable {
           new io.uptimemesh.web.events.EventRoutes(
               vertx, events, identityRoutes.authHandler(), Clock.systemUTC(), EVENT_HEARTBEAT);
       routes.add(eventRoutes::addRoutes);
+      routes.add(
+          OpsModule.create(vertx, runtime, opsConfig(), identityRoutes.authHandler())::addRoutes);
     }
     more.forEach(m -> routes.add(m.apply(vertx, runtime)));
     ApiServer api =
@@ -149,6 +153,22 @@ public final class ApiFixture implements AutoCloseable {
         "10.42.0.0/16",
         "it-signing-key-0123456789abcdefghijklmnop",
         Clock.systemUTC());
+  }
+
+  /** Etcd operations over a snapshot directory of the fixture's own; no schedule. */
+  public static OpsConfig opsConfig() {
+    try {
+      return new OpsConfig(
+          java.nio.file.Files.createTempDirectory("uptimemesh-snapshots-"),
+          3,
+          "etcd",
+          "fixture",
+          Duration.ofMinutes(2),
+          Duration.ZERO,
+          Clock.systemUTC());
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   @Override

@@ -15,6 +15,7 @@ import java.util.Objects;
  * @param pki the cluster certificate authority
  * @param leader leader election, leader-only jobs and node pruning
  * @param events how much of the cluster event log is kept
+ * @param snapshots etcd snapshots: schedule and time limit
  */
 public record ClusterConfig(
     ClusterSection cluster,
@@ -24,7 +25,8 @@ public record ClusterConfig(
     HttpConfig http,
     PkiConfig pki,
     LeaderConfig leader,
-    EventsConfig events) {
+    EventsConfig events,
+    SnapshotsConfig snapshots) {
 
   public ClusterConfig {
     Objects.requireNonNull(cluster, "cluster");
@@ -35,6 +37,7 @@ public record ClusterConfig(
     Objects.requireNonNull(pki, "pki");
     Objects.requireNonNull(leader, "leader");
     Objects.requireNonNull(events, "events");
+    Objects.requireNonNull(snapshots, "snapshots");
   }
 
   /**

@@ -175,7 +175,18 @@ final class ClusterConfigSchema {
                   60,
                   5,
                   86400,
-                  c -> c.events().pruneInterval().toSeconds())));
+                  c -> c.events().pruneInterval().toSeconds())),
+          SectionSpec.of(
+              "snapshots",
+              "etcd snapshots (files in ETCD_SNAPSHOT_DIR, ETCD_SNAPSHOT_RETENTION kept)",
+              integer(
+                  "schedule_interval_minutes",
+                  60,
+                  0,
+                  10080,
+                  c -> c.snapshots().scheduleInterval().toMinutes()),
+              integer(
+                  "timeout_seconds", 600, 10, 86400, c -> c.snapshots().timeout().toSeconds())));
 
   static final List<CrossRule> CROSS_RULES =
       List.of(
@@ -233,7 +244,10 @@ final class ClusterConfigSchema {
         new EventsConfig(
             java.time.Duration.ofHours(v.integer("events.max_age_hours")),
             v.intValue("events.max_count"),
-            v.seconds("events.prune_interval_seconds")));
+            v.seconds("events.prune_interval_seconds")),
+        new SnapshotsConfig(
+            java.time.Duration.ofMinutes(v.integer("snapshots.schedule_interval_minutes")),
+            v.seconds("snapshots.timeout_seconds")));
   }
 
   /**

@@ -34,7 +34,7 @@ class ClusterConfigFileTest {
         .isEqualTo(new ClusterSection("uptimemesh", "10.42.0.0/16"));
     assertThat(result.config().http()).isEqualTo(new HttpConfig(1048576, Duration.ofSeconds(5)));
     assertThat(result.filledKeys())
-        .hasSize(27)
+        .hasSize(32)
         .startsWith("cluster.name", "cluster.mesh_cidr", "managed_etcd.member_name")
         .endsWith(
             "pki.ca_validity_days",
@@ -43,7 +43,9 @@ class ClusterConfigFileTest {
             "leader.prune_after_hours",
             "events.max_age_hours",
             "events.max_count",
-            "events.prune_interval_seconds");
+            "events.prune_interval_seconds",
+            "snapshots.schedule_interval_minutes",
+            "snapshots.timeout_seconds");
     assertThat(result.config().pki()).isEqualTo(new PkiConfig(Duration.ofDays(3650)));
     assertThat(result.config().events())
         .isEqualTo(new EventsConfig(Duration.ofHours(168), 10000, Duration.ofSeconds(60)));
@@ -180,6 +182,10 @@ class ClusterConfigFileTest {
               max_age_hours: 168
               max_count: 10000
               prune_interval_seconds: 60
+            # snapshots: etcd snapshots (files in ETCD_SNAPSHOT_DIR, ETCD_SNAPSHOT_RETENTION kept)
+            snapshots:
+              schedule_interval_minutes: 60
+              timeout_seconds: 600
             plugins:
               first: 1
               nested:
@@ -247,7 +253,7 @@ class ClusterConfigFileTest {
     Result result = ClusterConfigFile.loadOrCreate(file);
 
     assertThat(result.outcome()).isEqualTo(Outcome.HEALED);
-    assertThat(result.filledKeys()).hasSize(27);
+    assertThat(result.filledKeys()).hasSize(32);
     assertThat(Files.readString(file)).isEqualTo(ConfigTexts.DEFAULTS);
   }
 

@@ -45,7 +45,8 @@ class ClusterConfigSchemaTest {
           new HttpConfig(2097152, Duration.ofSeconds(8)),
           new PkiConfig(Duration.ofDays(731)),
           new LeaderConfig(Duration.ofSeconds(7), Duration.ofSeconds(40), Duration.ofHours(36)),
-          new EventsConfig(Duration.ofHours(48), 500, Duration.ofSeconds(30)));
+          new EventsConfig(Duration.ofHours(48), 500, Duration.ofSeconds(30)),
+          new SnapshotsConfig(Duration.ofMinutes(15), Duration.ofSeconds(120)));
 
   @TempDir Path dir;
 
@@ -78,7 +79,8 @@ class ClusterConfigSchemaTest {
                 new PkiConfig(Duration.ofDays(3650)),
                 new LeaderConfig(
                     Duration.ofSeconds(5), Duration.ofSeconds(15), Duration.ofHours(168)),
-                new EventsConfig(Duration.ofHours(168), 10000, Duration.ofSeconds(60))));
+                new EventsConfig(Duration.ofHours(168), 10000, Duration.ofSeconds(60)),
+                new SnapshotsConfig(Duration.ofMinutes(60), Duration.ofSeconds(600))));
   }
 
   @Test
@@ -116,7 +118,9 @@ class ClusterConfigSchemaTest {
             "  shutdown_grace_seconds: 8\n",
             "  election_ttl_seconds: 7\n",
             "  stale_sweep_interval_seconds: 40\n",
-            "  prune_after_hours: 36\n");
+            "  prune_after_hours: 36\n",
+            "  schedule_interval_minutes: 15\n",
+            "  timeout_seconds: 120\n");
     Path file = Files.writeString(dir.resolve("config.yaml"), text);
 
     Result result = ClusterConfigFile.loadOrCreate(file);
@@ -147,7 +151,7 @@ class ClusterConfigSchemaTest {
         assertThat(seen.add(ClusterConfigSchema.dotted(section, key))).isTrue();
       }
     }
-    assertThat(seen).hasSize(27);
+    assertThat(seen).hasSize(32);
   }
 
   @Test
@@ -161,7 +165,8 @@ class ClusterConfigSchemaTest {
             new HttpConfig(10, Duration.ofSeconds(8)),
             new PkiConfig(Duration.ofDays(3650)),
             CUSTOM.leader(),
-            CUSTOM.events());
+            CUSTOM.events(),
+            CUSTOM.snapshots());
 
     assertThatThrownBy(() -> ClusterConfigFile.render(bad))
         .isInstanceOf(ConfigException.class)
@@ -185,7 +190,8 @@ class ClusterConfigSchemaTest {
             CUSTOM.http(),
             CUSTOM.pki(),
             CUSTOM.leader(),
-            CUSTOM.events());
+            CUSTOM.events(),
+            CUSTOM.snapshots());
 
     assertThatThrownBy(() -> ClusterConfigFile.render(bad))
         .isInstanceOf(ConfigException.class)

@@ -52,6 +52,10 @@ final class ConfigTexts {
         max_age_hours: 168
         max_count: 10000
         prune_interval_seconds: 60
+      # snapshots: etcd snapshots (files in ETCD_SNAPSHOT_DIR, ETCD_SNAPSHOT_RETENTION kept)
+      snapshots:
+        schedule_interval_minutes: 60
+        timeout_seconds: 600
       """;
 
   private ConfigTexts() {}

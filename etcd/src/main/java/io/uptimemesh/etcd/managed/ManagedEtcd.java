@@ -35,7 +35,9 @@ public final class ManagedEtcd {
     RUNNING,
     BACKOFF,
     FAILED,
-    STOPPED
+    STOPPED,
+    /** Stopped on purpose for offline work ({@link #runStopped}); not a crash, not restarted. */
+    PAUSED
   }
 
   private static final Logger log = LoggerFactory.getLogger(ManagedEtcd.class);
@@ -57,6 +59,11 @@ public final class ManagedEtcd {
   private EtcdLogPump pump;
   private EtcdProcessLauncher.Launched adopted;
   private long backoffTimer = -1;
+
+  /**
+   * True from a resume after {@link #runStopped} until a start succeeds: its failure is a crash.
+   */
+  private boolean resuming;
 
   public ManagedEtcd(
       Vertx vertx,
@@ -159,6 +166,86 @@ public final class ManagedEtcd {
     return URI.create(spec.clientUrl());
   }
 
+  /** The member this supervisor runs: name, data directory, ports, initial cluster. */
+  public EtcdMemberSpec spec() {
+    return spec;
+  }
+
+  /**
+   * Stops etcd, runs {@code offline} on a worker thread while it is down (a restore into its data
+   * directory), then starts etcd again and waits until it is healthy. The stop is not a crash: it
+   * does not count against the crash budget and the supervisor does not restart etcd meanwhile.
+   * etcd is started again whether {@code offline} succeeded or not; if that start fails, the
+   * supervisor takes over as after a crash (backoff, budget).
+   *
+   * @return {@code offline}'s result once etcd is healthy again; fails with {@code offline}'s
+   *     failure (after the restart), or with the restart's failure; 409 unless etcd is running or
+   *     waiting to be restarted after a crash (then the pending restart is replaced by this one)
+   */
+  public <T> Future<T> runStopped(java.util.concurrent.Callable<T> offline) {
+    if (context == null) {
+      return Future.failedFuture(
+          io.uptimemesh.core.error.UptimeMeshException.conflict("managed etcd was never started"));
+    }
+    Promise<T> promise = Promise.promise();
+    context.runOnContext(v -> pauseAndRun(offline).onComplete(promise));
+    return promise.future();
+  }
+
+  private <T> Future<T> pauseAndRun(java.util.concurrent.Callable<T> offline) {
+    // BACKOFF too: a member that keeps crashing is exactly one an operator wants to restore.
+    if (state != State.RUNNING && state != State.BACKOFF) {
+      return Future.failedFuture(
+          io.uptimemesh.core.error.UptimeMeshException.conflict(
+              "managed etcd is "
+                  + state.name().toLowerCase(java.util.Locale.ROOT)
+                  + ": offline work needs it running or waiting to restart"));
+    }
+    if (backoffTimer >= 0) {
+      vertx.cancelTimer(backoffTimer);
+      backoffTimer = -1;
+    }
+    state = State.PAUSED;
+    Process p = process;
+    log.info("stopping managed etcd pid {} for offline work", p.pid());
+    Future<T> work =
+        vertx
+            .executeBlocking(
+                () -> {
+                  ChildProcesses.terminate(p.toHandle(), config.stopGrace());
+                  pidFile.delete();
+                  return null;
+                },
+                false)
+            .compose(v -> vertx.executeBlocking(offline, false));
+    return work.transform(
+        done -> {
+          if (state != State.PAUSED) {
+            // stop() ran meanwhile: the server is going down, do not start etcd again.
+            return done.succeeded()
+                ? Future.succeededFuture(done.result())
+                : Future.failedFuture(done.cause());
+          }
+          state = State.STARTING;
+          resuming = true;
+          log.info("starting managed etcd again after offline work");
+          return launchAndWait()
+              .transform(
+                  started -> {
+                    if (started.failed()) {
+                      log.error(
+                          "managed etcd did not start after offline work: {}",
+                          started.cause().getMessage());
+                      failedWithoutProcess(p);
+                      return Future.failedFuture(started.cause());
+                    }
+                    return done.succeeded()
+                        ? Future.succeededFuture(done.result())
+                        : Future.failedFuture(done.cause());
+                  });
+        });
+  }
+
   private Future<Void> launchAndWait() {
     EtcdProcessLauncher.Launched early = adopted;
     adopted = null;
@@ -180,6 +267,7 @@ public final class ManagedEtcd {
               if (state == State.STARTING) {
                 state = State.RUNNING;
               }
+              resuming = false;
             });
   }
 
@@ -206,15 +294,23 @@ public final class ManagedEtcd {
 
   /** Runs on the supervisor's context when any process it launched exits. */
   private void onExit(Process exited) {
-    if (exited != process || state == State.STOPPED || state == State.FAILED) {
+    if (exited != process
+        || state == State.STOPPED
+        || state == State.FAILED
+        || state == State.PAUSED) {
       return;
     }
-    if (state == State.STARTING && restarts == 0) {
+    if (state == State.STARTING && restarts == 0 && !resuming) {
       // The first start reports through start()'s future; the server does not come up.
       return;
     }
     log.error(
         "managed etcd pid {} exited unexpectedly with code {}", exited.pid(), exited.exitValue());
+    crashed();
+  }
+
+  /** A crash, or a start that failed: count it, then restart after the backoff or give up. */
+  private void crashed() {
     RestartPolicy.Decision decision = policy.onCrash(clock.instant());
     if (decision instanceof RestartPolicy.GiveUp giveUp) {
       state = State.FAILED;
@@ -240,12 +336,26 @@ public final class ManagedEtcd {
             });
   }
 
+  /**
+   * A start that failed before etcd even ran (the binary or the data directory is unusable) leaves
+   * no process whose exit would reach {@link #onExit}: treat it as a crash here. A process that ran
+   * and was killed for not becoming healthy reports through {@link #onExit} instead.
+   *
+   * @param before the process before the failed start
+   */
+  private void failedWithoutProcess(Process before) {
+    if (process == before && state == State.STARTING) {
+      crashed();
+    }
+  }
+
   private void restart() {
     if (state != State.BACKOFF) {
       return;
     }
     state = State.STARTING;
     restarts++;
+    Process before = process;
     launchAndWait()
         .onSuccess(v -> log.info("managed etcd restarted (pid {})", pidText()))
         .onFailure(
@@ -253,8 +363,9 @@ public final class ManagedEtcd {
               if (state == State.STOPPED) {
                 return;
               }
-              // The failed start killed the process; its exit is handled by onExit as a crash.
+              // A failed start killed the process; its exit is handled by onExit as a crash.
               log.error("managed etcd restart failed: {}", t.getMessage());
+              failedWithoutProcess(before);
             });
   }
 

@@ -30,6 +30,7 @@ public final class ApiClient {
   private static final int ROUNDS = 3;
 
   private static final Duration FIRST_PAUSE = Duration.ofMillis(300);
+  private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
 
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -75,22 +76,29 @@ public final class ApiClient {
   }
 
   public JsonNode get(String path) {
-    return send("GET", path, null, null);
+    return send("GET", path, null, null, DEFAULT_TIMEOUT);
   }
 
   public JsonNode post(String path, Object body) {
+    return post(path, body, DEFAULT_TIMEOUT);
+  }
+
+  /** A POST that may take longer than usual (a restore, a compaction). */
+  public JsonNode post(String path, Object body, Duration timeout) {
     try {
-      return send("POST", path, JSON.writeValueAsBytes(body), UUID.randomUUID().toString());
+      return send(
+          "POST", path, JSON.writeValueAsBytes(body), UUID.randomUUID().toString(), timeout);
     } catch (IOException e) {
       throw new CliException("cannot encode the request: " + e.getMessage());
     }
   }
 
   public JsonNode delete(String path) {
-    return send("DELETE", path, null, UUID.randomUUID().toString());
+    return send("DELETE", path, null, UUID.randomUUID().toString(), DEFAULT_TIMEOUT);
   }
 
-  private JsonNode send(String method, String path, byte[] body, String idempotencyKey) {
+  private JsonNode send(
+      String method, String path, byte[] body, String idempotencyKey, Duration timeout) {
     String requestId = "cli-" + UUID.randomUUID();
     CliException last = null;
     int attempts = ROUNDS * bases.size();
@@ -99,7 +107,7 @@ public final class ApiClient {
         pause(FIRST_PAUSE.multipliedBy(1L << (attempt / bases.size() - 1)));
       }
       URI base = bases.get(current);
-      HttpRequest request = request(base, method, path, body, idempotencyKey, requestId);
+      HttpRequest request = request(base, method, path, body, idempotencyKey, requestId, timeout);
       HttpResponse<String> response;
       try {
         response = http.send(request, HttpResponse.BodyHandlers.ofString());
@@ -128,10 +136,16 @@ public final class ApiClient {
   }
 
   private HttpRequest request(
-      URI base, String method, String path, byte[] body, String idempotencyKey, String requestId) {
+      URI base,
+      String method,
+      String path,
+      byte[] body,
+      String idempotencyKey,
+      String requestId,
+      Duration timeout) {
     HttpRequest.Builder b =
         HttpRequest.newBuilder(base.resolve(path.startsWith("/") ? path.substring(1) : path))
-            .timeout(Duration.ofSeconds(30))
+            .timeout(timeout)
             .header("X-Request-ID", requestId);
     if (token != null) {
       b.header("Authorization", "Bearer " + token);
@@ -246,6 +260,47 @@ public final class ApiClient {
     } catch (java.io.UncheckedIOException e) {
       next();
       return new StreamEnd("the event stream from " + base + " broke: " + e.getMessage());
+    }
+  }
+
+  /** A file fetched by {@link #download}, with the response headers it came with. */
+  record Downloaded(long bytes, java.net.http.HttpHeaders headers) {}
+
+  /**
+   * Streams a GET's body into {@code target} (never into memory). On an error status the file is
+   * removed and the JSON error becomes a {@link CliException}, as for every other call.
+   */
+  Downloaded download(String path, java.nio.file.Path target, Duration timeout) {
+    URI base = base();
+    HttpRequest request =
+        request(base, "GET", path, null, null, "cli-" + UUID.randomUUID(), timeout);
+    HttpResponse<java.nio.file.Path> response;
+    try {
+      response = http.send(request, HttpResponse.BodyHandlers.ofFile(target));
+    } catch (ConnectException e) {
+      throw new CliException(
+          "cannot reach " + base + ": connection refused (is the server running?)");
+    } catch (IOException e) {
+      throw new CliException("cannot download from " + base + ": " + e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CliException("interrupted");
+    }
+    try {
+      if (response.statusCode() >= 400) {
+        String text = java.nio.file.Files.readString(target);
+        java.nio.file.Files.deleteIfExists(target);
+        JsonNode body;
+        try {
+          body = JSON.readTree(text.isEmpty() ? "{}" : text);
+        } catch (IOException e) {
+          body = JSON.createObjectNode();
+        }
+        throw new CliException(body.path("message").asText("HTTP " + response.statusCode()));
+      }
+      return new Downloaded(java.nio.file.Files.size(target), response.headers());
+    } catch (IOException e) {
+      throw new CliException("cannot read " + target + ": " + e.getMessage());
     }
   }
 }
