@@ -200,7 +200,8 @@ final class CoreServer {
             vertx,
             etcd,
             OpsWiring.config(settings, config, managed.isPresent()),
-            identity.authHandler());
+            identity.authHandler(),
+            events);
     // Leader-only jobs of the modules; the stale sweep is the election's own.
     List<LeaderJob> leaderJobs = new java.util.ArrayList<>(ops.leaderJobs());
     leaderJobs.add(eventPruner);

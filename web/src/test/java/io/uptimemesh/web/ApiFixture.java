@@ -116,7 +116,8 @@ public final class ApiFixture implements AutoCloseable {
               vertx, events, identityRoutes.authHandler(), Clock.systemUTC(), EVENT_HEARTBEAT);
       routes.add(eventRoutes::addRoutes);
       routes.add(
-          OpsModule.create(vertx, runtime, opsConfig(), identityRoutes.authHandler())::addRoutes);
+          OpsModule.create(vertx, runtime, opsConfig(), identityRoutes.authHandler(), events)
+              ::addRoutes);
     }
     more.forEach(m -> routes.add(m.apply(vertx, runtime)));
     ApiServer api =

@@ -62,6 +62,8 @@ public final class SnapshotJobs {
       String error,
       SnapshotMetadata snapshot) {}
 
+  private final List<java.util.function.Consumer<Job>> finishedListeners =
+      new java.util.concurrent.CopyOnWriteArrayList<>();
   private final Vertx vertx;
   private final Maintenance maintenance;
   private final EtcdStore store;
@@ -248,6 +250,11 @@ public final class SnapshotJobs {
     return null;
   }
 
+  /** Calls {@code listener} with every job that ends (succeeded or failed); must not block. */
+  public void onFinished(java.util.function.Consumer<Job> listener) {
+    finishedListeners.add(listener);
+  }
+
   private synchronized void finish(Job started, SnapshotMetadata meta, Throwable failure) {
     Instant now = clock.instant();
     Job job;
@@ -276,6 +283,13 @@ public final class SnapshotJobs {
     }
     remember(job);
     running = null;
+    for (java.util.function.Consumer<Job> l : finishedListeners) {
+      try {
+        l.accept(job);
+      } catch (RuntimeException e) {
+        log.warn("snapshot listener failed: {}", e.toString());
+      }
+    }
     Promise<Job> promise = done.remove(started.id());
     if (promise != null) {
       promise.complete(job);

@@ -14,6 +14,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The etcd operations of one core node, assembled over its etcd runtime: snapshots (jobs, files,
@@ -44,7 +45,11 @@ public final class OpsModule {
    * @param loggedIn the handler that requires an operator session ({@code IdentityRoutes})
    */
   public static OpsModule create(
-      Vertx vertx, EtcdRuntime etcd, OpsConfig config, Handler<RoutingContext> loggedIn) {
+      Vertx vertx,
+      EtcdRuntime etcd,
+      OpsConfig config,
+      Handler<RoutingContext> loggedIn,
+      io.uptimemesh.core.events.Events events) {
     SnapshotStore files = new SnapshotStore(config.snapshotDir(), config.snapshotRetention());
     Etcdctl etcdctl = Etcdctl.besideEtcd(config.etcdCommand(), ETCDCTL_TIMEOUT);
     String endpoint =
@@ -62,6 +67,25 @@ public final class OpsModule {
             config.nodeName(),
             config.snapshotTimeout(),
             config.clock());
+    jobs.onFinished(
+        job ->
+            events.record(
+                io.uptimemesh.core.events.EventCategory.SNAPSHOT,
+                job.snapshot() != null ? "snapshot_taken" : "snapshot_failed",
+                job.snapshot() != null
+                    ? io.uptimemesh.core.events.EventLevel.INFO
+                    : io.uptimemesh.core.events.EventLevel.ERROR,
+                config.nodeName(),
+                job.snapshot() != null
+                    ? Map.of(
+                        "snapshot_id", job.id(),
+                        "trigger", job.trigger(),
+                        "revision", Long.toString(job.snapshot().revision()),
+                        "size_bytes", Long.toString(job.snapshot().size()))
+                    : Map.of(
+                        "snapshot_id", job.id(),
+                        "trigger", job.trigger(),
+                        "error", String.valueOf(job.error()))));
     SnapshotRestore restore =
         new SnapshotRestore(
             vertx,
@@ -82,7 +106,7 @@ public final class OpsModule {
             new EtcdOperations(vertx, etcd.client(), etcd.store(), etcdctl),
             new CoreNodeProbe(vertx, etcd.store(), etcd.cache()),
             loggedIn),
-        new SnapshotRoutes(vertx, jobs, restore, loggedIn),
+        new SnapshotRoutes(vertx, jobs, restore, loggedIn, events),
         leaderJobs);
   }
 

@@ -1,11 +1,15 @@
 package io.uptimemesh.web.ops;
 
 import io.uptimemesh.core.error.UptimeMeshException;
+import io.uptimemesh.core.events.EventCategory;
+import io.uptimemesh.core.events.EventLevel;
+import io.uptimemesh.core.events.Events;
 import io.uptimemesh.etcd.ops.SnapshotId;
 import io.uptimemesh.etcd.ops.SnapshotJobs;
 import io.uptimemesh.etcd.ops.SnapshotMetadata;
 import io.uptimemesh.etcd.ops.SnapshotRestore;
 import io.uptimemesh.web.Responses;
+import io.uptimemesh.web.identity.AuthHandler;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -13,6 +17,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -30,10 +35,16 @@ public final class SnapshotRoutes {
   private final Vertx vertx;
   private final SnapshotJobs jobs;
   private final SnapshotRestore restore;
+  private final Events events;
   private final Handler<RoutingContext> loggedIn;
 
   public SnapshotRoutes(
-      Vertx vertx, SnapshotJobs jobs, SnapshotRestore restore, Handler<RoutingContext> loggedIn) {
+      Vertx vertx,
+      SnapshotJobs jobs,
+      SnapshotRestore restore,
+      Handler<RoutingContext> loggedIn,
+      Events events) {
+    this.events = events;
     this.vertx = vertx;
     this.jobs = jobs;
     this.restore = restore;
@@ -130,6 +141,20 @@ public final class SnapshotRoutes {
     }
     restore
         .restore(id)
+        .onComplete(
+            ar ->
+                events.record(
+                    EventCategory.SNAPSHOT,
+                    ar.succeeded() ? "restored" : "restore_failed",
+                    ar.succeeded() ? EventLevel.WARNING : EventLevel.ERROR,
+                    AuthHandler.user(ctx),
+                    ar.succeeded()
+                        ? Map.of(
+                            "snapshot_id", id,
+                            "revision", Long.toString(ar.result().revision()),
+                            "duration_ms", Long.toString(ar.result().durationMs()))
+                        : Map.of(
+                            "snapshot_id", id, "error", String.valueOf(ar.cause().getMessage()))))
         .onSuccess(
             r ->
                 Responses.json(
