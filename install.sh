@@ -6,6 +6,10 @@
 #                                first time (printing the admin password once), join this node,
 #                                and stay in the foreground (Ctrl-C stops the server)
 #   options: --node-id ID --name NAME (default: this host's name)
+#   ./install.sh --join URL --token TOKEN [--role core]
+#                                install, build, and run this machine as a further core node of the
+#                                cluster behind URL (a core node's API), with a core join token;
+#                                set UPTIMEMESH_ADVERTISE_HOST in .env to this machine's address
 #   ./install.sh --install-deps  only install what is missing
 #   ./install.sh --build         only build bin/uptimemesh
 #
@@ -14,7 +18,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 . scripts/deps.sh
 
-usage() { sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; }
 
 build() {
   echo "building (mvn -DskipTests package)…"
@@ -73,6 +77,9 @@ mode=""
 skip_build=0
 node_id=""
 node_name=""
+join_url=""
+join_token=""
+join_role="core"
 while [ $# -gt 0 ]; do
   case "$1" in
     --bootstrap) mode=bootstrap ;;
@@ -81,6 +88,9 @@ while [ $# -gt 0 ]; do
     --skip-build) skip_build=1 ;;
     --node-id) node_id="${2:?--node-id needs a value}"; shift ;;
     --name) node_name="${2:?--name needs a value}"; shift ;;
+    --join) mode=join; join_url="${2:?--join needs the URL of a core node}"; shift ;;
+    --token) join_token="${2:?--token needs a join token}"; shift ;;
+    --role) join_role="${2:?--role needs a value}"; shift ;;
     -h|--help) usage; exit 0 ;;
     *) echo "error: unknown option: $1 (see ./install.sh --help)" >&2; exit 2 ;;
   esac
@@ -97,6 +107,18 @@ case "$mode" in
     um_install_runtime_deps
     [ "$skip_build" -eq 1 ] || build
     run_bootstrap ;;
+  join)
+    if [ "$join_role" != "core" ]; then
+      echo "error: --join runs a core node (--role core); worker nodes join with: bin/uptimemesh join" >&2
+      exit 2
+    fi
+    [ -n "$join_token" ] || { echo "error: --join needs --token TOKEN (a core join token)" >&2; exit 2; }
+    um_install_runtime_deps
+    [ "$skip_build" -eq 1 ] || build
+    args=(server --join "$join_url" --token "$join_token")
+    [ -z "$node_id" ] || args+=(--node-id "$node_id")
+    echo "starting this core node and joining ${join_url}"
+    exec bin/uptimemesh "${args[@]}" ;;
   *)
     usage; exit 2 ;;
 esac

@@ -24,6 +24,7 @@ final class CoreCluster implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   final List<ServerProcess> servers = new ArrayList<>();
+  private final java.util.Map<ServerProcess, int[]> etcdPorts = new java.util.HashMap<>();
   private final Path root;
   private final String oldHome;
   private final String extraConfig;
@@ -99,6 +100,7 @@ final class CoreCluster implements AutoCloseable {
     ServerProcess s = new ServerProcess(dir);
     env.forEach(s::env);
     int[] ports = io.uptimemesh.testkit.FreePorts.allocate(2);
+    etcdPorts.put(s, ports);
     s.writeConfig(
         "managed_etcd:\n  member_name: core-"
             + n
@@ -112,8 +114,12 @@ final class CoreCluster implements AutoCloseable {
     return s;
   }
 
-  ServerProcess server0(int index) {
-    return servers.get(index);
+  int etcdClientPort(ServerProcess s) {
+    return etcdPorts.get(s)[0];
+  }
+
+  int etcdPeerPort(ServerProcess s) {
+    return etcdPorts.get(s)[1];
   }
 
   /** Every server's URL, comma-separated: the CLI's --api-url for the whole cluster. */

@@ -129,7 +129,14 @@ public final class SnapshotRestoreCommand extends ClientCommand {
     Map<String, String> cluster =
         initialCluster != null
             ? parseCluster(initialCluster)
-            : Map.of(member, "http://127.0.0.1:" + config.managedEtcd().peerPort());
+            : Map.of(
+                member,
+                "http://"
+                    + (settings.advertiseHost().contains(":")
+                        ? "[" + settings.advertiseHost() + "]"
+                        : settings.advertiseHost())
+                    + ":"
+                    + config.managedEtcd().peerPort());
     String peerUrl = cluster.get(member);
     if (peerUrl == null) {
       throw new CliException("--initial-cluster has no entry for this member '" + member + "'");
