@@ -6,22 +6,17 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.etcd.jetcd.ByteSequence;
-import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.options.DeleteOption;
-import io.etcd.jetcd.options.GetOption;
 import io.uptimemesh.launcher.cli.ApiClient;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -303,7 +298,7 @@ class ControlPlaneIT {
             .put(bytes(RESTORE_DATA + String.format("k%04d", i)), bytes("{\"n\":" + i + "}"))
             .get(10, TimeUnit.SECONDS);
       }
-      before = stableKeySpaceHash(etcd);
+      before = KeySpaceHash.of(etcd, "/uptimemesh/");
       ServerProcess first = cluster.servers.get(0);
       JsonNode run =
           cluster.json("snapshot-run", "--wait", "--api-url", first.url(), "--output", "json");
@@ -324,7 +319,7 @@ class ControlPlaneIT {
           .get(10, TimeUnit.SECONDS);
       cluster.json(
           "create-token", "--api-url", cluster.apiUrls(), "--role", "worker", "--output", "json");
-      assertThat(stableKeySpaceHash(etcd)).isNotEqualTo(before);
+      assertThat(KeySpaceHash.of(etcd, "/uptimemesh/")).isNotEqualTo(before);
     }
 
     // The runbook: stop every server, restore each member from the same file, start them all.
@@ -368,40 +363,8 @@ class ControlPlaneIT {
         restored, (System.nanoTime() - t0) / 1e9);
 
     try (io.etcd.jetcd.Client etcd = io.etcd.jetcd.Client.builder().endpoints(clientUrls).build()) {
-      assertThat(stableKeySpaceHash(etcd)).isEqualTo(before);
+      assertThat(KeySpaceHash.of(etcd, "/uptimemesh/")).isEqualTo(before);
     }
-  }
-
-  /**
-   * SHA-256 over every key and value that only operators change: the test's data, cluster identity,
-   * users, tokens, nodes and their indexes. (Core servers' presence, the election and the event log
-   * change by themselves as soon as servers run.)
-   */
-  private static String stableKeySpaceHash(io.etcd.jetcd.Client etcd) throws Exception {
-    MessageDigest digest = MessageDigest.getInstance("SHA-256");
-    int count = 0;
-    for (String family :
-        List.of(
-            RESTORE_DATA,
-            "/uptimemesh/cluster/",
-            "/uptimemesh/users/",
-            "/uptimemesh/tokens/",
-            "/uptimemesh/nodes/",
-            "/uptimemesh/fingerprints/",
-            "/uptimemesh/mesh-ips/")) {
-      for (KeyValue kv :
-          etcd.getKVClient()
-              .get(bytes(family), GetOption.builder().isPrefix(true).build())
-              .get(5, TimeUnit.SECONDS)
-              .getKvs()) {
-        count++;
-        for (byte[] part : new byte[][] {kv.getKey().getBytes(), kv.getValue().getBytes()}) {
-          digest.update(ByteBuffer.allocate(4).putInt(part.length).array());
-          digest.update(part);
-        }
-      }
-    }
-    return count + " keys, sha256 " + HexFormat.of().formatHex(digest.digest());
   }
 
   private static Process cliProcess(ServerProcess s, String... args) throws IOException {

@@ -8,17 +8,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
-import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.options.DeleteOption;
-import io.etcd.jetcd.options.GetOption;
 import java.net.URI;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -41,20 +36,6 @@ class SnapshotCliIT {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String PREFIX = "/uptimemesh/";
   private static final String DATA = PREFIX + "it-data/";
-
-  /**
-   * Families that change by themselves while the server runs (its presence and election keys, the
-   * event log it appends to, answers of idempotent requests such as the restore itself): not part
-   * of what a restore must give back.
-   */
-  private static final List<String> VOLATILE =
-      List.of(
-          PREFIX + "events/",
-          PREFIX + "idempotency/",
-          PREFIX + "core-servers/",
-          PREFIX + "election/",
-          PREFIX + "locks/",
-          PREFIX + "node-stale/");
 
   @TempDir static Path dir;
   private static ServerProcess server;
@@ -281,26 +262,8 @@ class SnapshotCliIT {
     etcd.getKVClient().put(bytes(key), bytes(value)).get(10, TimeUnit.SECONDS);
   }
 
-  /** SHA-256 over every key and value of the cluster, in key order, length-prefixed. */
   private static String keySpaceHash() throws Exception {
-    List<KeyValue> kvs =
-        etcd.getKVClient()
-            .get(bytes(PREFIX), GetOption.builder().isPrefix(true).build())
-            .get(5, TimeUnit.SECONDS)
-            .getKvs();
-    MessageDigest digest = MessageDigest.getInstance("SHA-256");
-    int hashed = 0;
-    for (KeyValue kv : kvs) {
-      if (VOLATILE.stream().anyMatch(v -> kv.getKey().toString(UTF_8).startsWith(v))) {
-        continue;
-      }
-      hashed++;
-      for (byte[] part : new byte[][] {kv.getKey().getBytes(), kv.getValue().getBytes()}) {
-        digest.update(ByteBuffer.allocate(4).putInt(part.length).array());
-        digest.update(part);
-      }
-    }
-    return hashed + " keys, sha256 " + HexFormat.of().formatHex(digest.digest());
+    return KeySpaceHash.of(etcd, PREFIX);
   }
 
   private static ByteSequence bytes(String s) {

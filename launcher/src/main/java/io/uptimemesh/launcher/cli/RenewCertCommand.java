@@ -2,6 +2,7 @@ package io.uptimemesh.launcher.cli;
 
 import io.uptimemesh.agent.identity.IdentityFiles;
 import io.uptimemesh.core.heartbeat.HeartbeatSignatures;
+import io.uptimemesh.core.idempotency.IdempotencyKeys;
 import io.uptimemesh.core.json.Json;
 import io.uptimemesh.core.pki.CertificateChecks;
 import io.uptimemesh.core.pki.Fingerprints;
@@ -16,6 +17,7 @@ import java.security.KeyPair;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -41,21 +43,42 @@ public final class RenewCertCommand extends ClientCommand {
     request.put("csr", NodeKeys.csrPem(next, nodeId));
     request.put("sent_at_ms", System.currentTimeMillis());
     byte[] body = Json.mapper().writeValueAsBytes(request);
-    HttpRequest http =
-        HttpRequest.newBuilder(URI.create(apiUrl).resolve("/api/v1/nodes/" + nodeId + "/renew"))
-            .timeout(Duration.ofSeconds(30))
-            .header("Content-Type", "application/json")
-            .header(
-                HeartbeatSignatures.SIGNATURE_HEADER, HeartbeatSignatures.sign(body, files.key()))
-            .header(
-                HeartbeatSignatures.FINGERPRINT_HEADER, Fingerprints.sha256(files.certificate()))
-            .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-            .build();
-    HttpResponse<String> response;
-    try {
-      response = HttpClient.newHttpClient().send(http, HttpResponse.BodyHandlers.ofString());
-    } catch (java.io.IOException e) {
-      throw new CliException("cannot reach " + apiUrl + ": " + e.getMessage());
+    // One key for every attempt: if the first answer is lost, a repeat through another core node
+    // returns the same certificate instead of refusing the now-replaced one.
+    String idempotencyKey = java.util.UUID.randomUUID().toString();
+    String signature = HeartbeatSignatures.sign(body, files.key());
+    String fingerprint = Fingerprints.sha256(files.certificate());
+    List<URI> urls = ApiClient.parseUrls(apiUrl);
+    HttpClient client = HttpClient.newHttpClient();
+    HttpResponse<String> response = null;
+    String unreachable = null;
+    for (int attempt = 0; attempt < 3 * urls.size() && response == null; attempt++) {
+      URI base = urls.get(attempt % urls.size());
+      HttpRequest http =
+          HttpRequest.newBuilder(base.resolve("api/v1/nodes/" + nodeId + "/renew"))
+              .timeout(Duration.ofSeconds(30))
+              .header("Content-Type", "application/json")
+              .header(IdempotencyKeys.HEADER, idempotencyKey)
+              .header(HeartbeatSignatures.SIGNATURE_HEADER, signature)
+              .header(HeartbeatSignatures.FINGERPRINT_HEADER, fingerprint)
+              .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+              .build();
+      try {
+        HttpResponse<String> r = client.send(http, HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() == 503 && attempt + 1 < 3 * urls.size()) {
+          unreachable = base + " refused (503)";
+        } else {
+          response = r;
+        }
+      } catch (java.io.IOException e) {
+        unreachable = "cannot reach " + base + ": " + e.getMessage();
+      }
+      if (response == null && (attempt + 1) % urls.size() == 0) {
+        Thread.sleep(300L << (attempt / urls.size()));
+      }
+    }
+    if (response == null) {
+      throw new CliException(unreachable);
     }
     var json = Json.mapper().readTree(response.body().isEmpty() ? "{}" : response.body());
     if (response.statusCode() != 200) {
