@@ -212,7 +212,8 @@ final class CoreServer {
             etcd,
             identity.authHandler(),
             identity.nodes(),
-            () -> leader.election().current().map(l -> l.name()));
+            () -> leader.election().current().map(l -> l.name()),
+            leader.locks());
     eventRoutes =
         new io.uptimemesh.web.events.EventRoutes(
             vertx, events, identity.authHandler(), Clock.systemUTC(), EVENT_STREAM_HEARTBEAT);

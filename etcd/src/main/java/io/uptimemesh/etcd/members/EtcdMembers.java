@@ -151,7 +151,26 @@ public final class EtcdMembers {
 
   /** Promotes a learner to a voting member; fails while it has not caught up with the leader. */
   public Future<Void> promote(long id) {
-    return calls.once("promote etcd member " + hex(id), () -> cluster.promoteMember(id)).mapEmpty();
+    return calls
+        .once("promote etcd member " + hex(id), () -> cluster.promoteMember(id))
+        .<Void>mapEmpty()
+        .recover(
+            t -> {
+              io.grpc.Status.Code code = io.uptimemesh.etcd.EtcdErrors.code(t);
+              if (code == io.grpc.Status.Code.FAILED_PRECONDITION) {
+                return Future.failedFuture(
+                    UptimeMeshException.conflict(
+                        "etcd member "
+                            + hex(id)
+                            + " cannot be promoted yet: it has not caught up with the leader (is"
+                            + " it running?)"));
+              }
+              if (code == io.grpc.Status.Code.NOT_FOUND) {
+                return Future.failedFuture(
+                    UptimeMeshException.notFound("no etcd member with id " + hex(id)));
+              }
+              return Future.failedFuture(t);
+            });
   }
 
   /**

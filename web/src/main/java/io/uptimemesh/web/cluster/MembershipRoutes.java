@@ -3,6 +3,7 @@ package io.uptimemesh.web.cluster;
 import io.uptimemesh.core.error.UptimeMeshException;
 import io.uptimemesh.etcd.EtcdRuntime;
 import io.uptimemesh.etcd.EtcdStore;
+import io.uptimemesh.etcd.leader.ClusterLock;
 import io.uptimemesh.etcd.members.CorePresence.CoreServerRecord;
 import io.uptimemesh.etcd.members.EtcdMembers;
 import io.uptimemesh.etcd.members.EtcdMembers.MemberStatus;
@@ -16,6 +17,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.net.URI;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,15 +37,24 @@ public final class MembershipRoutes {
   private final AuthHandler loggedIn;
   private final NodeService nodes;
   private final Supplier<Optional<String>> leaderName;
+  private final ClusterLock lock;
+
+  /** Membership changes one at a time: two removals could each pass the quorum check alone. */
+  private static final String LOCK = "etcd-membership";
+
+  private static final Duration LOCK_WAIT = Duration.ofSeconds(20);
 
   /**
    * @param leaderName the name of the core server that currently leads, if known
+   * @param lock serialises membership changes across core nodes
    */
   public MembershipRoutes(
       EtcdRuntime etcd,
       AuthHandler loggedIn,
       NodeService nodes,
-      Supplier<Optional<String>> leaderName) {
+      Supplier<Optional<String>> leaderName,
+      ClusterLock lock) {
+    this.lock = lock;
     this.etcd = etcd;
     this.loggedIn = loggedIn;
     this.nodes = nodes;
@@ -155,8 +166,7 @@ public final class MembershipRoutes {
       throw UptimeMeshException.invalid("name must be 1..63 characters of A-Z a-z 0-9 . _ -");
     }
     URI peerUrl = peerUrl(peer);
-    etcd.members()
-        .addLearner(name, peerUrl)
+    lock.withLock(LOCK, LOCK_WAIT, () -> etcd.members().addLearner(name, peerUrl))
         .onSuccess(
             a ->
                 Responses.json(
@@ -173,8 +183,7 @@ public final class MembershipRoutes {
 
   private void promote(RoutingContext ctx) {
     long id = memberId(ctx);
-    etcd.members()
-        .promote(id)
+    lock.withLock(LOCK, LOCK_WAIT, () -> etcd.members().promote(id))
         .onSuccess(
             v -> Responses.json(ctx, 200, new JsonObject().put("promoted", EtcdMembers.hex(id))))
         .onFailure(ctx::fail);
@@ -182,8 +191,8 @@ public final class MembershipRoutes {
 
   private void removeMember(RoutingContext ctx) {
     long id = memberId(ctx);
-    etcd.members()
-        .remove(id)
+    // remove() reads every member's health after the lock is held, then decides.
+    lock.withLock(LOCK, LOCK_WAIT, () -> etcd.members().remove(id))
         .onSuccess(
             m ->
                 Responses.json(
