@@ -134,6 +134,15 @@ public final class IdempotencyHandler implements Handler<RoutingContext> {
                                 leaseId,
                                 IdempotencyRecord.claim(requestHash, clock.millis()));
                         ctx.put(PENDING, new Pending(this, claim));
+                        ctx.addEndHandler(
+                            v -> {
+                              // A failed change may have failed on the shared lease itself (gone
+                              // after a restore): take a new one for the next request.
+                              if (ctx.response().getStatusCode() >= 500
+                                  && claim.committedRevision().isEmpty()) {
+                                leases.invalidate();
+                              }
+                            });
                         ctx.next();
                         return null;
                       });

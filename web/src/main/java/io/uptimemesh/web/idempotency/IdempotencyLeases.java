@@ -15,8 +15,10 @@ final class IdempotencyLeases {
   private final Duration keyTtl;
   private final Duration rotateEvery;
   private final Clock clock;
+  private static final long VERIFY_EVERY_MS = 5000;
   private Future<Long> current;
   private long grantedAtMs;
+  private long verifiedAtMs;
 
   IdempotencyLeases(EtcdStore store, Duration keyTtl, Duration rotateEvery, Clock clock) {
     this.store = store;
@@ -25,13 +27,38 @@ final class IdempotencyLeases {
     this.clock = clock;
   }
 
-  /** The lease to put a new key on; granted on first use and once per period after. */
+  /**
+   * The lease to put a new key on; granted on first use and once per period after. At most every
+   * {@value #VERIFY_EVERY_MS} ms it is checked to still exist (a restore brings back the leases of
+   * the snapshot's time, not later ones): a key on a missing lease would fail its whole change.
+   */
   synchronized Future<Long> lease() {
     long now = clock.millis();
     if (current == null || current.failed() || now - grantedAtMs >= rotateEvery.toMillis()) {
-      grantedAtMs = now;
-      current = store.grantLease(keyTtl.plus(rotateEvery));
+      return grant(now);
     }
+    if (current.succeeded() && now - verifiedAtMs >= VERIFY_EVERY_MS) {
+      verifiedAtMs = now;
+      long id = current.result();
+      return store
+          .leaseRemaining(id)
+          .compose(left -> left.isPresent() ? Future.succeededFuture(id) : regrant(id));
+    }
+    return current;
+  }
+
+  private synchronized Future<Long> regrant(long lost) {
+    // Another request may have replaced it meanwhile.
+    if (current != null && current.succeeded() && current.result() != lost) {
+      return current;
+    }
+    return grant(clock.millis());
+  }
+
+  private Future<Long> grant(long now) {
+    grantedAtMs = now;
+    verifiedAtMs = now;
+    current = store.grantLease(keyTtl.plus(rotateEvery));
     return current;
   }
 

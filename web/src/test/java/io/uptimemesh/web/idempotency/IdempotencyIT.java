@@ -204,6 +204,36 @@ class IdempotencyIT {
     assertThat(again.getHeader(IdempotencyKeys.REPLAYED_HEADER)).isEqualTo("true");
   }
 
+  @Test
+  void keysGetANewLeaseWhenTheirsWasLost() throws Exception {
+    String first = UUID.randomUUID().toString();
+    send(post("/api/v1/tokens", admin, first), tokenBody("lease-1"));
+    var kv =
+        Await.result(
+                Future.fromCompletionStage(
+                    fixture
+                        .runtime
+                        .client()
+                        .getKVClient()
+                        .get(
+                            io.etcd.jetcd.ByteSequence.from(
+                                storageKey("authorization:Bearer " + admin, first),
+                                StandardCharsets.UTF_8))))
+            .getKvs()
+            .get(0);
+    // What a restore to an older snapshot does to a lease granted after it.
+    Await.result(
+        Future.fromCompletionStage(
+            fixture.runtime.client().getLeaseClient().revoke(kv.getLease())));
+    Thread.sleep(5100); // the lease is checked at most every 5 s
+
+    HttpResponse<Buffer> next =
+        send(post("/api/v1/tokens", admin, UUID.randomUUID().toString()), tokenBody("lease-2"));
+
+    assertThat(next.statusCode()).as(next.bodyAsString()).isEqualTo(201);
+    assertThat(tokensLabelled("lease-2")).hasSize(1);
+  }
+
   private String login() {
     return loginWithKey(null);
   }
