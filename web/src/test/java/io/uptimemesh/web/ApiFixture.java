@@ -77,6 +77,37 @@ public final class ApiFixture implements AutoCloseable {
   }
 
   /**
+   * The cluster routes (leader, node pruning) as the server mounts them, over an election with a 2
+   * s TTL and cluster locks; {@code onElection} gets the election (to start it, or not).
+   */
+  public static BiFunction<Vertx, EtcdRuntime, Consumer<Router>> clusterRoutes(
+      IdentityConfig identity,
+      Duration pruneAfter,
+      Consumer<io.uptimemesh.etcd.leader.LeaderElection> onElection) {
+    return (vertx, runtime) -> {
+      var election =
+          new io.uptimemesh.etcd.leader.LeaderElection(
+              vertx,
+              runtime.client(),
+              runtime.store(),
+              Duration.ofSeconds(2),
+              new io.uptimemesh.etcd.leader.LeaderCandidate("core-it", "http://127.0.0.1:8010", 1L),
+              Clock.systemUTC());
+      onElection.accept(election);
+      return io.uptimemesh.web.cluster.ClusterModule.routes(
+              vertx, runtime, identity, election, clusterLock(vertx, runtime), pruneAfter)
+          ::addRoutes;
+    };
+  }
+
+  /** Cluster locks with a 2 s lease, as tests use them. */
+  public static io.uptimemesh.etcd.leader.ClusterLock clusterLock(
+      Vertx vertx, EtcdRuntime runtime) {
+    return new io.uptimemesh.etcd.leader.ClusterLock(
+        vertx, runtime.client(), runtime.store(), Duration.ofSeconds(2), Duration.ofSeconds(2));
+  }
+
+  /**
    * Starts the stack with more routes, built over the fixture's Vert.x and etcd layer.
    *
    * @param more each yields routes to mount after the identity routes

@@ -10,8 +10,6 @@ import io.uptimemesh.core.identity.NodeStaleRecord;
 import io.uptimemesh.core.identity.NodeStatusRecord;
 import io.uptimemesh.etcd.EtcdStore;
 import io.uptimemesh.etcd.KeyLayout;
-import io.uptimemesh.etcd.leader.ClusterLock;
-import io.uptimemesh.etcd.leader.LeaderCandidate;
 import io.uptimemesh.etcd.leader.LeaderElection;
 import io.uptimemesh.testkit.Await;
 import io.uptimemesh.testkit.EtcdClusterExtension;
@@ -21,7 +19,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -59,27 +56,13 @@ class ClusterIT {
             1 << 20,
             Optional.of(identity),
             List.of(
-                (vertx, runtime) -> {
-                  LeaderElection e =
-                      new LeaderElection(
-                          vertx,
-                          runtime.client(),
-                          runtime.store(),
-                          Duration.ofSeconds(2),
-                          new LeaderCandidate("core-it", "http://127.0.0.1:8010", 1L),
-                          Clock.systemUTC());
-                  election.set(e);
-                  e.start();
-                  ClusterLock lock =
-                      new ClusterLock(
-                          vertx,
-                          runtime.client(),
-                          runtime.store(),
-                          Duration.ofSeconds(2),
-                          Duration.ofSeconds(2));
-                  return ClusterModule.routes(vertx, runtime, identity, e, lock, PRUNE_AFTER)
-                      ::addRoutes;
-                }));
+                ApiFixture.clusterRoutes(
+                    identity,
+                    PRUNE_AFTER,
+                    e -> {
+                      election.set(e);
+                      e.start();
+                    })));
     store = fixture.runtime.store();
     keys = store.layout();
     now = System.currentTimeMillis();

@@ -5,15 +5,11 @@ import static org.awaitility.Awaitility.await;
 
 import io.uptimemesh.core.etcd.EtcdHealthState;
 import io.uptimemesh.etcd.EtcdRuntime;
-import io.uptimemesh.etcd.leader.ClusterLock;
-import io.uptimemesh.etcd.leader.LeaderCandidate;
-import io.uptimemesh.etcd.leader.LeaderElection;
 import io.uptimemesh.testkit.Await;
 import io.uptimemesh.testkit.EtcdClusterExtension;
 import io.uptimemesh.web.ApiFixture;
 import io.uptimemesh.web.ApiServer;
 import io.uptimemesh.web.WriteGuard;
-import io.uptimemesh.web.cluster.ClusterModule;
 import io.uptimemesh.web.cluster.MembershipRoutes;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -21,7 +17,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Route;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,26 +47,7 @@ class WriteGuardIT {
             1 << 20,
             Optional.of(identity),
             List.of(
-                (vertx, runtime) -> {
-                  LeaderElection election =
-                      new LeaderElection(
-                          vertx,
-                          runtime.client(),
-                          runtime.store(),
-                          Duration.ofSeconds(2),
-                          new LeaderCandidate("guard-it", "http://127.0.0.1:8010", 1L),
-                          Clock.systemUTC());
-                  ClusterLock lock =
-                      new ClusterLock(
-                          vertx,
-                          runtime.client(),
-                          runtime.store(),
-                          Duration.ofSeconds(2),
-                          Duration.ofSeconds(2));
-                  return ClusterModule.routes(
-                          vertx, runtime, identity, election, lock, Duration.ofHours(1))
-                      ::addRoutes;
-                },
+                ApiFixture.clusterRoutes(identity, Duration.ofHours(1), e -> {}),
                 (vertx, runtime) ->
                     new MembershipRoutes(
                             runtime,
@@ -85,12 +61,7 @@ class WriteGuardIT {
                                     io.uptimemesh.core.events.Events.NONE)),
                             null,
                             Optional::empty,
-                            new ClusterLock(
-                                vertx,
-                                runtime.client(),
-                                runtime.store(),
-                                Duration.ofSeconds(2),
-                                Duration.ofSeconds(2)))
+                            ApiFixture.clusterLock(vertx, runtime))
                         ::addRoutes));
     EtcdRuntime runtime = fixture.runtime;
     ApiServer api = fixture.api;
