@@ -1,11 +1,9 @@
 package io.uptimemesh.web.identity;
 
 import io.uptimemesh.core.error.UptimeMeshException;
-import io.uptimemesh.core.identity.TokenRecord;
-import io.uptimemesh.core.token.JoinToken;
+import io.uptimemesh.core.identity.NodeRecord;
 import io.uptimemesh.core.token.NodeRole;
 import io.uptimemesh.etcd.EtcdStore;
-import io.uptimemesh.etcd.WatchCache;
 import io.uptimemesh.etcd.members.EtcdMembers;
 import io.vertx.core.Future;
 import java.net.URI;
@@ -24,13 +22,13 @@ final class CoreAdmission {
   private static final Pattern MEMBER_NAME = Pattern.compile("[A-Za-z0-9._-]{1,63}");
 
   private final EtcdStore store;
-  private final WatchCache cache;
   private final EtcdMembers members;
+  private final JoinService joins;
 
-  CoreAdmission(EtcdStore store, WatchCache cache, EtcdMembers members) {
+  CoreAdmission(EtcdStore store, EtcdMembers members, JoinService joins) {
     this.store = store;
-    this.cache = cache;
     this.members = members;
+    this.joins = joins;
   }
 
   /**
@@ -41,9 +39,6 @@ final class CoreAdmission {
    */
   Future<Optional<EtcdMembers.Admission>> admit(JoinRequest request) {
     if (request.etcdPeerUrl() == null || request.etcdPeerUrl().isBlank()) {
-      return Future.succeededFuture(Optional.empty());
-    }
-    if (!isCore(request)) {
       return Future.succeededFuture(Optional.empty());
     }
     String name = request.etcdMemberName() == null ? request.name() : request.etcdMemberName();
@@ -57,18 +52,39 @@ final class CoreAdmission {
     } catch (UptimeMeshException e) {
       return Future.failedFuture(e);
     }
-    return members.addLearner(name, URI.create(request.etcdPeerUrl())).map(Optional::of);
+    // Only a valid core token may change etcd's membership: checked first, from etcd, by the
+    // token's own role (never the role the caller asks for).
+    return joins
+        .verifiedToken(request)
+        .compose(
+            token ->
+                token.role().equals(NodeRole.CORE.wireName())
+                    ? members.addLearner(name, URI.create(request.etcdPeerUrl())).map(Optional::of)
+                    : Future.succeededFuture(Optional.empty()));
   }
 
-  /** Removes a learner this join added; failures are logged (the operator can remove it). */
-  Future<Void> undo(Optional<EtcdMembers.Admission> admission) {
-    if (admission.isEmpty() || !admission.get().added()) {
+  /**
+   * Removes a learner this join added, when the join surely wrote nothing: it failed with an error
+   * the caller caused, and no node holds this peer URL. A timeout may hide a commit, and a repeat
+   * of this join (same idempotency key, another core node) may have succeeded with this very
+   * member: then the learner stays. Failures are logged (the operator can remove it).
+   */
+  Future<Void> undo(
+      Optional<EtcdMembers.Admission> admission, Throwable failure, JoinRequest request) {
+    if (admission.isEmpty()
+        || !admission.get().added()
+        || !(failure instanceof UptimeMeshException e)
+        || e.errorCode().httpStatus() >= 500) {
       return Future.succeededFuture();
     }
     long id = admission.get().member().id();
-    return members
-        .remove(id)
-        .<Void>mapEmpty()
+    return store
+        .get(store.layout().node(request.nodeId()), NodeRecord.class)
+        .compose(
+            node ->
+                node.isPresent() && request.etcdPeerUrl().equals(node.get().value().etcdPeerUrl())
+                    ? Future.<Void>succeededFuture()
+                    : members.remove(id).<Void>mapEmpty())
         .recover(
             t -> {
               log.warn(
@@ -79,26 +95,5 @@ final class CoreAdmission {
                   EtcdMembers.hex(id));
               return Future.succeededFuture();
             });
-  }
-
-  private boolean isCore(JoinRequest request) {
-    if (request.role() != null && !request.role().isBlank()) {
-      try {
-        return NodeRole.parse(request.role()) == NodeRole.CORE;
-      } catch (UptimeMeshException e) {
-        return false;
-      }
-    }
-    try {
-      String key = store.layout().token(JoinToken.parse(request.token()).id());
-      return cache
-          .snapshot()
-          .get(key)
-          .map(e -> store.decode(e, TokenRecord.class).value().role())
-          .map(role -> role.equals(NodeRole.CORE.wireName()))
-          .orElse(false);
-    } catch (UptimeMeshException | IllegalArgumentException e) {
-      return false;
-    }
   }
 }

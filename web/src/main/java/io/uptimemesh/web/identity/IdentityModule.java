@@ -25,15 +25,16 @@ public final class IdentityModule {
     PasswordHasher hasher = new PasswordHasher();
     ClusterAuthority authority = new ClusterAuthority(store, cache, identity.signingKey());
     HeartbeatService heartbeats = new HeartbeatService(store, cache, authority, identity);
+    JoinService joins = new JoinService(vertx, store, cache, authority, identity, events);
     return new IdentityRoutes(
         new BootstrapService(vertx, store, cache, identity, hasher, events),
         new AuthService(vertx, store, cache, identity, hasher, events),
         new TokenService(store, cache, authority, identity, events),
-        new JoinService(vertx, store, cache, authority, identity, events),
+        joins,
         heartbeats,
         new NodeService(store, cache, identity, heartbeats, events),
         new RenewalService(store, cache, authority, identity, heartbeats, events),
         authority,
-        new CoreAdmission(store, cache, etcd.members()));
+        new CoreAdmission(store, etcd.members(), joins));
   }
 }

@@ -209,7 +209,10 @@ public final class IdentityRoutes {
                     .join(request, IdempotencyHandler.claim(ctx))
                     .map(j -> withMember(joinedJson(j), admission))
                     .recover(
-                        t -> admissions.undo(admission).transform(x -> Future.failedFuture(t))))
+                        t ->
+                            admissions
+                                .undo(admission, t, request)
+                                .transform(x -> Future.failedFuture(t))))
         .onSuccess(json -> Responses.json(ctx, 201, json))
         .onFailure(ctx::fail);
   }

@@ -267,6 +267,24 @@ public final class JoinService {
             "uses_left", Integer.toString(token.usesLeft() - 1)));
   }
 
+  /**
+   * Checks {@code request}'s token as the join will (secret, expiry, uses left, role asked) without
+   * using it: for work that must only happen for a valid token, before the join itself.
+   *
+   * @return the token's record; fails with the join's own 400/401/403
+   */
+  public Future<TokenRecord> verifiedToken(JoinRequest request) {
+    JoinToken token;
+    try {
+      token = JoinToken.parse(request.token());
+    } catch (UptimeMeshException e) {
+      return Future.failedFuture(e);
+    }
+    return store
+        .get(store.layout().token(token.id()), TokenRecord.class)
+        .map(found -> checkToken(found, token, request).value());
+  }
+
   private Versioned<TokenRecord> checkToken(
       Optional<Versioned<TokenRecord>> stored, JoinToken token, JoinRequest request) {
     // One message for unknown id and wrong secret: nothing to learn from probing.

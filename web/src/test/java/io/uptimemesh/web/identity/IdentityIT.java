@@ -69,6 +69,27 @@ class IdentityIT {
   }
 
   @Test
+  void onlyAValidCoreTokenChangesEtcdMembership() {
+    int before = Await.result(fixture.runtime.members().list()).size();
+    String workerToken = createToken("worker", 1);
+    String forged = bootstrapToken.substring(0, bootstrapToken.indexOf('.') + 13) + "x";
+    for (String token : new String[] {"umj1.garbage", forged, workerToken}) {
+      JsonObject body =
+          joinBody(token, "intruder", NodeKeys.generateEd25519())
+              .put("role", "core")
+              .put("etcd_peer_url", "http://127.0.0.1:1");
+
+      HttpResponse<Buffer> r = post("/api/v1/join", body, null);
+
+      assertThat(r.statusCode()).as(r.bodyAsString()).isBetween(400, 403);
+      assertThat(Await.result(fixture.runtime.members().list())).hasSize(before);
+    }
+    // Not even for a moment (a learner added, then removed when the join fails): etcd logs every
+    // membership change it applies.
+    assertThat(etcd.member(0).tail()).doesNotContain("127.0.0.1:1\"");
+  }
+
+  @Test
   void aSecondBootstrapIsRefusedAndChangesNothing() {
     String caBefore = get("/api/v1/cluster/ca").bodyAsJsonObject().getString("pin");
 
