@@ -158,16 +158,24 @@ public final class EtcdRuntime {
   /**
    * A consistent read of the layer's state; cheap, never blocks.
    *
-   * <p>Ready means: the grade accepts writes (quorum answered within the stale threshold), the
-   * watch cache is synced or resyncing for less than that threshold, and, when this server runs its
-   * own member, that process is up. One lost probe (a leader election) or a watch moving to another
-   * member does not make a node unready; a dead local member does, at once.
+   * <p>Ready means: quorum answered within twice the stale threshold, the watch cache is synced or
+   * resyncing for less than that, and, when this server runs its own member, that process is up.
+   * Readiness is more patient than the write guard on purpose: while etcd elects a new leader (1–2
+   * s in which no write can commit), writes are refused with 503 and Retry-After, but the node
+   * stays in its load balancer's pool and keeps serving reads. A dead local member makes a node
+   * unready at once.
    */
   public EtcdStatus status() {
     CacheSnapshot snapshot = cache.snapshot();
     EtcdHealth health = monitor.current();
     boolean managedUp = managed.map(m -> m.state() == ManagedEtcd.State.RUNNING).orElse(true);
-    boolean ready = managedUp && health.state().acceptsWrites() && cache.fresh(staleAfter);
+    Duration patience = staleAfter.multipliedBy(2);
+    boolean quorumRecently =
+        health.lastGoodProbe() != null
+            && health.state() != io.uptimemesh.core.etcd.EtcdHealthState.DOWN
+            && Duration.between(health.lastGoodProbe(), java.time.Instant.now()).compareTo(patience)
+                < 0;
+    boolean ready = managedUp && quorumRecently && cache.fresh(patience);
     return new EtcdStatus(
         ready,
         health,

@@ -69,6 +69,11 @@ class ControlPlaneIT {
     ProcessHandle etcd0 = etcdOf(cluster.servers.get(0));
     ProcessHandle etcd1 = etcdOf(cluster.servers.get(1));
     assertThat(post(witness, "/api/v1/tokens", "{\"role\":\"worker\"}").status).isEqualTo(201);
+    String snapshot =
+        cluster
+            .json("snapshot-run", "--wait", "--api-url", witness.url(), "--output", "json")
+            .path("id")
+            .asText();
 
     // Stopped (SIGSTOP), not killed: the supervisor would restart a killed member at once.
     long lost = System.nanoTime();
@@ -123,6 +128,11 @@ class ControlPlaneIT {
       assertThat(read.status).isEqualTo(200);
       assertThat(read.stale).isNotNull();
       assertThat(send(witness, "GET", "/api/v1/cluster/apis", null).status).isEqualTo(200);
+
+      // The one write the guard lets through, a restore, must not fork a cluster it cannot see.
+      Answer restore = post(witness, "/api/v1/snapshots/" + snapshot + "/restore", "{}");
+      assertThat(restore.status).as(restore.body).isEqualTo(409);
+      assertThat(restore.body).contains("fork the cluster");
 
       // One member back: quorum again, writes resume.
       long back = System.nanoTime();

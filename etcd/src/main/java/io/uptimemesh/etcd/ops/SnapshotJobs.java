@@ -160,6 +160,17 @@ public final class SnapshotJobs {
   }
 
   /** True while a snapshot runs on this node. */
+  /** When the newest complete snapshot on this node was taken, if there is one (reads files). */
+  public Future<Optional<Instant>> newestSnapshotTime() {
+    return vertx.executeBlocking(
+        () -> files.list().stream().findFirst().map(m -> Instant.parse(m.createdAt())));
+  }
+
+  /** Now, by this node's clock. */
+  public Instant now() {
+    return clock.instant();
+  }
+
   public synchronized boolean busy() {
     return running != null;
   }

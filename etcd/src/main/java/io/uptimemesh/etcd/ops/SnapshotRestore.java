@@ -167,10 +167,27 @@ public final class SnapshotRestore {
         .once("list etcd members", () -> client.getClusterClient().listMember())
         .transform(
             ar -> {
-              if (ar.succeeded() && ar.result().getMembers().size() > 1) {
-                return Future.failedFuture(multiMember(ar.result().getMembers().size()));
+              if (ar.succeeded()) {
+                int members = ar.result().getMembers().size();
+                return members > 1
+                    ? Future.failedFuture(multiMember(members))
+                    : Future.succeededFuture();
               }
-              return Future.succeededFuture();
+              // etcd does not answer (the usual reason for a restore). The first core node's spec
+              // always says one member, even after others joined: restoring it alone would then
+              // fork the cluster. The last view of etcd (the watch cache) knows which core servers
+              // ran: more than one means more than one member.
+              int coreServers =
+                  cache.snapshot().withPrefix(store.layout().coreServersPrefix()).size();
+              return coreServers > 1
+                  ? Future.failedFuture(
+                      UptimeMeshException.conflict(
+                          "etcd does not answer and "
+                              + coreServers
+                              + " core servers were running: restoring this member alone would"
+                              + " fork the cluster; "
+                              + RUNBOOK))
+                  : Future.succeededFuture();
             });
   }
 

@@ -21,6 +21,7 @@ public final class SnapshotScheduleJob implements LeaderJob {
 
   private final SnapshotJobs jobs;
   private final Duration interval;
+  private final java.time.Instant createdAt;
 
   /**
    * @param interval time between snapshots; positive (a 0 in config.yaml means the job is not
@@ -32,6 +33,7 @@ public final class SnapshotScheduleJob implements LeaderJob {
     }
     this.jobs = jobs;
     this.interval = interval;
+    this.createdAt = jobs.now();
   }
 
   @Override
@@ -52,6 +54,17 @@ public final class SnapshotScheduleJob implements LeaderJob {
    */
   @Override
   public Future<Void> run(Fence fence) {
+    // Leader jobs run at once when a node wins: after a restart or a leader change, a snapshot
+    // younger than the interval is enough; a node without any waits one interval from its start.
+    return jobs.newestSnapshotTime()
+        .compose(
+            newest ->
+                newest.orElse(createdAt).isAfter(jobs.now().minus(interval))
+                    ? Future.<Void>succeededFuture()
+                    : takeOne());
+  }
+
+  private Future<Void> takeOne() {
     SnapshotJobs.Job job;
     try {
       job = jobs.start("schedule");

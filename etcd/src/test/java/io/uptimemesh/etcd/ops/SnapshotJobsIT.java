@@ -155,20 +155,31 @@ class SnapshotJobsIT {
   }
 
   @Test
-  void theScheduleJobTakesASnapshotAndCountsARunningOneAsItsOwn() {
+  void theScheduleJobTakesOneSnapshotPerIntervalAndCountsARunningOneAsItsOwn()
+      throws InterruptedException {
     SnapshotJobs jobs = jobs(5);
-    SnapshotScheduleJob schedule = new SnapshotScheduleJob(jobs, Duration.ofMinutes(60));
     io.uptimemesh.etcd.leader.Fence fence = new io.uptimemesh.etcd.leader.Fence("/x/leader", 1);
 
-    Await.result(schedule.run(fence), Duration.ofSeconds(60));
+    // A node that never took one waits one interval from its start.
+    SnapshotScheduleJob hourly = new SnapshotScheduleJob(jobs, Duration.ofMinutes(60));
+    Await.result(hourly.run(fence), Duration.ofSeconds(60));
+    assertThat(jobs.recent()).isEmpty();
+
+    SnapshotScheduleJob often = new SnapshotScheduleJob(jobs, Duration.ofMillis(1));
+    Thread.sleep(5); // one (tiny) interval passes
+    Await.result(often.run(fence), Duration.ofSeconds(60));
     assertThat(jobs.recent()).singleElement().matches(j -> j.trigger().equals("schedule"));
     assertThat(jobs.recent().get(0).state()).isEqualTo(SnapshotJobs.State.SUCCEEDED);
 
+    // A new leader (or a restart) finds a snapshot younger than its interval: nothing to do.
+    Await.result(hourly.run(fence), Duration.ofSeconds(60));
+    assertThat(jobs.recent()).hasSize(1);
+
     SnapshotJobs.Job manual = jobs.start("api");
-    Await.result(schedule.run(fence), Duration.ofSeconds(60)); // skipped: one is running
+    Await.result(often.run(fence), Duration.ofSeconds(60)); // skipped: one is running
     Await.result(jobs.completion(manual.id()), Duration.ofSeconds(60));
     assertThat(jobs.recent()).hasSize(2);
-    assertThat(schedule.interval()).isEqualTo(Duration.ofMinutes(60));
+    assertThat(hourly.interval()).isEqualTo(Duration.ofMinutes(60));
   }
 
   @Test
