@@ -205,13 +205,21 @@ public final class SnapshotJobs {
   private Future<Long> stream(Path partial) {
     SnapshotPipe pipe = new SnapshotPipe(STALL);
     Future<Long> written = blocking(() -> pipe.drainTo(partial));
+    // A client of its own: jetcd hands the stream's chunks to the pipe on the client's event
+    // loop, which waits while the disk is slower than the network. On the shared client that wait
+    // would hold up lease keep-alives, watches and health probes for the whole snapshot.
+    io.etcd.jetcd.Client own;
     CompletableFuture<Long> streamed;
     try {
-      streamed = maintenance.snapshot(pipe);
+      own =
+          io.uptimemesh.etcd.EtcdClients.create(
+              java.util.List.of(java.net.URI.create(endpoint)), calls.deadline());
+      streamed = own.getMaintenanceClient().snapshot(pipe);
     } catch (RuntimeException e) {
       pipe.fail(e);
       return Future.failedFuture(e);
     }
+
     streamed.whenComplete(
         (n, t) -> {
           if (t != null) {
@@ -225,7 +233,21 @@ public final class SnapshotJobs {
           }
         });
     long timer = vertx.setTimer(timeout.toMillis(), id -> pipe.fail(new IOException("timed out")));
-    return written.andThen(ar -> vertx.cancelTimer(timer));
+    // Closing the client also ends a stream that stalled or timed out.
+    return written.andThen(
+        ar -> {
+          vertx.cancelTimer(timer);
+          vertx.executeBlocking(() -> closeQuietly(own));
+        });
+  }
+
+  private static Void closeQuietly(io.etcd.jetcd.Client client) {
+    try {
+      client.close();
+    } catch (RuntimeException e) {
+      log.debug("closing the snapshot's etcd client: {}", e.toString());
+    }
+    return null;
   }
 
   private SnapshotMetadata publish(
