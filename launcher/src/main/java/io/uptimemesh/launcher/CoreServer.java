@@ -223,7 +223,11 @@ final class CoreServer {
             config.http().bodyLimitBytes(),
             new WriteGuard(() -> etcd.monitor().stateNow()),
             new IdempotencyHandler(
-                vertx, etcd.store(), settings.clusterSigningKey().reveal(), Clock.systemUTC()),
+                vertx,
+                etcd.store(),
+                settings.clusterSigningKey().reveal(),
+                Clock.systemUTC(),
+                identity.sessions()),
             List.of(
                 new HealthRoutes(etcd)::addRoutes,
                 new SystemRoutes(version, registry)::addRoutes,

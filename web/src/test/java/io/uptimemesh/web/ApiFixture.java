@@ -139,8 +139,10 @@ public final class ApiFixture implements AutoCloseable {
             vertx, runtime.store(), runtime.client().getWatchClient(), Clock.systemUTC());
     runtime.monitor().onResult(new WriteGuardEvents(events, "fixture", Clock.systemUTC()));
     io.uptimemesh.web.events.EventRoutes eventRoutes = null;
+    java.util.function.Function<String, Optional<String>> sessions = token -> Optional.empty();
     if (identity.isPresent()) {
       var identityRoutes = IdentityModule.routes(vertx, runtime, identity.get(), events);
+      sessions = identityRoutes.sessions();
       routes.add(identityRoutes::addRoutes);
       eventRoutes =
           new io.uptimemesh.web.events.EventRoutes(
@@ -160,7 +162,8 @@ public final class ApiFixture implements AutoCloseable {
                 vertx,
                 runtime.store(),
                 identity.map(IdentityConfig::signingKey).orElse("fixture-signing-key"),
-                java.time.Clock.systemUTC()),
+                java.time.Clock.systemUTC(),
+                sessions),
             routes);
     int port = Await.result(api.listen("127.0.0.1", 0)).actualPort();
     WebClient http =

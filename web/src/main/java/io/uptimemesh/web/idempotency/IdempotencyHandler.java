@@ -61,11 +61,19 @@ public final class IdempotencyHandler implements Handler<RoutingContext> {
   private final Clock clock;
   private final IdempotencyLeases leases;
   private final SecretBox box = new SecretBox(PURPOSE);
+  private final java.util.function.Function<String, java.util.Optional<String>> sessions;
 
   /**
    * @param signingKey {@code CLUSTER_SIGNING_KEY}: stored answers are sealed with it
+   * @param sessions the user behind a bearer token, if that session is valid now
    */
-  public IdempotencyHandler(Vertx vertx, EtcdStore store, String signingKey, Clock clock) {
+  public IdempotencyHandler(
+      Vertx vertx,
+      EtcdStore store,
+      String signingKey,
+      Clock clock,
+      java.util.function.Function<String, java.util.Optional<String>> sessions) {
+    this.sessions = sessions;
     this.vertx = vertx;
     this.store = store;
     this.signingKey = signingKey;
@@ -98,7 +106,17 @@ public final class IdempotencyHandler implements Handler<RoutingContext> {
     if (key == null
         || READS.contains(ctx.request().method())
         // Exempt writes repair etcd itself (a restore) and run while etcd cannot be asked.
-        || io.uptimemesh.web.WriteGuard.isExempt(ctx.request().method(), ctx.request().path())) {
+        || io.uptimemesh.web.WriteGuard.isExempt(ctx.request().method(), ctx.request().path())
+        // The bootstrap answer holds the admin password and the route checks the caller is
+        // local: no stored answer may bypass that. It happens once anyway.
+        || ctx.request().path().equals("/api/v1/bootstrap")) {
+      ctx.next();
+      return;
+    }
+    // Stored answers are replayed before the route's own login check runs: a key counts only
+    // for a session that is valid now, and belongs to its user. Without one, the route refuses.
+    java.util.Optional<String> caller = caller(ctx);
+    if (caller.isEmpty()) {
       ctx.next();
       return;
     }
@@ -106,7 +124,7 @@ public final class IdempotencyHandler implements Handler<RoutingContext> {
     String requestHash;
     try {
       IdempotencyKeys.validate(key);
-      etcdKey = store.layout().idempotency(IdempotencyKeys.storageId(caller(ctx), key));
+      etcdKey = store.layout().idempotency(IdempotencyKeys.storageId(caller.get(), key));
       Buffer body = ctx.body().buffer();
       requestHash =
           IdempotencyKeys.requestHash(
@@ -249,17 +267,26 @@ public final class IdempotencyHandler implements Handler<RoutingContext> {
     response.end(body);
   }
 
-  /** Whose key this is: the credential that authenticates the request, hashed into the id. */
-  private static String caller(RoutingContext ctx) {
+  /**
+   * Whose key this is, hashed into the stored id: the user of a valid session; a node by its
+   * certificate fingerprint (its route verifies the signature; its answers hold no secret); or
+   * "anonymous" for routes whose body carries its own credential (login, join), so a replay needs
+   * the same password or join token. Empty for a bearer token that is not a valid session.
+   */
+  private java.util.Optional<String> caller(RoutingContext ctx) {
     String authorization = ctx.request().getHeader("Authorization");
     if (authorization != null) {
-      return "authorization:" + authorization;
+      String bearer =
+          authorization.regionMatches(true, 0, "Bearer ", 0, 7)
+              ? authorization.substring(7).strip()
+              : "";
+      return sessions.apply(bearer).map(user -> "user:" + user);
     }
     String fingerprint = ctx.request().getHeader(HeartbeatSignatures.FINGERPRINT_HEADER);
     if (fingerprint != null) {
-      return "node:" + fingerprint;
+      return java.util.Optional.of("node:" + fingerprint);
     }
-    return "anonymous";
+    return java.util.Optional.of("anonymous");
   }
 
   /** A request whose key was claimed, waiting for its change and answer. */

@@ -63,6 +63,11 @@ public final class IdentityRoutes {
     return new AuthHandler(auth);
   }
 
+  /** The user behind a bearer token, if its session is valid now. */
+  public java.util.function.Function<String, java.util.Optional<String>> sessions() {
+    return auth::authenticate;
+  }
+
   /** The nodes service, for routes that summarise nodes. */
   public NodeService nodes() {
     return nodes;

@@ -80,7 +80,7 @@ class IdempotencyIT {
         send(post("/api/v1/tokens", admin, key), tokenBody("sealed"))
             .bodyAsJsonObject()
             .getString("token");
-    String raw = rawValue(storageKey("authorization:Bearer " + admin, key));
+    String raw = rawValue(storageKey("user:admin", key));
     assertThat(raw)
         .contains("sealed_body")
         .doesNotContain(secret)
@@ -100,17 +100,44 @@ class IdempotencyIT {
   }
 
   @Test
-  void keysBelongToTheirCaller() {
+  void aKeyBelongsToAUserAndCountsOnlyForAValidSession() {
     String key = UUID.randomUUID().toString();
-    send(post("/api/v1/tokens", admin, key), tokenBody("mine"));
+    JsonObject first =
+        send(post("/api/v1/tokens", admin, key), tokenBody("mine")).bodyAsJsonObject();
+
+    // The same user from another session: the same request, answered again.
     String otherSession = login();
+    HttpResponse<Buffer> again = send(post("/api/v1/tokens", otherSession, key), tokenBody("mine"));
+    assertThat(again.getHeader(IdempotencyKeys.REPLAYED_HEADER)).isEqualTo("true");
+    assertThat(again.bodyAsJsonObject()).isEqualTo(first);
 
-    HttpResponse<Buffer> theirs =
-        send(post("/api/v1/tokens", otherSession, key), tokenBody("mine"));
+    // Stored answers are checked before the route's login: an ended session or none gets nothing.
+    send(post("/api/v1/auth/logout", otherSession, null), new JsonObject());
+    HttpResponse<Buffer> ended = send(post("/api/v1/tokens", otherSession, key), tokenBody("mine"));
+    assertThat(ended.statusCode()).isEqualTo(401);
+    HttpResponse<Buffer> none = send(post("/api/v1/tokens", null, key), tokenBody("mine"));
+    assertThat(none.statusCode()).isEqualTo(401);
+    assertThat(none.bodyAsString()).doesNotContain(first.getString("token"));
+    assertThat(tokensLabelled("mine")).hasSize(1);
+  }
 
-    assertThat(theirs.statusCode()).isEqualTo(201);
-    assertThat(theirs.getHeader(IdempotencyKeys.REPLAYED_HEADER)).isNull();
-    assertThat(tokensLabelled("mine")).hasSize(2);
+  @Test
+  void theBootstrapAnswerIsNeverStored() {
+    try (ApiFixture fresh =
+        ApiFixture.start(
+            etcd.endpoints(),
+            1 << 20,
+            Optional.of(ApiFixture.identityConfig(Duration.ofSeconds(5))))) {
+      String key = UUID.randomUUID().toString();
+      HttpRequest<Buffer> boot =
+          fresh.http.post("/api/v1/bootstrap").putHeader(IdempotencyKeys.HEADER, key);
+      assertThat(send(boot, new JsonObject()).statusCode()).isEqualTo(201);
+
+      HttpResponse<Buffer> again = send(boot, new JsonObject());
+
+      assertThat(again.statusCode()).isEqualTo(409);
+      assertThat(again.bodyAsString()).doesNotContain("admin_password");
+    }
   }
 
   @Test
@@ -135,7 +162,7 @@ class IdempotencyIT {
     // written with the change, and no answer.
     String key = UUID.randomUUID().toString();
     JsonObject body = tokenBody("orphan");
-    String etcdKey = storageKey("authorization:Bearer " + admin, key);
+    String etcdKey = storageKey("user:admin", key);
     String hash =
         IdempotencyKeys.requestHash(
             "POST", "/api/v1/tokens", body.encode().getBytes(StandardCharsets.UTF_8));
@@ -217,8 +244,7 @@ class IdempotencyIT {
                         .getKVClient()
                         .get(
                             io.etcd.jetcd.ByteSequence.from(
-                                storageKey("authorization:Bearer " + admin, first),
-                                StandardCharsets.UTF_8))))
+                                storageKey("user:admin", first), StandardCharsets.UTF_8))))
             .getKvs()
             .get(0);
     // What a restore to an older snapshot does to a lease granted after it.
