@@ -270,6 +270,15 @@ class ControlPlaneIT {
                     == 0);
 
     long heartbeatAt = System.currentTimeMillis();
+    // Its announcement (a 10 s lease) is gone from the list of live APIs too.
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .pollInterval(Duration.ofMillis(250))
+        .until(() -> !witness.get("/api/v1/cluster/apis").body().contains(doomed.url()));
+    System.out.printf(
+        "%s left /api/v1/cluster/apis %.2f s after it died%n",
+        oldLeader, (System.currentTimeMillis() - killed) / 1e3);
+
     ApiClient admin =
         new ApiClient(survivors.stream().map(s -> URI.create(s.url())).toList(), session);
     long[] staleSince = new long[1];
