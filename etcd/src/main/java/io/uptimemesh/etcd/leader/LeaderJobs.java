@@ -70,7 +70,13 @@ public final class LeaderJobs {
         });
   }
 
-  /** Stops every job: no run starts from now on. */
+  /** How long a stop waits for runs in flight (a snapshot) before the etcd layer goes away. */
+  private static final long STOP_WAIT_MS = 5000;
+
+  /**
+   * Stops every job: no run starts from now on; completes when the runs in flight ended, or after
+   * {@value #STOP_WAIT_MS} ms. Never fails.
+   */
   public Future<Void> stop() {
     Promise<Void> done = Promise.promise();
     context.runOnContext(
@@ -78,7 +84,10 @@ public final class LeaderJobs {
           stopped = true;
           runners.forEach(Runner::cancel);
           runners.clear();
-          done.complete();
+          List<Future<Void>> inFlight = List.copyOf(lastRun.values());
+          Future.join(inFlight)
+              .timeout(STOP_WAIT_MS, java.util.concurrent.TimeUnit.MILLISECONDS)
+              .onComplete(ar -> done.complete());
         });
     return done.future();
   }
