@@ -71,6 +71,17 @@ public final class ClusterLock {
    *     time, {@code etcd_unavailable} if etcd did not answer, or the work's own failure
    */
   public <T> Future<T> withLock(String name, Duration acquireTimeout, Supplier<Future<T>> work) {
+    return withFencedLock(name, acquireTimeout, fence -> work.get());
+  }
+
+  /**
+   * As {@link #withLock}, and hands the work the lock's {@link Fence} (its key and that key's
+   * create revision): etcd writes made under the lock add {@code fencedBy(fence)} to their
+   * transaction, so they fail if the lock was lost meanwhile (its lease expired while etcd was
+   * away), instead of racing another holder.
+   */
+  public <T> Future<T> withFencedLock(
+      String name, Duration acquireTimeout, java.util.function.Function<Fence, Future<T>> work) {
     String lockName = store.layout().lock(name);
     Context context = vertx.getOrCreateContext();
     return store
@@ -90,7 +101,15 @@ public final class ClusterLock {
                                     }
                                   }));
               return acquire(context, lockName, lease, name, acquireTimeout)
-                  .compose(key -> runHolding(name, key, work))
+                  .compose(
+                      held ->
+                          runHolding(
+                              name,
+                              held.key(),
+                              () ->
+                                  work.apply(
+                                      new Fence(
+                                          held.key().toString(UTF_8), held.createRevision()))))
                   .eventually(
                       () -> {
                         vertx.cancelTimer(keeper);
@@ -99,7 +118,10 @@ public final class ClusterLock {
             });
   }
 
-  private Future<ByteSequence> acquire(
+  /** The lock key this holder got, and its create revision (the fencing token). */
+  private record Held(ByteSequence key, long createRevision) {}
+
+  private Future<Held> acquire(
       Context context, String lockName, long lease, String name, Duration timeout) {
     // Waits for the current holder: exempt from the unary deadline (UnaryDeadlineInterceptor);
     // on timeout the lease is revoked, which withdraws the queued claim.
@@ -124,18 +146,24 @@ public final class ClusterLock {
   }
 
   /** The lock key must still exist: a lease that expired while queued does not hold the lock. */
-  private Future<ByteSequence> confirmHeld(String name, ByteSequence key) {
+  private Future<Held> confirmHeld(String name, ByteSequence key) {
     String k = key.toString(UTF_8);
     return store
         .listRaw(k)
         .compose(
             r ->
-                r.getKvs().stream().anyMatch(kv -> kv.getKey().equals(key))
-                    ? Future.succeededFuture(key)
-                    : Future.failedFuture(
-                        new UptimeMeshException(
-                            ErrorCode.CONFLICT,
-                            "the lock for " + name + " was lost while waiting; try again")));
+                r.getKvs().stream()
+                    .filter(kv -> kv.getKey().equals(key))
+                    .findFirst()
+                    .map(kv -> Future.succeededFuture(new Held(key, kv.getCreateRevision())))
+                    .orElseGet(
+                        () ->
+                            Future.<Held>failedFuture(
+                                new UptimeMeshException(
+                                    ErrorCode.CONFLICT,
+                                    "the lock for "
+                                        + name
+                                        + " was lost while waiting; try again"))));
   }
 
   private <T> Future<T> runHolding(String name, ByteSequence key, Supplier<Future<T>> work) {

@@ -14,6 +14,7 @@ import io.vertx.core.Promise;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -147,6 +148,50 @@ class ClusterLockIT {
       System.out.printf("lock of a crashed holder free after %d ms (lease TTL 2000 ms)%n", ms);
       assertThat(ms).isLessThan(10_000);
     }
+  }
+
+  @Test
+  void writesFencedByALostLockFail() {
+    var store = fx.store(clientA);
+    String key = fx.layout.root() + "it-fenced";
+    Optional<Long>[] first = new Optional[1];
+    Optional<Long> second =
+        Await.result(
+            lockA.withFencedLock(
+                "prune-nodes",
+                Duration.ofSeconds(2),
+                fence ->
+                    // While held, a fenced write goes through.
+                    store
+                        .transaction()
+                        .fencedBy(fence)
+                        .put(key, java.util.Map.of("v", "a"))
+                        .commit("a")
+                        .compose(
+                            written -> {
+                              first[0] = written;
+                              // The lock is lost behind the holder's back (its lease gone, as
+                              // after etcd was away longer than the TTL): its key is deleted.
+                              return store.listRaw(fence.electionKey());
+                            })
+                        .compose(
+                            held ->
+                                Future.fromCompletionStage(
+                                    clientA
+                                        .getLeaseClient()
+                                        .revoke(held.getKvs().get(0).getLease())))
+                        .compose(
+                            revoked ->
+                                store
+                                    .transaction()
+                                    .fencedBy(fence)
+                                    .put(key, java.util.Map.of("v", "b"))
+                                    .commit("b"))),
+            Duration.ofSeconds(10));
+    assertThat(first[0]).isPresent();
+    assertThat(second).isEmpty();
+    assertThat(Await.result(store.get(key, java.util.Map.class)).orElseThrow().value())
+        .isEqualTo(java.util.Map.of("v", "a"));
   }
 
   private void awaitHeld(String name) {

@@ -8,6 +8,7 @@ import io.uptimemesh.etcd.KeyLayout;
 import io.uptimemesh.etcd.Versioned;
 import io.uptimemesh.etcd.WatchCache;
 import io.uptimemesh.etcd.leader.ClusterLock;
+import io.uptimemesh.etcd.leader.Fence;
 import io.vertx.core.Future;
 import java.time.Clock;
 import java.time.Duration;
@@ -76,7 +77,8 @@ public final class NodePruneService {
       return candidates().map(all -> all.stream().map(this::describe).toList());
     }
     // Double-check after acquiring: candidates are read inside the lock, never before it.
-    return lock.withLock(LOCK, LOCK_WAIT, () -> candidates().compose(this::removeAll));
+    return lock.withFencedLock(
+        LOCK, LOCK_WAIT, fence -> candidates().compose(all -> removeAll(all, fence)));
   }
 
   private Future<List<Candidate>> candidates() {
@@ -124,8 +126,8 @@ public final class NodePruneService {
             });
   }
 
-  private Future<List<Pruned>> removeAll(List<Candidate> candidates) {
-    List<Future<Optional<Long>>> removals = candidates.stream().map(this::remove).toList();
+  private Future<List<Pruned>> removeAll(List<Candidate> candidates, Fence fence) {
+    List<Future<Optional<Long>>> removals = candidates.stream().map(c -> remove(c, fence)).toList();
     return Future.join(removals)
         .transform(
             ar -> {
@@ -151,7 +153,7 @@ public final class NodePruneService {
             });
   }
 
-  private Future<Optional<Long>> remove(Candidate c) {
+  private Future<Optional<Long>> remove(Candidate c, Fence fence) {
     KeyLayout keys = store.layout();
     NodeRecord node = c.node().value();
     String id = node.nodeId();
@@ -159,7 +161,9 @@ public final class NodePruneService {
         store
             .transaction()
             .requireModRevision(keys.node(id), c.node().modRevision())
-            .requireAbsent(keys.alive(id));
+            .requireAbsent(keys.alive(id))
+            // Still holding the prune lock: a lost lock must not race the next holder.
+            .fencedBy(fence);
     c.mark().ifPresent(m -> tx.requireModRevision(keys.nodeStale(id), m.modRevision()));
     tx.delete(keys.node(id))
         .delete(keys.nodeStatus(id))
