@@ -150,6 +150,51 @@ class ControlPlaneIT {
   }
 
   @Test
+  void writesResumeSoonAfterTheEtcdLeaderHangs() throws Exception {
+    JsonNode members =
+        cluster.json("etcd-members", "--api-url", cluster.apiUrls(), "--output", "json");
+    String leaderName = "";
+    for (JsonNode m : members.path("members")) {
+      if (m.path("leader").asBoolean()) {
+        leaderName = m.path("name").asText();
+      }
+    }
+    String etcdLeader = leaderName;
+    ServerProcess hosting =
+        cluster.servers.stream()
+            .filter(s -> s.workDir.getFileName().toString().equals(etcdLeader))
+            .findFirst()
+            .orElseThrow();
+    ServerProcess witness = cluster.servers.stream().filter(s -> s != hosting).findFirst().get();
+    ProcessHandle leaderEtcd = etcdOf(hosting);
+
+    long stopped = System.nanoTime();
+    signal("STOP", leaderEtcd);
+    try {
+      List<CompletableFuture<Probe>> probes = new ArrayList<>();
+      for (int i = 0; i < 60; i++) {
+        probes.add(probe(witness));
+        Thread.sleep(100);
+      }
+      List<Probe> answered = probes.stream().map(CompletableFuture::join).toList();
+      Probe firstOk =
+          answered.stream()
+              .filter(p -> p.status == 201)
+              .min(java.util.Comparator.comparingLong(p -> p.answeredNs))
+              .orElseThrow(() -> new AssertionError("no write succeeded: " + answered));
+      double resumed = (firstOk.answeredNs - stopped) / 1e9;
+      System.out.printf(
+          "etcd leader %s hung: writes through %s resumed after %.2f s%n",
+          etcdLeader, witness.workDir.getFileName(), resumed);
+      assertThat(resumed).isLessThan(5.0);
+      // Once resumed, they keep working.
+      assertThat(answered.get(answered.size() - 1).status).isEqualTo(201);
+    } finally {
+      signal("CONT", leaderEtcd);
+    }
+  }
+
+  @Test
   void aClientRetryingOnAnotherCoreNodeLosesNoWriteAndAppliesNoneTwice() throws Exception {
     List<URI> urls = cluster.servers.stream().map(s -> URI.create(s.url())).toList();
     ApiClient client = new ApiClient(urls, session);
