@@ -115,10 +115,11 @@ case "$mode" in
     [ -n "$join_token" ] || { echo "error: --join needs --token TOKEN (a core join token)" >&2; exit 2; }
     um_install_runtime_deps
     [ "$skip_build" -eq 1 ] || build
-    args=(server --join "$join_url" --token "$join_token")
+    args=(server --join "$join_url")
     [ -z "$node_id" ] || args+=(--node-id "$node_id")
     echo "starting this core node and joining ${join_url}"
-    exec bin/uptimemesh "${args[@]}" ;;
+    # The token goes through the environment, not the command line, which `ps` shows to everyone.
+    UPTIMEMESH_JOIN_TOKEN="$join_token" exec bin/uptimemesh "${args[@]}" ;;
   *)
     usage; exit 2 ;;
 esac

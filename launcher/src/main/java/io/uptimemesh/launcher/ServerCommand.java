@@ -43,7 +43,9 @@ final class ServerCommand implements Callable<Integer> {
   @Option(
       names = "--token",
       defaultValue = "${env:UPTIMEMESH_JOIN_TOKEN}",
-      description = "The core join token for --join (or UPTIMEMESH_JOIN_TOKEN).")
+      description =
+          "The core join token for --join. Prefer UPTIMEMESH_JOIN_TOKEN: a command line is"
+              + " visible to every user of the machine.")
   String token;
 
   @Option(
