@@ -6,7 +6,7 @@
 #                                first time (printing the admin password once), join this node,
 #                                and stay in the foreground (Ctrl-C stops the server)
 #   options: --node-id ID --name NAME (default: this host's name)
-#   ./install.sh --join URL --token TOKEN [--role core]
+#   ./install.sh --join URL --token TOKEN [--role core]   (or the token in UPTIMEMESH_JOIN_TOKEN)
 #                                install, build, and run this machine as a further core node of the
 #                                cluster behind URL (a core node's API), with a core join token;
 #                                set UPTIMEMESH_ADVERTISE_HOST in .env to this machine's address
@@ -112,7 +112,8 @@ case "$mode" in
       echo "error: --join runs a core node (--role core); worker nodes join with: bin/uptimemesh join" >&2
       exit 2
     fi
-    [ -n "$join_token" ] || { echo "error: --join needs --token TOKEN (a core join token)" >&2; exit 2; }
+    join_token="${join_token:-${UPTIMEMESH_JOIN_TOKEN:-}}"
+    [ -n "$join_token" ] || { echo "error: --join needs a core join token: --token TOKEN or UPTIMEMESH_JOIN_TOKEN" >&2; exit 2; }
     um_install_runtime_deps
     [ "$skip_build" -eq 1 ] || build
     args=(server --join "$join_url")
