@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -32,16 +33,35 @@ public final class CommandRunner {
     }
   }
 
+  /**
+   * Variables that make wireguard-go's daemon keep our stdout and stderr (it does so whenever
+   * {@code LOG_LEVEL} is set to anything but {@code silent}, and our own settings use that name),
+   * or stay in the foreground: either way the command that starts it would never finish.
+   */
+  private static final List<String> DAEMON_UNSAFE_VARIABLES =
+      List.of("LOG_LEVEL", "WG_PROCESS_FOREGROUND");
+
   private final List<String> prefix;
   private final Duration timeout;
+  private final Map<String, String> environment;
 
   /**
    * @param prefix prepended to every command (empty for none)
    * @param timeout how long one command may run before it is killed
    */
   public CommandRunner(List<String> prefix, Duration timeout) {
+    this(prefix, timeout, Map.of());
+  }
+
+  /**
+   * @param prefix prepended to every command (empty for none)
+   * @param timeout how long one command may run before it is killed
+   * @param environment variables set for every command, on top of this process's environment
+   */
+  public CommandRunner(List<String> prefix, Duration timeout, Map<String, String> environment) {
     this.prefix = List.copyOf(prefix);
     this.timeout = timeout;
+    this.environment = Map.copyOf(environment);
   }
 
   /** Commands run as given, 10 s deadline each. */
@@ -70,15 +90,32 @@ public final class CommandRunner {
   }
 
   /**
+   * Runs a program that starts a daemon and exits (wireguard-go), fails unless it exits 0. The
+   * daemon gets no variable that would tie it to our pipes. Blocking.
+   */
+  public Result runDaemonizing(String... command) {
+    return check(exec(null, true, command));
+  }
+
+  /**
    * Runs {@code command} and returns whatever happened, exit code included; fails only when the
    * program cannot be started or overruns its deadline. Blocking.
    */
   public Result exec(String stdin, String... command) {
+    return exec(stdin, false, command);
+  }
+
+  private Result exec(String stdin, boolean daemonizing, String... command) {
     List<String> full = new ArrayList<>(prefix);
     full.addAll(List.of(command));
     Process process;
     try {
-      process = new ProcessBuilder(full).start();
+      ProcessBuilder builder = new ProcessBuilder(full);
+      builder.environment().putAll(environment);
+      if (daemonizing) {
+        DAEMON_UNSAFE_VARIABLES.forEach(builder.environment()::remove);
+      }
+      process = builder.start();
     } catch (IOException e) {
       throw new UptimeMeshException(
           ErrorCode.INTERNAL, "cannot run " + String.join(" ", command) + ": " + e.getMessage(), e);

@@ -139,7 +139,7 @@ public final class WgBackend {
             "cannot create WireGuard interface " + name + ": " + kernel.stderr().strip());
       }
     }
-    commands.run("wireguard-go", name);
+    commands.runDaemonizing("wireguard-go", name);
     awaitUserspace(name);
     LOG.info("created WireGuard interface {} (wireguard-go)", name);
     return Implementation.USERSPACE;

@@ -2,6 +2,7 @@ package io.uptimemesh.wireguard;
 
 import io.uptimemesh.core.error.UptimeMeshException;
 import java.security.SecureRandom;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.regex.Pattern;
 import org.bouncycastle.math.ec.rfc7748.X25519;
@@ -36,7 +37,7 @@ public final class WgKeys {
     byte[] scalar = new byte[KEY_BYTES];
     random.nextBytes(scalar);
     WgPrivateKey privateKey = WgPrivateKey.of(scalar);
-    java.util.Arrays.fill(scalar, (byte) 0);
+    Arrays.fill(scalar, (byte) 0);
     return new WgKeyPair(privateKey, privateKey.publicKey());
   }
 

@@ -9,6 +9,7 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -41,7 +42,13 @@ class WgBackendIT {
     namespace = "um-wg-" + randomHex(4);
     iface = "umwg" + randomHex(4);
     host.run("ip", "netns", "add", namespace);
-    inside = CommandRunner.inNamespace(namespace, Duration.ofSeconds(10));
+    // LOG_LEVEL as the agent's own settings set it: wireguard-go would then keep our pipes open
+    // and its start would never finish, unless the backend starts it without that variable.
+    inside =
+        new CommandRunner(
+            List.of("ip", "netns", "exec", namespace),
+            Duration.ofSeconds(10),
+            Map.of("LOG_LEVEL", "INFO"));
     backend = new WgBackend(inside);
   }
 
