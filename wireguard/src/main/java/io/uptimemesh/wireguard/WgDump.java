@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.TreeSet;
+import java.util.function.Supplier;
 
 /**
  * Parses the output of {@code wg show <iface> dump}: tab-separated, first the interface line
@@ -119,7 +120,7 @@ public final class WgDump {
     }
   }
 
-  private static <T> T field(int lineNo, String what, java.util.function.Supplier<T> parse) {
+  private static <T> T field(int lineNo, String what, Supplier<T> parse) {
     try {
       return parse.get();
     } catch (UptimeMeshException e) {

@@ -2,6 +2,7 @@ package io.uptimemesh.wireguard;
 
 import io.uptimemesh.core.error.UptimeMeshException;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.SortedSet;
@@ -25,7 +26,7 @@ public record WgPeerSpec(
   public WgPeerSpec {
     Objects.requireNonNull(publicKey, "publicKey");
     Objects.requireNonNull(endpoint, "endpoint");
-    allowedIps = java.util.Collections.unmodifiableSortedSet(new TreeSet<>(allowedIps));
+    allowedIps = Collections.unmodifiableSortedSet(new TreeSet<>(allowedIps));
     if (persistentKeepaliveSeconds < 0 || persistentKeepaliveSeconds > 65535) {
       throw UptimeMeshException.invalid(
           "persistent keepalive of peer "

@@ -1,8 +1,10 @@
 package io.uptimemesh.wireguard;
 
 import java.time.Instant;
+import java.util.Collections;
 import java.util.Optional;
 import java.util.SortedSet;
+import java.util.TreeSet;
 
 /**
  * One peer as {@code wg show <iface> dump} reports it: the observed side of {@link WgDiff}.
@@ -27,6 +29,6 @@ public record WgPeerState(
     int persistentKeepaliveSeconds) {
 
   public WgPeerState {
-    allowedIps = java.util.Collections.unmodifiableSortedSet(new java.util.TreeSet<>(allowedIps));
+    allowedIps = Collections.unmodifiableSortedSet(new TreeSet<>(allowedIps));
   }
 }
