@@ -1,0 +1,167 @@
+package io.uptimemesh.wireguard;
+
+import io.uptimemesh.core.error.UptimeMeshException;
+import io.uptimemesh.core.net.Ipv4;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.Arrays;
+import java.util.OptionalLong;
+import java.util.regex.Pattern;
+
+/**
+ * An IPv4 or IPv6 network in CIDR form, as WireGuard's allowed IPs. Host bits must be zero
+ * (WireGuard would mask them, and the desired and observed lists would then never compare equal).
+ * Prints in the form {@code wg show} prints: dotted quad, or RFC 5952 compressed lowercase IPv6.
+ */
+public final class Cidr implements Comparable<Cidr> {
+  private static final Pattern IPV6_TEXT = Pattern.compile("[0-9a-fA-F:.]{2,45}");
+
+  private final byte[] address;
+  private final int prefix;
+  private final String text;
+
+  private Cidr(byte[] address, int prefix) {
+    this.address = address;
+    this.prefix = prefix;
+    this.text = format(address) + "/" + prefix;
+  }
+
+  /**
+   * Parses {@code 10.42.0.0/16} or {@code fd00::/64}.
+   *
+   * @throws UptimeMeshException (invalid request) naming the text if it is not a CIDR
+   */
+  public static Cidr parse(String text) {
+    int slash = text == null ? -1 : text.indexOf('/');
+    if (slash < 0) {
+      throw invalid(text, "it needs a /prefix");
+    }
+    String host = text.substring(0, slash);
+    String bits = text.substring(slash + 1);
+    byte[] address = parseAddress(host);
+    if (address == null) {
+      throw invalid(text, "not an IPv4 or IPv6 address");
+    }
+    int max = address.length * 8;
+    int prefix;
+    if (!bits.matches("0|[1-9][0-9]{0,2}") || (prefix = Integer.parseInt(bits)) > max) {
+      throw invalid(text, "the prefix must be 0 to " + max);
+    }
+    for (int bit = prefix; bit < max; bit++) {
+      if ((address[bit / 8] & (0x80 >>> (bit % 8))) != 0) {
+        throw invalid(text, "host bits are set after /" + prefix);
+      }
+    }
+    return new Cidr(address, prefix);
+  }
+
+  /** The address bytes of an IPv4 or IPv6 literal, or null; never resolves a name. */
+  static byte[] parseAddress(String host) {
+    OptionalLong v4 = Ipv4.parse(host);
+    if (v4.isPresent()) {
+      long value = v4.getAsLong();
+      return new byte[] {
+        (byte) (value >>> 24), (byte) (value >>> 16), (byte) (value >>> 8), (byte) value
+      };
+    }
+    if (!host.contains(":") || !IPV6_TEXT.matcher(host).matches()) {
+      return null;
+    }
+    try {
+      // A literal with a colon is parsed, never looked up.
+      byte[] bytes = InetAddress.getByName(host).getAddress();
+      return bytes.length == 16 ? bytes : null;
+    } catch (UnknownHostException e) {
+      return null;
+    }
+  }
+
+  /** Dotted quad for IPv4; RFC 5952 (lowercase, longest zero run as {@code ::}) for IPv6. */
+  static String format(byte[] address) {
+    if (address.length == 4) {
+      return (address[0] & 0xff)
+          + "."
+          + (address[1] & 0xff)
+          + "."
+          + (address[2] & 0xff)
+          + "."
+          + (address[3] & 0xff);
+    }
+    int[] groups = new int[8];
+    for (int i = 0; i < 8; i++) {
+      groups[i] = ((address[2 * i] & 0xff) << 8) | (address[2 * i + 1] & 0xff);
+    }
+    int bestStart = -1;
+    int bestLength = 1; // a single zero group is not compressed
+    for (int i = 0; i < 8; ) {
+      if (groups[i] != 0) {
+        i++;
+        continue;
+      }
+      int j = i;
+      while (j < 8 && groups[j] == 0) {
+        j++;
+      }
+      if (j - i > bestLength) {
+        bestStart = i;
+        bestLength = j - i;
+      }
+      i = j;
+    }
+    StringBuilder out = new StringBuilder();
+    for (int i = 0; i < 8; i++) {
+      if (i == bestStart) {
+        out.append("::");
+        i += bestLength - 1;
+        continue;
+      }
+      if (out.length() > 0 && out.charAt(out.length() - 1) != ':') {
+        out.append(':');
+      }
+      out.append(Integer.toHexString(groups[i]));
+    }
+    return out.toString();
+  }
+
+  private static UptimeMeshException invalid(String text, String why) {
+    return UptimeMeshException.invalid("allowed IP " + text + " is not a CIDR: " + why);
+  }
+
+  /** The prefix length. */
+  public int prefix() {
+    return prefix;
+  }
+
+  /** True for an IPv6 network. */
+  public boolean isIpv6() {
+    return address.length == 16;
+  }
+
+  @Override
+  public boolean equals(Object other) {
+    return other instanceof Cidr that
+        && prefix == that.prefix
+        && Arrays.equals(address, that.address);
+  }
+
+  @Override
+  public int hashCode() {
+    return 31 * Arrays.hashCode(address) + prefix;
+  }
+
+  @Override
+  public int compareTo(Cidr other) {
+    int byFamily = Integer.compare(address.length, other.address.length);
+    if (byFamily != 0) {
+      return byFamily;
+    }
+    int byAddress = Arrays.compareUnsigned(address, other.address);
+    return byAddress != 0 ? byAddress : Integer.compare(prefix, other.prefix);
+  }
+
+  /** The CIDR as {@code wg} prints it. */
+  @Override
+  public String toString() {
+    return text;
+  }
+}
