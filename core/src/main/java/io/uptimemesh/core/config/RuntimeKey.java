@@ -1,8 +1,9 @@
 package io.uptimemesh.core.config;
 
 /**
- * Every variable {@link RuntimeSettings} reads, in the order {@code .env.example} documents them,
- * with the default as written in {@code .env} and a one-line description.
+ * Every variable {@link RuntimeSettings} (the server) and {@link AgentSettings} (the node agent)
+ * read, in the order {@code .env.example} documents them, with the default as written in {@code
+ * .env} and a one-line description.
  */
 enum RuntimeKey {
   APP_ENV(
@@ -47,7 +48,36 @@ enum RuntimeKey {
   UPTIMEMESH_ADVERTISE_HOST(
       "127.0.0.1",
       "Address other core nodes and agents reach this core node at: its managed etcd listens"
-          + " there and the API is announced as http://<it>:<UPTIMEMESH_HTTP_PORT>.");
+          + " there and the API is announced as http://<it>:<UPTIMEMESH_HTTP_PORT>."),
+  // The node agent's settings (uptimemesh agent); the server ignores them.
+  RUNTIME_NODE_ID("", "Agent: the id this node joined with (uptimemesh join --node-id)."),
+  RUNTIME_NODE_NAME("", "Agent: a human name for this node; empty uses the node id."),
+  RUNTIME_NODE_ROLE("worker", "Agent: this node's role: worker, core or gateway."),
+  RUNTIME_API_BASE_URL(
+      "http://127.0.0.1:8010",
+      "Agent: core API URL, or a comma-separated list; more are learned from /api/v1/cluster/apis."),
+  RUNTIME_IDENTITY_DIR(
+      "./data/identities", "Agent: where join wrote identities; by default under the data dir."),
+  RUNTIME_CONTROL_PLANE_CHECK_SECONDS(
+      "60", "Agent: how often the control-plane health check runs: 5..3600 s."),
+  RUNTIME_WG_PRIMARY_IFACE("umesh0", "Agent: WireGuard interface of the primary path."),
+  RUNTIME_WG_SECONDARY_IFACE("umesh1", "Agent: WireGuard interface of the secondary path."),
+  RUNTIME_WG_PRIMARY_ENDPOINT(
+      "",
+      "Agent: this node's underlay host:port for the primary path; empty uses the address of the default route's interface and port 51820."),
+  RUNTIME_WG_SECONDARY_ENDPOINT(
+      "", "Agent: this node's underlay host:port for the secondary path; empty: no secondary."),
+  RUNTIME_ROUTE_PRIMARY_METRIC("100", "Agent: route metric of the active path: 1..4294967295."),
+  RUNTIME_ROUTE_SECONDARY_METRIC(
+      "200", "Agent: route metric of the standby path, above the primary metric."),
+  RUNTIME_FAILOVER_THRESHOLD(
+      "3", "Agent: consecutive failed probes on the active path before switching: 1..100."),
+  RUNTIME_FAILBACK_STABLE_COUNT(
+      "5", "Agent: consecutive good probes on the primary before failing back: 1..1000."),
+  RUNTIME_FAILBACK_ENABLE(
+      "true", "Agent: fail back to the primary path once stable: true or false."),
+  RUNTIME_FAILOVER_HOLD_DOWN_SECONDS(
+      "10", "Agent: no further path switch for this long after one: 0..3600 s.");
 
   private final String defaultText;
   private final String description;

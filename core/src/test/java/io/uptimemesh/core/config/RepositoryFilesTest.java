@@ -87,7 +87,23 @@ class RepositoryFilesTest {
             "HEARTBEAT_SIGNATURE_MAX_SKEW_SECONDS",
             "RUNTIME_HEARTBEAT_INTERVAL_SECONDS",
             "RUNTIME_HEARTBEAT_TTL_SECONDS",
-            "UPTIMEMESH_ADVERTISE_HOST");
+            "UPTIMEMESH_ADVERTISE_HOST",
+            "RUNTIME_NODE_ID",
+            "RUNTIME_NODE_NAME",
+            "RUNTIME_NODE_ROLE",
+            "RUNTIME_API_BASE_URL",
+            "RUNTIME_IDENTITY_DIR",
+            "RUNTIME_CONTROL_PLANE_CHECK_SECONDS",
+            "RUNTIME_WG_PRIMARY_IFACE",
+            "RUNTIME_WG_SECONDARY_IFACE",
+            "RUNTIME_WG_PRIMARY_ENDPOINT",
+            "RUNTIME_WG_SECONDARY_ENDPOINT",
+            "RUNTIME_ROUTE_PRIMARY_METRIC",
+            "RUNTIME_ROUTE_SECONDARY_METRIC",
+            "RUNTIME_FAILOVER_THRESHOLD",
+            "RUNTIME_FAILBACK_STABLE_COUNT",
+            "RUNTIME_FAILBACK_ENABLE",
+            "RUNTIME_FAILOVER_HOLD_DOWN_SECONDS");
     assertThat(RuntimeSettings.documentation())
         .allSatisfy(doc -> assertThat(doc.description()).isNotBlank().doesNotContain("\n"));
   }
