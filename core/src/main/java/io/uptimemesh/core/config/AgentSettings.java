@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -140,14 +139,9 @@ public final class AgentSettings {
    * @throws ConfigException naming every bad key (source, key, value, what is allowed)
    */
   public static AgentSettings load(Map<String, String> environment, Path dotEnvFile) {
-    Objects.requireNonNull(environment, "environment");
-    Map<String, String> fileEntries = dotEnvFile == null ? Map.of() : DotEnvFile.read(dotEnvFile);
-    String fileSource = dotEnvFile == null ? ".env" : dotEnvFile.toString();
-    SettingsReader in = new SettingsReader(environment, fileEntries, fileSource);
+    SettingsReader in = SettingsReader.open(environment, dotEnvFile);
     AgentSettings settings = new AgentSettings(in);
-    if (!in.problems().isEmpty()) {
-      throw ConfigException.combine(in.problems());
-    }
+    in.throwIfProblems();
     return settings;
   }
 

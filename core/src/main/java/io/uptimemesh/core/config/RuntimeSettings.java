@@ -7,7 +7,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -127,14 +126,9 @@ public final class RuntimeSettings {
    *     first in full
    */
   public static RuntimeSettings load(Map<String, String> environment, Path dotEnvFile) {
-    Objects.requireNonNull(environment, "environment");
-    Map<String, String> fileEntries = dotEnvFile == null ? Map.of() : DotEnvFile.read(dotEnvFile);
-    String fileSource = dotEnvFile == null ? ".env" : dotEnvFile.toString();
-    SettingsReader in = new SettingsReader(environment, fileEntries, fileSource);
+    SettingsReader in = SettingsReader.open(environment, dotEnvFile);
     RuntimeSettings settings = new RuntimeSettings(in);
-    if (!in.problems().isEmpty()) {
-      throw ConfigException.combine(in.problems());
-    }
+    in.throwIfProblems();
     return settings;
   }
 

@@ -28,6 +28,25 @@ final class SettingsReader {
   private final List<ConfigException> problems = new ArrayList<>();
   private final List<String> warnings = new ArrayList<>();
 
+  /**
+   * A reader of the environment and of {@code dotEnvFile} (none if null; a missing file is empty).
+   *
+   * @throws ConfigException if the file is unreadable or malformed
+   */
+  static SettingsReader open(Map<String, String> environment, java.nio.file.Path dotEnvFile) {
+    java.util.Objects.requireNonNull(environment, "environment");
+    Map<String, String> fileEntries = dotEnvFile == null ? Map.of() : DotEnvFile.read(dotEnvFile);
+    String fileSource = dotEnvFile == null ? ".env" : dotEnvFile.toString();
+    return new SettingsReader(environment, fileEntries, fileSource);
+  }
+
+  /** Throws one exception naming every problem found, if there was any. */
+  void throwIfProblems() {
+    if (!problems.isEmpty()) {
+      throw ConfigException.combine(problems);
+    }
+  }
+
   SettingsReader(Map<String, String> environment, Map<String, String> file, String fileSource) {
     this.environment = environment;
     this.file = file;
