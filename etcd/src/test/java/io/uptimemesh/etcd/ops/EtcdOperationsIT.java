@@ -9,6 +9,7 @@ import io.uptimemesh.etcd.EtcdStore;
 import io.uptimemesh.etcd.KeyLayout;
 import io.uptimemesh.testkit.Await;
 import io.uptimemesh.testkit.EtcdClusterExtension;
+import io.uptimemesh.testkit.KeySpace;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.UUID;
@@ -88,7 +89,7 @@ class EtcdOperationsIT {
       big[0] = (byte) i;
       client
           .getKVClient()
-          .put(KeySpaceHash.bytes(key), io.etcd.jetcd.ByteSequence.from(big))
+          .put(KeySpace.bytes(key), io.etcd.jetcd.ByteSequence.from(big))
           .get(10, TimeUnit.SECONDS);
     }
     long revision = Await.result(store.revision());

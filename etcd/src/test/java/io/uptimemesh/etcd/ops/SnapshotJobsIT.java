@@ -13,11 +13,13 @@ import io.uptimemesh.etcd.KeyLayout;
 import io.uptimemesh.testkit.Await;
 import io.uptimemesh.testkit.EtcdClusterExtension;
 import io.uptimemesh.testkit.FreePorts;
+import io.uptimemesh.testkit.KeySpace;
 import io.vertx.core.Vertx;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -60,6 +62,10 @@ class SnapshotJobsIT {
   }
 
   private SnapshotJobs jobs(int retention) {
+    return jobs(retention, Clock.systemUTC());
+  }
+
+  private SnapshotJobs jobs(int retention, Clock clock) {
     return new SnapshotJobs(
         vertx,
         client.getMaintenanceClient(),
@@ -69,13 +75,37 @@ class SnapshotJobsIT {
         etcd.endpoints().get(0).toString(),
         "m0",
         Duration.ofMinutes(2),
-        Clock.systemUTC());
+        clock);
+  }
+
+  /** A clock the test moves by hand. */
+  private static final class HandClock extends Clock {
+    private Instant now = Instant.parse("2026-01-01T00:00:00Z");
+
+    void advance(Duration d) {
+      now = now.plus(d);
+    }
+
+    @Override
+    public Instant instant() {
+      return now;
+    }
+
+    @Override
+    public java.time.ZoneId getZone() {
+      return java.time.ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(java.time.ZoneId zone) {
+      return this;
+    }
   }
 
   @Test
   void aSnapshotOfAPopulatedKeySpaceRestoresToTheSameKeysAndValues() throws Exception {
-    KeySpaceHash.fill(client, prefix, 300);
-    String before = KeySpaceHash.of(client, prefix);
+    KeySpace.fill(client, prefix, 300);
+    String before = KeySpace.hash(client, prefix);
     long revision = Await.result(store.revision());
     SnapshotJobs jobs = jobs(3);
 
@@ -126,7 +156,7 @@ class SnapshotJobsIT {
           org.awaitility.Awaitility.await()
               .atMost(Duration.ofSeconds(20))
               .ignoreExceptions()
-              .until(() -> KeySpaceHash.of(other, prefix), h -> h != null);
+              .until(() -> KeySpace.hash(other, prefix), h -> h != null);
       assertThat(after).isEqualTo(before);
     } finally {
       member.destroyForcibly().waitFor();
@@ -155,9 +185,9 @@ class SnapshotJobsIT {
   }
 
   @Test
-  void theScheduleJobTakesOneSnapshotPerIntervalAndCountsARunningOneAsItsOwn()
-      throws InterruptedException {
-    SnapshotJobs jobs = jobs(5);
+  void theScheduleJobTakesOneSnapshotPerIntervalAndCountsARunningOneAsItsOwn() {
+    HandClock clock = new HandClock();
+    SnapshotJobs jobs = jobs(5, clock);
     io.uptimemesh.etcd.leader.Fence fence = new io.uptimemesh.etcd.leader.Fence("/x/leader", 1);
 
     // A node that never took one waits one interval from its start.
@@ -165,8 +195,8 @@ class SnapshotJobsIT {
     Await.result(hourly.run(fence), Duration.ofSeconds(60));
     assertThat(jobs.recent()).isEmpty();
 
-    SnapshotScheduleJob often = new SnapshotScheduleJob(jobs, Duration.ofMillis(1));
-    Thread.sleep(5); // one (tiny) interval passes
+    SnapshotScheduleJob often = new SnapshotScheduleJob(jobs, Duration.ofSeconds(1));
+    clock.advance(Duration.ofSeconds(2)); // more than one interval passes
     Await.result(often.run(fence), Duration.ofSeconds(60));
     assertThat(jobs.recent()).singleElement().matches(j -> j.trigger().equals("schedule"));
     assertThat(jobs.recent().get(0).state()).isEqualTo(SnapshotJobs.State.SUCCEEDED);
@@ -176,7 +206,8 @@ class SnapshotJobsIT {
     assertThat(jobs.recent()).hasSize(1);
 
     SnapshotJobs.Job manual = jobs.start("api");
-    Await.result(often.run(fence), Duration.ofSeconds(60)); // skipped: one is running
+    clock.advance(Duration.ofSeconds(2)); // due again, but one is running: skipped
+    Await.result(often.run(fence), Duration.ofSeconds(60));
     Await.result(jobs.completion(manual.id()), Duration.ofSeconds(60));
     assertThat(jobs.recent()).hasSize(2);
     assertThat(hourly.interval()).isEqualTo(Duration.ofMinutes(60));

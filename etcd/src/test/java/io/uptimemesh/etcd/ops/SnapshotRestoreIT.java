@@ -12,6 +12,7 @@ import io.uptimemesh.etcd.EtcdRuntime;
 import io.uptimemesh.etcd.managed.ManagedEtcd;
 import io.uptimemesh.testkit.Await;
 import io.uptimemesh.testkit.FreePorts;
+import io.uptimemesh.testkit.KeySpace;
 import io.vertx.core.Vertx;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -116,13 +117,13 @@ class SnapshotRestoreIT {
 
   @Test
   void snapshotWipeRestoreGivesBackEveryKeyAndValue() throws Exception {
-    KeySpaceHash.fill(runtime.client(), prefix + "data/", 500);
-    String before = KeySpaceHash.of(runtime.client(), prefix);
+    KeySpace.fill(runtime.client(), prefix + "data/", 500);
+    String before = KeySpace.hash(runtime.client(), prefix);
     SnapshotMetadata meta = snapshot();
     long pidBefore = managed.pid().orElseThrow();
 
-    assertThat(KeySpaceHash.wipe(runtime.client(), prefix)).isGreaterThanOrEqualTo(500);
-    assertThat(KeySpaceHash.of(runtime.client(), prefix)).startsWith("0:");
+    assertThat(KeySpace.wipe(runtime.client(), prefix)).isGreaterThanOrEqualTo(500);
+    assertThat(KeySpace.hash(runtime.client(), prefix)).startsWith("0 keys");
 
     SnapshotRestore.Result result =
         Await.result(restore.restore(meta.id()), Duration.ofSeconds(60));
@@ -130,7 +131,7 @@ class SnapshotRestoreIT {
         "restore of %d keys (%d bytes) took %d ms%n",
         meta.totalKeys(), meta.size(), result.durationMs());
 
-    assertThat(KeySpaceHash.of(runtime.client(), prefix)).isEqualTo(before);
+    assertThat(KeySpace.hash(runtime.client(), prefix)).isEqualTo(before);
     assertThat(result.revision()).isEqualTo(meta.revision());
     assertThat(managed.state()).isEqualTo(ManagedEtcd.State.RUNNING);
     assertThat(managed.pid().orElseThrow()).isNotEqualTo(pidBefore);
@@ -146,10 +147,10 @@ class SnapshotRestoreIT {
 
   @Test
   void restoreWorksWhileEtcdDoesNotAnswer() throws Exception {
-    KeySpaceHash.fill(runtime.client(), prefix + "data/", 50);
-    String before = KeySpaceHash.of(runtime.client(), prefix);
+    KeySpace.fill(runtime.client(), prefix + "data/", 50);
+    String before = KeySpace.hash(runtime.client(), prefix);
     SnapshotMetadata meta = snapshot();
-    KeySpaceHash.wipe(runtime.client(), prefix);
+    KeySpace.wipe(runtime.client(), prefix);
     long pid = managed.pid().orElseThrow();
     // A hung member: alive, but answering nothing.
     assertThat(new ProcessBuilder("kill", "-STOP", Long.toString(pid)).start().waitFor()).isZero();
@@ -160,7 +161,7 @@ class SnapshotRestoreIT {
     SnapshotRestore.Result result =
         Await.result(restore.restore(meta.id()), Duration.ofSeconds(60));
 
-    assertThat(KeySpaceHash.of(runtime.client(), prefix)).isEqualTo(before);
+    assertThat(KeySpace.hash(runtime.client(), prefix)).isEqualTo(before);
     assertThat(result.revision()).isEqualTo(meta.revision());
     assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
     org.awaitility.Awaitility.await()
@@ -170,10 +171,10 @@ class SnapshotRestoreIT {
 
   @Test
   void aCorruptSnapshotIsRefusedAndEtcdKeepsItsData() throws Exception {
-    KeySpaceHash.fill(runtime.client(), prefix + "data/", 20);
+    KeySpace.fill(runtime.client(), prefix + "data/", 20);
     SnapshotMetadata meta = snapshot();
-    KeySpaceHash.fill(runtime.client(), prefix + "later/", 5);
-    String now = KeySpaceHash.of(runtime.client(), prefix);
+    KeySpace.fill(runtime.client(), prefix + "later/", 5);
+    String now = KeySpace.hash(runtime.client(), prefix);
     Files.write(
         files.dataFile(meta.id()), new byte[] {1, 2, 3}, java.nio.file.StandardOpenOption.APPEND);
 
@@ -183,16 +184,16 @@ class SnapshotRestoreIT {
         .isInstanceOfSatisfying(
             UptimeMeshException.class,
             e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.CONFLICT));
-    assertThat(KeySpaceHash.of(runtime.client(), prefix)).isEqualTo(now);
+    assertThat(KeySpace.hash(runtime.client(), prefix)).isEqualTo(now);
     assertThat(dir.toFile().list((d, n) -> n.startsWith("etcd.before-restore"))).isEmpty();
   }
 
   @Test
   void aFailedRestoreBeforeTheSwapRestartsEtcdOnItsOldData() throws Exception {
-    KeySpaceHash.fill(runtime.client(), prefix + "data/", 20);
+    KeySpace.fill(runtime.client(), prefix + "data/", 20);
     SnapshotMetadata meta = snapshot();
-    KeySpaceHash.fill(runtime.client(), prefix + "later/", 5);
-    String now = KeySpaceHash.of(runtime.client(), prefix);
+    KeySpace.fill(runtime.client(), prefix + "later/", 5);
+    String now = KeySpace.hash(runtime.client(), prefix);
     SnapshotRestore broken =
         new SnapshotRestore(
             vertx,
@@ -211,7 +212,7 @@ class SnapshotRestoreIT {
     org.awaitility.Awaitility.await()
         .atMost(Duration.ofSeconds(20))
         .ignoreExceptions()
-        .until(() -> KeySpaceHash.of(runtime.client(), prefix).equals(now));
+        .until(() -> KeySpace.hash(runtime.client(), prefix).equals(now));
     assertThat(dir.toFile().list((d, n) -> n.startsWith("etcd."))).containsExactly("etcd.pid");
   }
 
