@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.options.DeleteOption;
 import io.uptimemesh.launcher.cli.ApiClient;
+import io.uptimemesh.testkit.KeySpace;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -362,7 +363,7 @@ class ControlPlaneIT {
             .put(bytes(RESTORE_DATA + String.format("k%04d", i)), bytes("{\"n\":" + i + "}"))
             .get(10, TimeUnit.SECONDS);
       }
-      before = KeySpaceHash.of(etcd, "/uptimemesh/");
+      before = KeySpace.hash(etcd, "/uptimemesh/", KeySpace.SERVER_OWNED);
       ServerProcess first = cluster.servers.get(0);
       JsonNode run =
           cluster.json("snapshot-run", "--wait", "--api-url", first.url(), "--output", "json");
@@ -383,7 +384,7 @@ class ControlPlaneIT {
           .get(10, TimeUnit.SECONDS);
       cluster.json(
           "create-token", "--api-url", cluster.apiUrls(), "--role", "worker", "--output", "json");
-      assertThat(KeySpaceHash.of(etcd, "/uptimemesh/")).isNotEqualTo(before);
+      assertThat(KeySpace.hash(etcd, "/uptimemesh/", KeySpace.SERVER_OWNED)).isNotEqualTo(before);
     }
 
     // The runbook: stop every server, restore each member from the same file, start them all.
@@ -427,7 +428,7 @@ class ControlPlaneIT {
         restored, (System.nanoTime() - t0) / 1e9);
 
     try (io.etcd.jetcd.Client etcd = io.etcd.jetcd.Client.builder().endpoints(clientUrls).build()) {
-      assertThat(KeySpaceHash.of(etcd, "/uptimemesh/")).isEqualTo(before);
+      assertThat(KeySpace.hash(etcd, "/uptimemesh/", KeySpace.SERVER_OWNED)).isEqualTo(before);
     }
   }
 

@@ -33,36 +33,21 @@ class EventsCliIT {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @TempDir static Path dir;
+  private static CoreCluster cluster;
   private static ServerProcess server;
   private static String api;
-  private static String oldHome;
 
   @BeforeAll
   static void startServerBootstrapAndLogin() throws Exception {
-    Files.createDirectories(dir.resolve("server"));
     // A long shutdown grace: the last test shows an open stream does not keep the server up.
-    server =
-        new ServerProcess(dir.resolve("server"))
-            .withFreeEtcdPorts("http:\n  shutdown_grace_seconds: 30\n");
-    server.start();
-    await().atMost(Duration.ofSeconds(20)).until(() -> server.get("/health/ready").status() == 200);
-    api = "http://127.0.0.1:" + server.httpPort;
-    oldHome = System.getProperty("user.home");
-    System.setProperty("user.home", dir.resolve("home").toString());
-    Cli.Result boot = Cli.run("bootstrap", "--api-url", api, "--output", "json");
-    assertThat(boot.code()).as(boot.stderr()).isZero();
-    String password = JSON.readTree(boot.stdout()).path("admin_password").asText();
-    Cli.Result login =
-        Cli.withInput(password + "\n", "login", "--api-url", api, "--password-stdin");
-    assertThat(login.code()).as(login.stderr()).isZero();
+    cluster = CoreCluster.start(dir, 1, "http:\n  shutdown_grace_seconds: 30\n");
+    server = cluster.servers.get(0);
+    api = server.url();
   }
 
   @AfterAll
-  static void stopServer() throws Exception {
-    System.setProperty("user.home", oldHome);
-    server.sigterm();
-    server.awaitExit(Duration.ofSeconds(10));
-    server.close();
+  static void stopServer() {
+    cluster.close();
   }
 
   @Test

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.options.DeleteOption;
+import io.uptimemesh.testkit.KeySpace;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,27 +39,18 @@ class SnapshotCliIT {
   private static final String DATA = PREFIX + "it-data/";
 
   @TempDir static Path dir;
+  private static CoreCluster cluster;
   private static ServerProcess server;
   private static String api;
-  private static String oldHome;
   private static Client etcd;
   private static String snapshotId;
   private static String before;
 
   @BeforeAll
   static void startServer() throws Exception {
-    Files.createDirectories(dir.resolve("server"));
-    server = new ServerProcess(dir.resolve("server")).withFreeEtcdPorts("");
-    server.start();
-    await().atMost(Duration.ofSeconds(20)).until(() -> server.get("/health/ready").status() == 200);
-    api = "http://127.0.0.1:" + server.httpPort;
-    oldHome = System.getProperty("user.home");
-    System.setProperty("user.home", dir.resolve("home").toString());
-    Cli.Result boot = Cli.run("bootstrap", "--api-url", api, "--output", "json");
-    String password = JSON.readTree(boot.stdout()).path("admin_password").asText();
-    Cli.Result login =
-        Cli.withInput(password + "\n", "login", "--api-url", api, "--password-stdin");
-    assertThat(login.code()).as(login.stderr()).isZero();
+    cluster = CoreCluster.start(dir, 1, "");
+    server = cluster.servers.get(0);
+    api = server.url();
     JsonNode status = json(ok("etcd-status", "--api-url", api, "--output", "json"));
     etcd =
         Client.builder()
@@ -67,17 +59,12 @@ class SnapshotCliIT {
   }
 
   @AfterAll
-  static void stopServer() throws Exception {
-    System.setProperty("user.home", oldHome);
+  static void stopServer() {
     if (etcd != null) {
       etcd.close();
     }
-    if (server != null && server.isAlive()) {
-      server.sigterm();
-      server.awaitExit(Duration.ofSeconds(15));
-    }
-    if (server != null) {
-      server.close();
+    if (cluster != null) {
+      cluster.close();
     }
   }
 
@@ -85,8 +72,7 @@ class SnapshotCliIT {
   @Order(1)
   void statusAndCheckShowOneHealthyMember() throws Exception {
     Cli.Result table = ok("etcd-status", "--api-url", api);
-    assertThat(table.stdout())
-        .contains("NAME", "LEADER", "DB_SIZE", "uptimemesh-1", "alarms: none");
+    assertThat(table.stdout()).contains("NAME", "LEADER", "DB_SIZE", "core-1", "alarms: none");
     Cli.Result check = ok("util", "check", "--api-url", api);
     assertThat(check.stdout()).startsWith("ok: 1 etcd member(s) healthy");
   }
@@ -210,8 +196,7 @@ class SnapshotCliIT {
     assertThat(restored.exitValue()).as(output(restored)).isZero();
     System.out.println("local restore: " + output(restored).strip());
 
-    server = new ServerProcess(dir.resolve("server"));
-    server.start();
+    server.start(); // the same data dir, port and environment
     await().atMost(Duration.ofSeconds(30)).until(() -> server.get("/health/ready").status() == 200);
     String after =
         await()
@@ -219,7 +204,7 @@ class SnapshotCliIT {
             .ignoreExceptions()
             .until(SnapshotCliIT::keySpaceHash, h -> h != null);
     assertThat(after).isEqualTo(before);
-    try (var files = Files.list(dir.resolve("server/data"))) {
+    try (var files = Files.list(server.workDir.resolve("data"))) {
       assertThat(files.map(p -> p.getFileName().toString()))
           .filteredOn(n -> n.startsWith("etcd.before-restore-"))
           .hasSize(3);
@@ -245,7 +230,7 @@ class SnapshotCliIT {
     cmd.addAll(List.of(args));
     ProcessBuilder b =
         new ProcessBuilder(cmd)
-            .directory(dir.resolve("server").toFile())
+            .directory(server.workDir.toFile())
             .redirectErrorStream(true)
             .redirectOutput(dir.resolve("local.out").toFile());
     b.environment().putAll(server.environment());
@@ -263,7 +248,7 @@ class SnapshotCliIT {
   }
 
   private static String keySpaceHash() throws Exception {
-    return KeySpaceHash.of(etcd, PREFIX);
+    return KeySpace.hash(etcd, PREFIX, KeySpace.SERVER_OWNED);
   }
 
   private static ByteSequence bytes(String s) {

@@ -117,6 +117,16 @@ public final class ApiFixture implements AutoCloseable {
       long bodyLimitBytes,
       Optional<IdentityConfig> identity,
       List<BiFunction<Vertx, EtcdRuntime, Consumer<Router>>> more) {
+    return start(endpoints, bodyLimitBytes, identity, more, Clock.systemUTC());
+  }
+
+  /** As above, with the clock the idempotency handler reads (tests move it by hand). */
+  public static ApiFixture start(
+      List<URI> endpoints,
+      long bodyLimitBytes,
+      Optional<IdentityConfig> identity,
+      List<BiFunction<Vertx, EtcdRuntime, Consumer<Router>>> more,
+      Clock idempotencyClock) {
     Vertx vertx = Vertx.vertx();
     EtcdRuntime runtime =
         EtcdRuntime.connect(
@@ -162,7 +172,7 @@ public final class ApiFixture implements AutoCloseable {
                 vertx,
                 runtime.store(),
                 identity.map(IdentityConfig::signingKey).orElse("fixture-signing-key"),
-                java.time.Clock.systemUTC(),
+                idempotencyClock,
                 sessions),
             routes);
     int port = Await.result(api.listen("127.0.0.1", 0)).actualPort();

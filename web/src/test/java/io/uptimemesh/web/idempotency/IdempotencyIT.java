@@ -233,31 +233,71 @@ class IdempotencyIT {
 
   @Test
   void keysGetANewLeaseWhenTheirsWasLost() throws Exception {
-    String first = UUID.randomUUID().toString();
-    send(post("/api/v1/tokens", admin, first), tokenBody("lease-1"));
-    var kv =
+    java.util.concurrent.atomic.AtomicLong nowMs =
+        new java.util.concurrent.atomic.AtomicLong(System.currentTimeMillis());
+    java.time.Clock clock =
+        new java.time.Clock() {
+          @Override
+          public java.time.Instant instant() {
+            return java.time.Instant.ofEpochMilli(nowMs.get());
+          }
+
+          @Override
+          public java.time.ZoneId getZone() {
+            return java.time.ZoneOffset.UTC;
+          }
+
+          @Override
+          public java.time.Clock withZone(java.time.ZoneId zone) {
+            return this;
+          }
+        };
+    try (ApiFixture handMade =
+        ApiFixture.start(
+            etcd.endpoints(),
+            1 << 20,
+            Optional.of(ApiFixture.identityConfig(Duration.ofSeconds(5))),
+            List.of(),
+            clock)) {
+      ApiFixture previous = fixture;
+      fixture = handMade;
+      try {
+        JsonObject boot =
+            send(post("/api/v1/bootstrap", null, null), new JsonObject()).bodyAsJsonObject();
+        credentials =
+            new JsonObject()
+                .put("username", "admin")
+                .put("password", boot.getString("admin_password"));
+        admin = login();
+        String first = UUID.randomUUID().toString();
+        send(post("/api/v1/tokens", admin, first), tokenBody("lease-1"));
+        var kv =
+            Await.result(
+                    Future.fromCompletionStage(
+                        fixture
+                            .runtime
+                            .client()
+                            .getKVClient()
+                            .get(
+                                io.etcd.jetcd.ByteSequence.from(
+                                    storageKey("user:admin", first), StandardCharsets.UTF_8))))
+                .getKvs()
+                .get(0);
+        // What a restore to an older snapshot does to a lease granted after it.
         Await.result(
-                Future.fromCompletionStage(
-                    fixture
-                        .runtime
-                        .client()
-                        .getKVClient()
-                        .get(
-                            io.etcd.jetcd.ByteSequence.from(
-                                storageKey("user:admin", first), StandardCharsets.UTF_8))))
-            .getKvs()
-            .get(0);
-    // What a restore to an older snapshot does to a lease granted after it.
-    Await.result(
-        Future.fromCompletionStage(
-            fixture.runtime.client().getLeaseClient().revoke(kv.getLease())));
-    Thread.sleep(5100); // the lease is checked at most every 5 s
+            Future.fromCompletionStage(
+                fixture.runtime.client().getLeaseClient().revoke(kv.getLease())));
+        nowMs.addAndGet(5_001); // the lease is checked at most every 5 s
 
-    HttpResponse<Buffer> next =
-        send(post("/api/v1/tokens", admin, UUID.randomUUID().toString()), tokenBody("lease-2"));
+        HttpResponse<Buffer> next =
+            send(post("/api/v1/tokens", admin, UUID.randomUUID().toString()), tokenBody("lease-2"));
 
-    assertThat(next.statusCode()).as(next.bodyAsString()).isEqualTo(201);
-    assertThat(tokensLabelled("lease-2")).hasSize(1);
+        assertThat(next.statusCode()).as(next.bodyAsString()).isEqualTo(201);
+        assertThat(tokensLabelled("lease-2")).hasSize(1);
+      } finally {
+        fixture = previous;
+      }
+    }
   }
 
   private String login() {
