@@ -183,7 +183,13 @@ final class MeshCore implements AutoCloseable {
 
   /** Runs an uptimemesh command in a namespace. */
   MeshLab.Result cli(String namespace, String stdin, String... args) {
-    return lab.exec(namespace, Map.of(), stdin, uptimemesh(args).toArray(String[]::new));
+    return cliWithEnv(namespace, Map.of(), stdin, args);
+  }
+
+  /** As above, with extra environment (an agent's, for {@code uptimemesh status}). */
+  MeshLab.Result cliWithEnv(
+      String namespace, Map<String, String> env, String stdin, String... args) {
+    return lab.exec(namespace, env, stdin, uptimemesh(args).toArray(String[]::new));
   }
 
   /** Runs a command that must succeed and print JSON. */
