@@ -42,6 +42,20 @@ class MeshLabIT {
       assertThat(lab.ok(n1.namespace(), "ip", "route", "get", n2.primaryAddress()).stdout())
           .contains("dev " + n1.primaryLink());
 
+      // A continuous ping over the primary underlay: no reply during the cut, replies after it.
+      try (ContinuousPing ping = new ContinuousPing(n1.namespace(), n2.primaryAddress(), "p")) {
+        await().atMost(Duration.ofSeconds(5)).until(() -> ping.flowing(150));
+        long cutAt = System.currentTimeMillis();
+        lab.cutPrimary(n1);
+        Thread.sleep(1000);
+        assertThat(ping.flowing(500)).isFalse();
+        assertThat(ping.recoveredAfter(cutAt)).isEmpty();
+        long restoredAt = System.currentTimeMillis();
+        lab.restorePrimary(n1);
+        await().atMost(Duration.ofSeconds(5)).until(() -> ping.recoveredAfter(cutAt).isPresent());
+        assertThat(ping.recoveredAfter(cutAt).getAsLong()).isGreaterThanOrEqualTo(restoredAt);
+      }
+
       lab.cutPrimary(n1);
 
       // The primary path is dead both ways; the secondary and the service address still work.
