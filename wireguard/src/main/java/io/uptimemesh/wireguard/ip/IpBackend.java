@@ -43,14 +43,31 @@ public final class IpBackend {
    * @throws UptimeMeshException (internal) if a managed interface is missing or {@code ip} refuses
    *     a change (the others of the batch are still applied)
    */
-  public List<IpChange> apply(IpSpec spec) {
+  public List<String> apply(IpSpec spec) {
     Set<String> devices = Set.copyOf(spec.devices());
-    List<IpChange> changes = new ArrayList<>(IpDiff.links(spec, links(devices)));
-    run(changes);
+    List<IpChange> links = IpDiff.links(spec, links(devices));
+    run(links);
+    List<String> changes = new ArrayList<>();
+    links.forEach(c -> changes.add(c.toString()));
+    changes.addAll(looseReversePathFilter(devices));
     List<IpChange> routes = IpDiff.routes(spec, routes(devices));
     run(routes);
-    changes.addAll(routes);
+    routes.forEach(c -> changes.add(c.toString()));
     return List.copyOf(changes);
+  }
+
+  private List<String> looseReversePathFilter(Set<String> devices) {
+    Set<String> strict =
+        IpJson.strictReversePathFilter(
+            commands.run("ip", "-j", "netconf", "show").stdout(), devices);
+    if (strict.isEmpty()) {
+      return List.of();
+    }
+    List<String> argv = new ArrayList<>(List.of("sysctl", "-q", "-w"));
+    // The slash form: an interface name may hold a dot, which the dotted form would split.
+    strict.forEach(d -> argv.add("net/ipv4/conf/" + d + "/rp_filter=2"));
+    commands.run(argv.toArray(String[]::new));
+    return strict.stream().map(d -> "sysctl net.ipv4.conf." + d + ".rp_filter=2").toList();
   }
 
   private Map<String, IpLink> links(Set<String> devices) {

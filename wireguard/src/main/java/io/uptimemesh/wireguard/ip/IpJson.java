@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Reads the JSON that {@code ip -j} prints (iproute2 6.x), keeping only what concerns the managed
@@ -97,6 +98,40 @@ public final class IpJson {
       routes.add(new IpRoute(device, destination, route.path("metric").asLong(0), source));
     }
     return routes;
+  }
+
+  /**
+   * The managed interfaces whose IPv4 reverse-path filter is strict, from {@code ip -j netconf
+   * show}: the kernel applies the larger of the {@code all} value and the interface's own ({@code
+   * off} 0, {@code strict} 1, {@code loose} 2), so an interface is strict when that maximum is 1.
+   */
+  public static Set<String> strictReversePathFilter(String json, Set<String> devices) {
+    int all = 0;
+    Map<String, Integer> own = new LinkedHashMap<>();
+    for (JsonNode conf : array(json, "ip netconf show")) {
+      if (!conf.path("family").asText().equals("inet") || !conf.has("rp_filter")) {
+        continue;
+      }
+      int value =
+          switch (conf.path("rp_filter").asText()) {
+            case "strict" -> 1;
+            case "loose" -> 2;
+            default -> 0;
+          };
+      String name = conf.path("interface").asText();
+      if (name.equals("all")) {
+        all = value;
+      } else if (devices.contains(name)) {
+        own.put(name, value);
+      }
+    }
+    Set<String> strict = new TreeSet<>();
+    for (Map.Entry<String, Integer> entry : own.entrySet()) {
+      if (Math.max(all, entry.getValue()) == 1) {
+        strict.add(entry.getKey());
+      }
+    }
+    return strict;
   }
 
   private static Iterable<JsonNode> array(String json, String command) {

@@ -9,7 +9,6 @@ import io.uptimemesh.wireguard.WgInterfaceSpec;
 import io.uptimemesh.wireguard.WgInterfaceState;
 import io.uptimemesh.wireguard.WgPeerSpec;
 import io.uptimemesh.wireguard.ip.IpBackend;
-import io.uptimemesh.wireguard.ip.IpChange;
 import io.uptimemesh.wireguard.ip.IpRoute;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -74,9 +73,7 @@ public final class LinuxMeshNetwork implements MeshNetwork {
     for (WgInterfaceSpec spec : layout.interfaces()) {
       changes.addAll(describe(spec.name(), wireGuard.apply(spec)));
     }
-    for (IpChange change : ip.apply(layout.network())) {
-      changes.add(change.toString());
-    }
+    changes.addAll(ip.apply(layout.network()));
     if (!changes.isEmpty()) {
       LOG.info(
           "mesh applied at revision {}: {} change(s)", target.desired().revision(), changes.size());

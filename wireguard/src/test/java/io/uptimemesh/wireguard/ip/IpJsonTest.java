@@ -100,6 +100,20 @@ class IpJsonTest {
   }
 
   @Test
+  void anInterfaceIsStrictWhenTheLargerOfAllAndItsOwnReversePathFilterIsStrict() throws Exception {
+    // Captured with all=strict, umcaps0=loose, umcapp0=off (so strict through "all").
+    String json = sample("netconf-show.json");
+
+    assertThat(IpJson.strictReversePathFilter(json, OURS)).containsExactly("umcapp0");
+    assertThat(IpJson.strictReversePathFilter(json.replace("\"strict\"", "\"off\""), OURS))
+        .isEmpty();
+    assertThat(
+            IpJson.strictReversePathFilter(
+                json.replace("\"strict\"", "\"off\"").replace("\"loose\"", "\"strict\""), OURS))
+        .containsExactly("umcaps0");
+  }
+
+  @Test
   void outputThatIsNotWhatIpPrintsIsAnInternalErrorNamingTheCommand() {
     assertThatThrownBy(() -> IpJson.links("Object \"adress\" is unknown", Set.of("umx")))
         .isInstanceOf(UptimeMeshException.class)
