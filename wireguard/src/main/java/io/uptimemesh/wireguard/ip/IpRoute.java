@@ -1,5 +1,6 @@
 package io.uptimemesh.wireguard.ip;
 
+import io.uptimemesh.core.error.UptimeMeshException;
 import io.uptimemesh.wireguard.Cidr;
 import java.util.Comparator;
 import java.util.Objects;
@@ -37,7 +38,7 @@ public record IpRoute(String device, Cidr destination, long metric, Optional<Str
     Objects.requireNonNull(destination, "destination");
     source = source.map(s -> Cidr.host(s).address());
     if (metric < 0 || metric > 0xffffffffL) {
-      throw new IllegalArgumentException("route metric must be 0 to 4294967295, got " + metric);
+      throw UptimeMeshException.invalid("route metric must be 0 to 4294967295, got " + metric);
     }
   }
 

@@ -1,5 +1,6 @@
 package io.uptimemesh.wireguard.ip;
 
+import io.uptimemesh.core.error.UptimeMeshException;
 import io.uptimemesh.wireguard.Cidr;
 import java.util.Comparator;
 import java.util.Objects;
@@ -23,7 +24,7 @@ public record LinkAddress(String device, String address, int prefixLength)
     Cidr host = Cidr.host(address);
     address = host.address();
     if (prefixLength < 0 || prefixLength > host.prefix()) {
-      throw new IllegalArgumentException(
+      throw UptimeMeshException.invalid(
           "prefix length of " + address + " must be 0 to " + host.prefix());
     }
   }
