@@ -185,6 +185,8 @@ class LinuxMeshNetworkIT {
     // 2. The same targets again: nothing to change.
     assertThat(a.apply(2, Map.of()).changes()).isEmpty();
     assertThat(b.apply(2, Map.of()).changes()).isEmpty();
+    // An agent restarted (a new instance) finds everything in place as well.
+    assertThat(new LinuxMeshNetwork(a.in).apply(a.target(2, Map.of())).changes()).isEmpty();
     MeshObservation seen = a.network.observe();
     assertThat(seen.primary()).isPresent();
     assertThat(seen.secondary()).isPresent();
