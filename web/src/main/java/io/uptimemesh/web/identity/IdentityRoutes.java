@@ -36,6 +36,7 @@ public final class IdentityRoutes {
   private final RenewalService renewals;
   private final ClusterAuthority authority;
   private final CoreAdmission admissions;
+  private final NodeRequestAuth nodeRequests;
 
   public IdentityRoutes(
       BootstrapService bootstrap,
@@ -56,6 +57,8 @@ public final class IdentityRoutes {
     this.renewals = renewals;
     this.authority = authority;
     this.admissions = admissions;
+    this.nodeRequests =
+        new NodeRequestAuth(heartbeats.credentials(), authority, heartbeats.config());
   }
 
   /** A handler that requires a login, for the routes of other resources. */
@@ -66,6 +69,11 @@ public final class IdentityRoutes {
   /** The user behind a bearer token, if its session is valid now. */
   public java.util.function.Function<String, java.util.Optional<String>> sessions() {
     return auth::authenticate;
+  }
+
+  /** Authentication of node-signed requests other than heartbeats (mesh routes). */
+  public NodeRequestAuth nodeRequests() {
+    return nodeRequests;
   }
 
   /** The nodes service, for routes that summarise nodes. */
