@@ -262,10 +262,27 @@ public final class IdentityRoutes {
                           nodeJson(v.node())
                               .put("state", v.state().wireName())
                               .put("last_heartbeat_ms", v.lastHeartbeatMs())
-                              .put("stale_since_ms", v.staleSinceMs())));
+                              .put("stale_since_ms", v.staleSinceMs())
+                              .put("wireguard", wireGuardJson(v.node().nodeId()))));
               Responses.json(ctx, 200, new JsonObject().put("nodes", out));
             })
         .onFailure(ctx::fail);
+  }
+
+  /** A node's WireGuard registration for listings (public keys only), or null. */
+  private JsonObject wireGuardJson(String nodeId) {
+    return nodes
+        .wireGuard(nodeId)
+        .map(
+            r ->
+                new JsonObject()
+                    .put("key_generation", r.keyGeneration())
+                    .put("primary_public_key", r.primaryPublicKey())
+                    .put("primary_endpoint", r.primaryEndpoint())
+                    .put("secondary_public_key", r.secondaryPublicKey())
+                    .put("secondary_endpoint", r.secondaryEndpoint())
+                    .put("updated_at_ms", r.updatedAtMs()))
+        .orElse(null);
   }
 
   private void revokeNode(RoutingContext ctx) {

@@ -1,0 +1,170 @@
+package io.uptimemesh.web.mesh;
+
+import io.uptimemesh.core.mesh.DesiredState;
+import io.uptimemesh.core.mesh.DesiredStatePatch;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One agent's open desired-state stream. Everything it does runs on its request's context: the hub
+ * hands it each new view there, so a thousand streams spread over the event loops and none waits
+ * for another's socket. It ends (and the agent reconnects and resumes with its digest) when the
+ * client reads too slowly, the node is revoked or removed, or the server stops.
+ */
+final class DesiredStateStream {
+  private static final Logger log = LoggerFactory.getLogger(DesiredStateStream.class);
+
+  private final Vertx vertx;
+  private final Context context;
+  private final HttpServerResponse response;
+  private final String nodeId;
+  private final Consumer<DesiredStateStream> onEnd;
+  private MeshView view;
+
+  /** The revision of the last event sent: the base of the next patch. */
+  private long lastRevision;
+
+  private long timer = -1;
+  private boolean ended;
+
+  DesiredStateStream(
+      Vertx vertx, HttpServerResponse response, String nodeId, Consumer<DesiredStateStream> onEnd) {
+    this.vertx = vertx;
+    this.context = vertx.getOrCreateContext();
+    this.response = response;
+    this.nodeId = nodeId;
+    this.onEnd = onEnd;
+  }
+
+  String nodeId() {
+    return nodeId;
+  }
+
+  /**
+   * Sends the first event for {@code current}: the whole document, or {@code unchanged} if the
+   * client already holds a document with {@code clientDigest}. On the request's context.
+   */
+  void start(MeshView current, DesiredState state, String clientDigest, Duration keepAlive) {
+    view = current;
+    response
+        .setStatusCode(200)
+        .setChunked(true)
+        .putHeader("Content-Type", "text/event-stream; charset=utf-8")
+        .putHeader("Cache-Control", "no-store")
+        .putHeader("X-Accel-Buffering", "no");
+    response.closeHandler(v -> release());
+    response.exceptionHandler(t -> release());
+    lastRevision = state.revision();
+    if (clientDigest != null && clientDigest.equalsIgnoreCase(state.digest())) {
+      write("unchanged", state.revision(), "{\"revision\":" + state.revision() + "}");
+    } else {
+      write("desired-state", state.revision(), state.toJsonText());
+    }
+    timer = vertx.setPeriodic(keepAlive.toMillis(), id -> writeRaw(": keep-alive\n\n"));
+  }
+
+  /** Moves to {@code to}; {@code delta} may be used if it starts at this stream's view. */
+  void advance(MeshView to, MeshDelta delta) {
+    context.runOnContext(v -> apply(to, delta));
+  }
+
+  /** Ends the response (the client reconnects and resumes); safe from any thread. */
+  void end() {
+    context.runOnContext(v -> endNow());
+  }
+
+  private void apply(MeshView to, MeshDelta delta) {
+    if (ended || to.revision() <= view.revision()) {
+      return;
+    }
+    MeshView.NodeEntry before = view.nodes().get(nodeId);
+    MeshView.NodeEntry after = to.nodes().get(nodeId);
+    if (after == null || after.registration() == null) {
+      log.info("node {} is gone or unregistered: ending its desired-state stream", nodeId);
+      view = to;
+      endNow();
+      return;
+    }
+    DesiredStatePatch patch;
+    boolean scalarsChanged = false;
+    if (before == null || !before.sameSelf(after)) {
+      // Its own record changed (keys, generation, revocation): plan it again in full; rare.
+      Optional<DesiredState> old = view.stateOf(nodeId);
+      DesiredState now = to.stateOf(nodeId).orElseThrow();
+      DesiredState base =
+          old.orElse(
+                  new DesiredState(
+                      DesiredState.SCHEMA,
+                      nodeId,
+                      0,
+                      false,
+                      now.meshIp(),
+                      now.meshCidr(),
+                      -1,
+                      null,
+                      null))
+              .withRevision(lastRevision);
+      patch = DesiredStatePatch.between(base, now);
+      scalarsChanged =
+          base.member() != now.member()
+              || !base.meshIp().equals(now.meshIp())
+              || base.wgKeyGeneration() != now.wgKeyGeneration();
+    } else {
+      MeshDelta d = delta != null && delta.from() == view ? delta : MeshDelta.between(view, to);
+      patch = d.patchFor(after, lastRevision);
+    }
+    view = to;
+    if (!patch.isEmpty() || scalarsChanged) {
+      write("patch", to.revision(), new String(patch.toJson(), StandardCharsets.UTF_8));
+      lastRevision = to.revision();
+    }
+    if (after.revoked()) {
+      log.info("node {} is revoked: ending its desired-state stream", nodeId);
+      endNow();
+    }
+  }
+
+  private void write(String event, long revision, String json) {
+    // The JSON is one line (Jackson escapes control characters), so one data line carries it.
+    writeRaw("event: " + event + "\nid: " + revision + "\ndata: " + json + "\n\n");
+  }
+
+  private void writeRaw(String chunk) {
+    if (ended || response.ended() || response.closed()) {
+      release();
+      return;
+    }
+    if (response.writeQueueFull()) {
+      log.info("node {} reads its desired-state stream too slowly: ending it", nodeId);
+      endNow();
+      return;
+    }
+    response.write(Buffer.buffer(chunk));
+  }
+
+  private void endNow() {
+    if (!ended && !response.ended() && !response.closed()) {
+      response.end();
+    }
+    release();
+  }
+
+  private void release() {
+    if (ended) {
+      return;
+    }
+    ended = true;
+    if (timer >= 0) {
+      vertx.cancelTimer(timer);
+    }
+    onEnd.accept(this);
+  }
+}
