@@ -42,6 +42,7 @@ public final class DesiredStateHub {
     streams.forEach(DesiredStateStream::end);
   }
 
+  /** The current view; immutable. */
   MeshView view() {
     return view;
   }

@@ -29,6 +29,9 @@ final class DesiredStateStream {
   private final Consumer<DesiredStateStream> onEnd;
   private MeshView view;
 
+  /** The latest view handed over before {@link #start}; confined to the context. */
+  private MeshView pending;
+
   /** The revision of the last event sent: the base of the next patch. */
   private long lastRevision;
 
@@ -49,11 +52,34 @@ final class DesiredStateStream {
   }
 
   /**
-   * Sends the first event for {@code current}: the whole document, or {@code unchanged} if the
-   * client already holds a document with {@code clientDigest}. On the request's context.
+   * The first event of a stream, prepared off the event loop: a whole document of a thousand peers
+   * is a few hundred kilobytes of JSON, and a thousand agents reconnecting at once would otherwise
+   * hold the event loop for seconds.
+   *
+   * @param view the view it was computed from
+   * @param revision its revision
+   * @param event {@code desired-state} or {@code unchanged}
+   * @param data the event's data line
    */
-  void start(MeshView current, DesiredState state, String clientDigest, Duration keepAlive) {
-    view = current;
+  record First(MeshView view, long revision, String event, String data) {
+    /** Computes the first event for {@code nodeId}; empty if it has no document. */
+    static Optional<First> of(MeshView view, String nodeId, String clientDigest) {
+      return view.stateOf(nodeId)
+          .map(
+              state ->
+                  clientDigest != null && clientDigest.equalsIgnoreCase(state.digest())
+                      ? new First(
+                          view,
+                          state.revision(),
+                          "unchanged",
+                          "{\"revision\":" + state.revision() + "}")
+                      : new First(view, state.revision(), "desired-state", state.toJsonText()));
+    }
+  }
+
+  /** Sends the first event and starts the keep-alives. On the request's context. */
+  void start(First first, Duration keepAlive) {
+    view = first.view();
     response
         .setStatusCode(200)
         .setChunked(true)
@@ -62,13 +88,14 @@ final class DesiredStateStream {
         .putHeader("X-Accel-Buffering", "no");
     response.closeHandler(v -> release());
     response.exceptionHandler(t -> release());
-    lastRevision = state.revision();
-    if (clientDigest != null && clientDigest.equalsIgnoreCase(state.digest())) {
-      write("unchanged", state.revision(), "{\"revision\":" + state.revision() + "}");
-    } else {
-      write("desired-state", state.revision(), state.toJsonText());
-    }
+    lastRevision = first.revision();
+    write(first.event(), first.revision(), first.data());
     timer = vertx.setPeriodic(keepAlive.toMillis(), id -> writeRaw(": keep-alive\n\n"));
+    if (pending != null && pending.revision() > view.revision()) {
+      // Views published while the first event was being prepared.
+      apply(pending, null);
+    }
+    pending = null;
   }
 
   /** Moves to {@code to}; {@code delta} may be used if it starts at this stream's view. */
@@ -82,6 +109,12 @@ final class DesiredStateStream {
   }
 
   private void apply(MeshView to, MeshDelta delta) {
+    if (view == null) {
+      if (pending == null || to.revision() > pending.revision()) {
+        pending = to; // not started yet: only the latest view matters
+      }
+      return;
+    }
     if (ended || to.revision() <= view.revision()) {
       return;
     }

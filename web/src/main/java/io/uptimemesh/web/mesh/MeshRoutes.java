@@ -6,7 +6,6 @@ import io.uptimemesh.core.events.Events;
 import io.uptimemesh.core.heartbeat.HeartbeatSignatures;
 import io.uptimemesh.core.heartbeat.NodeRequests;
 import io.uptimemesh.core.identity.NodeIds;
-import io.uptimemesh.core.mesh.DesiredState;
 import io.uptimemesh.web.Responses;
 import io.uptimemesh.web.idempotency.IdempotencyHandler;
 import io.uptimemesh.web.identity.AuthHandler;
@@ -88,14 +87,27 @@ public final class MeshRoutes {
 
   private void desiredState(RoutingContext ctx) {
     String id = authenticateRead(ctx);
-    DesiredState state = hub.stateOf(id).orElseThrow(() -> notRegistered(id));
-    ctx.response()
-        .setStatusCode(200)
-        .putHeader("Content-Type", "application/json")
-        .putHeader("Cache-Control", "no-store")
-        .putHeader("ETag", "\"" + state.revision() + "\"")
-        .end(io.vertx.core.buffer.Buffer.buffer(state.toJson()));
+    MeshView view = hub.view();
+    // A document of a thousand peers is a few hundred kilobytes of JSON: made off the event loop.
+    vertx
+        .executeBlocking(() -> view.stateOf(id).map(s -> new Doc(s.revision(), s.toJson())))
+        .onSuccess(
+            doc -> {
+              if (doc.isEmpty()) {
+                ctx.fail(notRegistered(id));
+                return;
+              }
+              ctx.response()
+                  .setStatusCode(200)
+                  .putHeader("Content-Type", "application/json")
+                  .putHeader("Cache-Control", "no-store")
+                  .putHeader("ETag", "\"" + doc.get().revision() + "\"")
+                  .end(io.vertx.core.buffer.Buffer.buffer(doc.get().json()));
+            })
+        .onFailure(ctx::fail);
   }
+
+  private record Doc(long revision, byte[] json) {}
 
   private void stream(RoutingContext ctx) {
     String id = authenticateRead(ctx);
@@ -108,13 +120,24 @@ public final class MeshRoutes {
       throw UptimeMeshException.invalid("revision must be a whole number");
     }
     DesiredStateStream stream = new DesiredStateStream(vertx, ctx.response(), id, hub::unregister);
+    // Registered before the view is read: no view published meanwhile is missed.
     MeshView view = hub.register(stream);
-    var state = view.stateOf(id);
-    if (state.isEmpty()) {
-      hub.unregister(stream);
-      throw notRegistered(id);
-    }
-    stream.start(view, state.get(), digest, keepAlive);
+    vertx
+        .executeBlocking(() -> DesiredStateStream.First.of(view, id, digest))
+        .onSuccess(
+            first -> {
+              if (first.isEmpty()) {
+                hub.unregister(stream);
+                ctx.fail(notRegistered(id));
+                return;
+              }
+              stream.start(first.get(), keepAlive);
+            })
+        .onFailure(
+            t -> {
+              hub.unregister(stream);
+              ctx.fail(t);
+            });
   }
 
   private void rotate(RoutingContext ctx) {
