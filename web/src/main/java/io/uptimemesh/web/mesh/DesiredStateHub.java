@@ -17,11 +17,17 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class DesiredStateHub {
   private final MeshViewBuilder builder;
+  private final WatchCache cache;
+
+  /** The revision of the last snapshot looked at (the view keeps that of its last change). */
+  private volatile long seenRevision;
+
   private final Set<DesiredStateStream> streams = ConcurrentHashMap.newKeySet();
   private volatile MeshView view;
 
   public DesiredStateHub(EtcdStore store, WatchCache cache, String meshCidr) {
     this.builder = new MeshViewBuilder(store, meshCidr);
+    this.cache = cache;
     this.view = MeshView.empty(meshCidr);
     cache.onChange(this::changed);
     changed(cache.snapshot());
@@ -29,7 +35,7 @@ public final class DesiredStateHub {
 
   /** The document of {@code nodeId} now; empty if unknown or not registered. */
   public Optional<DesiredState> stateOf(String nodeId) {
-    return view.stateOf(nodeId);
+    return view().stateOf(nodeId);
   }
 
   /** How many streams are open on this server. */
@@ -42,8 +48,16 @@ public final class DesiredStateHub {
     streams.forEach(DesiredStateStream::end);
   }
 
-  /** The current view; immutable. */
+  /**
+   * The current view; immutable. Catches up with the cache first: a write acknowledged after the
+   * cache reached its revision (read-your-writes) may be answered before the cache's listeners ran,
+   * and the node's next read must see it.
+   */
   MeshView view() {
+    CacheSnapshot snapshot = cache.snapshot();
+    if (snapshot.revision() > seenRevision) {
+      changed(snapshot);
+    }
     return view;
   }
 
@@ -53,18 +67,24 @@ public final class DesiredStateHub {
    */
   MeshView register(DesiredStateStream stream) {
     streams.add(stream);
-    return view;
+    return view();
   }
 
   void unregister(DesiredStateStream stream) {
     streams.remove(stream);
   }
 
+  /**
+   * Builds the view of {@code snapshot} and moves the streams to it. Synchronized: usually called
+   * on the cache's context, but also by a reader catching up ({@link #view()}); the builder is
+   * confined by this lock.
+   */
   private synchronized void changed(CacheSnapshot snapshot) {
     MeshView before = view;
-    if (snapshot.revision() <= before.revision()) {
+    if (snapshot.revision() <= seenRevision) {
       return;
     }
+    seenRevision = snapshot.revision();
     MeshView after = builder.build(snapshot);
     if (after == before) {
       return;

@@ -88,6 +88,9 @@ final class DesiredStateStream {
         .putHeader("X-Accel-Buffering", "no");
     response.closeHandler(v -> release());
     response.exceptionHandler(t -> release());
+    // Room for the first document and a burst of patches behind it: a client still reading a
+    // large first document is not "too slow" yet.
+    response.setWriteQueueMaxSize(Math.max(1 << 20, 2 * first.data().length()));
     lastRevision = first.revision();
     write(first.event(), first.revision(), first.data());
     timer = vertx.setPeriodic(keepAlive.toMillis(), id -> writeRaw(": keep-alive\n\n"));

@@ -315,6 +315,46 @@ class MeshIT {
     }
   }
 
+  @Test
+  void rotationIsIdempotentPerKeyAndRevokedNodesAreRefused() {
+    Node a = join("rot-a");
+    assertThat(
+            register(a, "rot-a", registration(a, 0, key(), "192.0.2.1:51820", null, null), null)
+                .statusCode())
+        .isEqualTo(200);
+    String idempotencyKey = java.util.UUID.randomUUID().toString();
+    for (int i = 0; i < 2; i++) {
+      HttpResponse<Buffer> r =
+          Await.result(
+              http.post("/api/v1/nodes/rot-a/rotate-wg-keys")
+                  .bearerTokenAuthentication(adminToken)
+                  .putHeader(io.uptimemesh.core.idempotency.IdempotencyKeys.HEADER, idempotencyKey)
+                  .sendJsonObject(new JsonObject()));
+      assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(202);
+      assertThat(r.bodyAsJsonObject().getLong("wg_key_generation"))
+          .as("attempt %d", i)
+          .isEqualTo(1);
+    }
+    assertThat(
+            post("/api/v1/nodes/nobody/rotate-wg-keys", new JsonObject(), adminToken).statusCode())
+        .isEqualTo(404);
+    assertThat(post("/api/v1/nodes/rot-a/rotate-wg-keys", new JsonObject(), null).statusCode())
+        .isEqualTo(401);
+
+    // Read-your-writes: the document has the new generation at once.
+    HttpResponse<Buffer> doc = signedGet(a, "/api/v1/nodes/rot-a/desired-state");
+    assertThat(DesiredState.parse(doc.body().getBytes()).wgKeyGeneration()).isEqualTo(1);
+
+    assertThat(post("/api/v1/nodes/rot-a/revoke", new JsonObject(), adminToken).statusCode())
+        .isEqualTo(200);
+    HttpResponse<Buffer> revoked = signedGet(a, "/api/v1/nodes/rot-a/desired-state");
+    assertThat(revoked.statusCode()).isEqualTo(401);
+    assertThat(revoked.bodyAsJsonObject().getString("reason")).isEqualTo("revoked");
+    assertThat(
+            post("/api/v1/nodes/rot-a/rotate-wg-keys", new JsonObject(), adminToken).statusCode())
+        .isEqualTo(409);
+  }
+
   // --- helpers ---
 
   /** Reads patches until the document's primary peers are {@code peers}. */
