@@ -45,6 +45,9 @@ class MeshEndToEndIT {
   private static final Duration FAILOVER_LIMIT = Duration.ofSeconds(30);
   private static final Duration FAILBACK_LIMIT = Duration.ofSeconds(60);
 
+  private static final long STABLE_COUNT = agentSetting("RUNTIME_FAILBACK_STABLE_COUNT", 5);
+  private static final long PROBE_INTERVAL_MS = agentSetting("RUNTIME_PROBE_INTERVAL_MS", 500);
+
   private static MeshLab lab;
   private static MeshCore core;
   private static final List<MeshAgent> agents = new ArrayList<>();
@@ -136,6 +139,13 @@ class MeshEndToEndIT {
                 .until(
                     () -> later(from.recoveredAfter(cutAt), to.recoveredAfter(cutAt)), t -> t > 0);
         toTraffic.add(flowing - cutAt);
+        String directions =
+            String.format(
+                "%s %d ms, %s %d ms",
+                from.label,
+                from.recoveredAfter(cutAt).getAsLong() - cutAt,
+                to.label,
+                to.recoveredAfter(cutAt).getAsLong() - cutAt);
         // Traffic to and from the cut node goes over the secondary, at both ends.
         assertThat(cut.activeInterfaceTo(meshIp.get(other.node.id())))
             .hasValue(cut.node.wgSecondary());
@@ -144,6 +154,8 @@ class MeshEndToEndIT {
         // The other two nodes keep their primary path between them.
         assertThat(other.activeInterfaceTo(meshIp.get(third.node.id())))
             .hasValue(other.node.wgPrimary());
+        // uptimemesh status says the same as the routes.
+        assertThat(activePath(cut, other.node.id())).isEqualTo("secondary");
 
         Thread.sleep(Math.max(0, flowing + HOLD_DOWN.toMillis() - System.currentTimeMillis()));
         long restoredAt = System.currentTimeMillis();
@@ -154,10 +166,15 @@ class MeshEndToEndIT {
             .untilAsserted(() -> assertThat(pathsNotOn(true)).isEmpty());
         long failedBackAt = System.currentTimeMillis();
         toFailback.add(failedBackAt - restoredAt);
+        // Not at the first good probe: after the stable count (the first may come at once).
+        assertThat(failedBackAt - restoredAt)
+            .as("failback after %d good probes %d ms apart", STABLE_COUNT, PROBE_INTERVAL_MS)
+            .isGreaterThanOrEqualTo((STABLE_COUNT - 1) * PROBE_INTERVAL_MS);
+        assertThat(activePath(cut, other.node.id())).isEqualTo("primary");
         assertThat(from.flowing(500) && to.flowing(500)).as("traffic after failback").isTrue();
         System.out.printf(
-            "cut %d of %s: traffic again after %d ms, failback %d ms after the restore%n",
-            i + 1, cut.node.id(), toTraffic.get(i), toFailback.get(i));
+            "cut %d of %s: traffic again after %d ms (%s), failback %d ms after the restore%n",
+            i + 1, cut.node.id(), toTraffic.get(i), directions, toFailback.get(i));
         // The failback started a hold-down on these pairs: the next cut (of a node that shares a
         // pair with this one) waits it out, or it would measure the hold-down, not the failover.
         Thread.sleep(Math.max(0, failedBackAt + HOLD_DOWN.toMillis() - System.currentTimeMillis()));
@@ -262,6 +279,24 @@ class MeshEndToEndIT {
       }
     }
     return wrong;
+  }
+
+  /** An agent setting as this run sets it (meshlab.agent.env), else the agent's default. */
+  private static long agentSetting(String key, long agentDefault) {
+    String v = MeshAgent.extraEnvironment().get(key);
+    return v == null ? agentDefault : Long.parseLong(v);
+  }
+
+  /** The active path {@code uptimemesh status} reports on {@code agent} for {@code peer}. */
+  private static String activePath(MeshAgent agent, String peer) {
+    JsonNode status = agent.status().orElseThrow(() -> new AssertionError("no status"));
+    for (JsonNode p : status.path("peers")) {
+      if (peer.equals(p.path("node_id").asText())) {
+        return p.path("active_path").asText();
+      }
+    }
+    throw new AssertionError(
+        "no peer " + peer + " in the status of " + agent.node.id() + ": " + status);
   }
 
   private static long later(OptionalLong a, OptionalLong b) {
