@@ -12,11 +12,12 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * {@code uptimemesh agent} of one lab node, run inside the node's namespace from the packaged jar
- * and configured by environment only, as an operator's .env would: the node's interfaces, its
- * underlay endpoints, its data and identity directories, short heartbeat and control-plane check
- * intervals. Extra settings for every agent come from the system property {@code meshlab.agent.env}
- * ({@code KEY=VALUE,KEY=VALUE}), so a run can shorten probe intervals and say so.
+ * {@code uptimemesh agent} of one lab node, run inside the node's namespace through {@code
+ * bin/uptimemesh} (so with the agent's own JVM flags) and configured by environment only, as an
+ * operator's .env would: the node's interfaces, its underlay endpoints, its data and identity
+ * directories, short heartbeat and control-plane check intervals. Extra settings for every agent
+ * come from the system property {@code meshlab.agent.env} ({@code KEY=VALUE,KEY=VALUE}), so a run
+ * can shorten probe intervals and say so.
  */
 final class MeshAgent implements AutoCloseable {
   static final int PRIMARY_PORT = 51820;
@@ -71,7 +72,7 @@ final class MeshAgent implements AutoCloseable {
     starts++;
     process =
         lab.start(
-            node.namespace(), "agent-" + node.id() + "-" + starts, env, core.uptimemesh("agent"));
+            node.namespace(), "agent-" + node.id() + "-" + starts, env, MeshCore.script("agent"));
     return this;
   }
 

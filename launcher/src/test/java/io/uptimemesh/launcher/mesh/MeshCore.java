@@ -69,6 +69,20 @@ final class MeshCore implements AutoCloseable {
     return c;
   }
 
+  /**
+   * {@code bin/uptimemesh ARGS} of the checkout the jar was built in: the launcher script with the
+   * JVM flags it chooses per command (the agent's small-footprint flags).
+   */
+  static List<String> script(String... args) {
+    Path bin = Path.of(jar()).getParent().getParent().getParent().resolve("bin/uptimemesh");
+    if (!Files.isExecutable(bin)) {
+      throw new IllegalStateException(bin + " not found next to the jar");
+    }
+    List<String> c = new ArrayList<>(List.of(bin.toString()));
+    c.addAll(List.of(args));
+    return c;
+  }
+
   Map<String, String> serverEnvironment() {
     Map<String, String> env = new HashMap<>();
     // All addresses of the router namespace: bootstrap is only accepted over loopback.
