@@ -39,7 +39,21 @@ import org.slf4j.LoggerFactory;
 public final class PathMonitor {
   private static final Logger LOG = LoggerFactory.getLogger(PathMonitor.class);
 
-  private record Pending(String peer, MeshPath path, long sentNanos) {}
+  private record Pending(String peer, MeshPath path, long sentNanos, long round) {}
+
+  /** One round's results for one peer, fed to its failover together. */
+  private static final class Round {
+    final long id;
+    final Boolean[] ok = new Boolean[2];
+
+    Round(long id) {
+      this.id = id;
+    }
+
+    boolean complete() {
+      return ok[0] != null && ok[1] != null;
+    }
+  }
 
   private final Vertx vertx;
   private final FailoverSettings settings;
@@ -53,6 +67,8 @@ public final class PathMonitor {
 
   private final Map<String, PathFailover> failovers = new LinkedHashMap<>();
   private final Map<Long, Pending> pending = new HashMap<>();
+  private final Map<String, Round> rounds = new HashMap<>();
+  private long round;
   private DatagramSocket echo;
   private DatagramSocket prober;
   private long ticker = -1;
@@ -145,7 +161,9 @@ public final class PathMonitor {
     }
     Map<String, MeshPlanner.Peer> primary = byNode(state.get().primaryPeers());
     Map<String, MeshPlanner.Peer> secondary = byNode(state.get().secondaryPeers());
+    round++;
     failovers.keySet().retainAll(primary.keySet());
+    rounds.keySet().retainAll(primary.keySet());
     for (String peer : primary.keySet()) {
       failovers.computeIfAbsent(
           peer,
@@ -159,7 +177,7 @@ public final class PathMonitor {
     for (String peer : primary.keySet()) {
       MeshPlanner.Peer s = secondary.get(peer);
       if (s == null) {
-        result(peer, MeshPath.SECONDARY, false, 0);
+        result(peer, MeshPath.SECONDARY, false, 0, round);
       } else {
         probe(peer, MeshPath.SECONDARY, s);
       }
@@ -178,7 +196,8 @@ public final class PathMonitor {
       return;
     }
     long s = ++seq;
-    pending.put(s, new Pending(peer, path, System.nanoTime()));
+    long r = round;
+    pending.put(s, new Pending(peer, path, System.nanoTime(), r));
     prober
         .send(ProbePacket.request(s), port, address.get())
         .onFailure(
@@ -186,7 +205,7 @@ public final class PathMonitor {
               // No route yet (interfaces not up): a failed probe, now rather than at the timeout.
               Pending gone = pending.remove(s);
               if (gone != null) {
-                result(peer, path, false, 0);
+                result(peer, path, false, 0, r);
               }
             });
   }
@@ -198,7 +217,7 @@ public final class PathMonitor {
     }
     Pending p = pending.remove(s.getAsLong());
     if (p != null) {
-      result(p.peer(), p.path(), true, System.nanoTime() - p.sentNanos());
+      result(p.peer(), p.path(), true, System.nanoTime() - p.sentNanos(), p.round());
     }
   }
 
@@ -209,20 +228,54 @@ public final class PathMonitor {
       if (p.sentNanos() <= deadline) {
         it.remove();
         metrics.probeLost();
-        result(p.peer(), p.path(), false, 0);
+        result(p.peer(), p.path(), false, 0, p.round());
       }
     }
   }
 
-  private void result(String peer, MeshPath path, boolean ok, long rttNanos) {
-    PathFailover f = failovers.get(peer);
-    if (f == null || stopped) {
+  /**
+   * Collects a probe result; once both paths of a round reported (or a newer round began), feeds
+   * them to the peer's failover, the standby path's first. Why: when both paths die at once, the
+   * active path's failure must not reach the threshold while the standby's equal failures are still
+   * in flight, or traffic would move to a path just as dead.
+   */
+  private void result(String peer, MeshPath path, boolean ok, long rttNanos, long roundId) {
+    if (stopped || !failovers.containsKey(peer)) {
       return;
     }
     if (ok) {
       metrics.probe(path, Duration.ofNanos(rttNanos));
     }
-    f.onProbe(path, ok).ifPresent(sw -> switched(peer, sw));
+    Round r = rounds.get(peer);
+    if (r == null || r.id != roundId) {
+      if (r != null && r.id > roundId) {
+        return;
+      }
+      if (r != null) {
+        feed(peer, r);
+      }
+      r = new Round(roundId);
+      rounds.put(peer, r);
+    }
+    r.ok[path.ordinal()] = ok;
+    if (r.complete()) {
+      rounds.remove(peer);
+      feed(peer, r);
+    }
+  }
+
+  private void feed(String peer, Round r) {
+    PathFailover f = failovers.get(peer);
+    if (f == null) {
+      return;
+    }
+    MeshPath standby = f.active().other();
+    for (MeshPath path : new MeshPath[] {standby, standby.other()}) {
+      Boolean ok = r.ok[path.ordinal()];
+      if (ok != null) {
+        f.onProbe(path, ok).ifPresent(sw -> switched(peer, sw));
+      }
+    }
   }
 
   private void switched(String peer, PathSwitch sw) {
