@@ -21,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.TreeMap;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -67,7 +68,7 @@ public final class PathMonitor {
 
   private final Map<String, PathFailover> failovers = new LinkedHashMap<>();
   private final Map<Long, Pending> pending = new HashMap<>();
-  private final Map<String, Round> rounds = new HashMap<>();
+  private final Map<String, TreeMap<Long, Round>> rounds = new HashMap<>();
   private long round;
   private DatagramSocket echo;
   private DatagramSocket prober;
@@ -193,6 +194,7 @@ public final class PathMonitor {
             .map(ip -> ip.split("/")[0])
             .findFirst();
     if (address.isEmpty()) {
+      result(peer, path, false, 0, round);
       return;
     }
     long s = ++seq;
@@ -234,10 +236,11 @@ public final class PathMonitor {
   }
 
   /**
-   * Collects a probe result; once both paths of a round reported (or a newer round began), feeds
-   * them to the peer's failover, the standby path's first. Why: when both paths die at once, the
-   * active path's failure must not reach the threshold while the standby's equal failures are still
-   * in flight, or traffic would move to a path just as dead.
+   * Collects a probe result; a round whose two paths both reported is fed to the peer's failover,
+   * rounds in order, the standby path's result first. Why: when both paths die at once, the active
+   * path's failure must not reach the threshold while the standby's equal failures are still in
+   * flight, or traffic would move to a path just as dead. Every probe ends in a reply, a send error
+   * or the timeout, so every round completes within the probe timeout.
    */
   private void result(String peer, MeshPath path, boolean ok, long rttNanos, long roundId) {
     if (stopped || !failovers.containsKey(peer)) {
@@ -246,21 +249,10 @@ public final class PathMonitor {
     if (ok) {
       metrics.probe(path, Duration.ofNanos(rttNanos));
     }
-    Round r = rounds.get(peer);
-    if (r == null || r.id != roundId) {
-      if (r != null && r.id > roundId) {
-        return;
-      }
-      if (r != null) {
-        feed(peer, r);
-      }
-      r = new Round(roundId);
-      rounds.put(peer, r);
-    }
-    r.ok[path.ordinal()] = ok;
-    if (r.complete()) {
-      rounds.remove(peer);
-      feed(peer, r);
+    TreeMap<Long, Round> pendingRounds = rounds.computeIfAbsent(peer, p -> new TreeMap<>());
+    pendingRounds.computeIfAbsent(roundId, Round::new).ok[path.ordinal()] = ok;
+    while (!pendingRounds.isEmpty() && pendingRounds.firstEntry().getValue().complete()) {
+      feed(peer, pendingRounds.pollFirstEntry().getValue());
     }
   }
 
