@@ -6,6 +6,8 @@
 #   bench/run.sh heartbeats 2000 1000 10
 #                                signed heartbeats: 2000 joined nodes, 1000/s for 10 s, vs raw jetcd puts
 #   bench/run.sh crypto 3        signature verifies/s: ours (BC Ed25519) vs the JDK's Ed25519 and P-256
+#   bench/run.sh propagation 1000 20
+#                                desired state: API write -> all 1000 simulated agents applied it (20 changes)
 # Every figure is printed beside a baseline measured in the same run, and their ratio.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -63,7 +63,8 @@ _um_quiet_distro_etcd() {
 
 # um_install_test_deps: the runtime deps plus what the tests drive for real
 # (promtool from the prometheus package, ps/kill from procps, wg and the userspace wireguard-go
-# for the WireGuard backend's tests, ip for their network namespaces).
+# for the WireGuard backend's tests, ip for their network namespaces, ping and socat for the
+# mesh tests' traffic).
 um_install_test_deps() {
   um_install_runtime_deps
   local need=()
@@ -72,6 +73,9 @@ um_install_test_deps() {
   command -v wg >/dev/null 2>&1 || need+=(wireguard-tools)
   command -v wireguard-go >/dev/null 2>&1 || need+=(wireguard-go)
   command -v ip >/dev/null 2>&1 || need+=(iproute2)
+  # The mesh ITs send real traffic through the tunnels: ping, and socat as a UDP echo.
+  command -v ping >/dev/null 2>&1 || need+=(iputils-ping)
+  command -v socat >/dev/null 2>&1 || need+=(socat)
   if [ "${#need[@]}" -gt 0 ]; then
     echo "installing: ${need[*]}"
     um_apt_install "${need[@]}"

@@ -13,6 +13,9 @@ import java.nio.file.Path;
  * heartbeats [nodes] [rate/s] [seconds]
  *                              signed heartbeats of pre-joined nodes, vs raw jetcd puts
  * crypto [seconds]             Ed25519 verifies/s (ours) vs the JDK's Ed25519 and P-256
+ * propagation [agents] [changes]
+ *                              API write → every agent on the desired-state stream applied it,
+ *                              vs raw etcd put → watch
  * raw-server PORT              (internal) the bare Vert.x server used as the reads baseline
  * </pre>
  */
@@ -31,6 +34,8 @@ public final class BenchMain {
           new HeartbeatBench(jar)
               .run(intArg(args, 1, 1000), intArg(args, 2, 5000), intArg(args, 3, 10));
       case "crypto" -> new CryptoBench().run(intArg(args, 1, 3));
+      case "propagation" ->
+          new PropagationBench(jar).run(intArg(args, 1, 1000), intArg(args, 2, 20));
       case "raw-server" -> {
         RawServer.main(new String[] {args[1]});
         Thread.currentThread().join(); // serve until killed
@@ -42,7 +47,7 @@ public final class BenchMain {
       default -> {
         System.err.println(
             "usage: bench/run.sh [startup [runs] | reads [seconds] [conns]"
-                + " | heartbeats [nodes] [rate] [seconds] | crypto [seconds] | all]");
+                + " | heartbeats [nodes] [rate] [seconds] | crypto [seconds] | propagation [agents] [changes] | all]");
         System.exit(2);
       }
     }

@@ -4,12 +4,8 @@ import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.uptimemesh.core.heartbeat.Heartbeat;
 import io.uptimemesh.core.heartbeat.HeartbeatSignatures;
-import io.uptimemesh.core.pki.Fingerprints;
-import io.uptimemesh.core.pki.NodeKeys;
-import io.uptimemesh.core.pki.Pem;
 import io.uptimemesh.etcd.EtcdClients;
 import io.uptimemesh.testkit.FreePorts;
-import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -22,7 +18,6 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyPair;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,8 +47,6 @@ final class HeartbeatBench {
     this.jar = jar;
   }
 
-  private record Node(String id, KeyPair key, String fingerprint) {}
-
   private record Signed(byte[] body, MultiMap headers) {}
 
   void run(int nodes, int rate, int seconds) throws Exception {
@@ -75,7 +68,7 @@ final class HeartbeatBench {
           "http://127.0.0.1:" + port + "/health/ready", Duration.ofSeconds(30), server)) {
         throw new IllegalStateException("server did not come up");
       }
-      List<Node> joined = prepare(http, nodes);
+      List<BenchNodes.Node> joined = BenchNodes.join(http, nodes);
       // First heartbeat of every node grants its lease and writes its status: not steady state.
       send(http, sign(joined, 1, 1), nodes, Math.min(rate, 2000), null, null);
       int total = rate * seconds;
@@ -119,65 +112,11 @@ final class HeartbeatBench {
     }
   }
 
-  /** Bootstraps, logs in, and joins {@code nodes} nodes, 16 at a time. */
-  private static List<Node> prepare(WebClient http, int nodes) {
-    JsonObject boot = call(http.post("/api/v1/bootstrap").sendJsonObject(new JsonObject()));
-    String admin =
-        call(http.post("/api/v1/auth/login")
-                .sendJsonObject(
-                    new JsonObject()
-                        .put("username", "admin")
-                        .put("password", boot.getString("admin_password"))))
-            .getString("token");
-    String token =
-        call(http.post("/api/v1/tokens")
-                .bearerTokenAuthentication(admin)
-                .sendJsonObject(
-                    new JsonObject()
-                        .put("role", "worker")
-                        .put("uses", nodes)
-                        .put("ttl_seconds", 3600)))
-            .getString("token");
-    List<Node> joined = new ArrayList<>();
-    long t0 = System.nanoTime();
-    for (int start = 0; start < nodes; start += 16) {
-      List<Future<Node>> batch = new ArrayList<>();
-      for (int i = start; i < Math.min(nodes, start + 16); i++) {
-        String id = "sim-" + i;
-        KeyPair key = NodeKeys.generateEd25519();
-        JsonObject body =
-            new JsonObject()
-                .put("token", token)
-                .put("node_id", id)
-                .put("name", id)
-                .put("csr", NodeKeys.csrPem(key, id));
-        batch.add(
-            http.post("/api/v1/join")
-                .sendJsonObject(body)
-                .map(
-                    r -> {
-                      String pem =
-                          r.statusCode() == 201
-                              ? r.bodyAsJsonObject().getString("certificate")
-                              : null;
-                      if (pem == null) {
-                        throw new IllegalStateException(
-                            "join " + id + ": HTTP " + r.statusCode() + " " + r.bodyAsString());
-                      }
-                      return new Node(id, key, Fingerprints.sha256(Pem.parseCertificate(pem)));
-                    }));
-      }
-      joined.addAll(Future.all(batch).await().list());
-    }
-    System.out.printf("joined %d nodes in %.1f s%n", nodes, (System.nanoTime() - t0) / 1e9);
-    return joined;
-  }
-
   /** For each node, {@code perNode} signed heartbeats with sequences from {@code firstSeq}. */
-  private static List<List<Signed>> sign(List<Node> nodes, long firstSeq, int perNode) {
+  private static List<List<Signed>> sign(List<BenchNodes.Node> nodes, long firstSeq, int perNode) {
     List<List<Signed>> out = new ArrayList<>(nodes.size());
     long now = System.currentTimeMillis();
-    for (Node n : nodes) {
+    for (BenchNodes.Node n : nodes) {
       List<Signed> mine = new ArrayList<>(perNode);
       for (int k = 0; k < perNode; k++) {
         byte[] body = new Heartbeat(n.id(), firstSeq + k, now, Map.of("wg", "up")).toBytes();
@@ -331,13 +270,5 @@ final class HeartbeatBench {
               }
               putLoop(c, k, v, end, done, running, all);
             });
-  }
-
-  private static JsonObject call(Future<HttpResponse<Buffer>> f) {
-    HttpResponse<Buffer> r = f.await();
-    if (r.statusCode() >= 300) {
-      throw new IllegalStateException("HTTP " + r.statusCode() + ": " + r.bodyAsString());
-    }
-    return r.bodyAsJsonObject();
   }
 }

@@ -27,6 +27,9 @@ import java.util.regex.Pattern;
  * {prefix}/node-stale/{id}         since when a node is stale, written by the leader on transitions
  * {prefix}/events/{id}             cluster event log; ids sort like time (EventIds); not in the
  *                                  watch cache (see uncachedPrefixes), pruned by the leader
+ * {prefix}/node-wireguard/{id}     a node's WireGuard registration: schema, key generation, public
+ *                                  keys, endpoints, updated_at (never a private key)
+ * {prefix}/node-wg-rotation/{id}   desired WireGuard key generation of a node, requested_at/by
  * </pre>
  *
  * Later features add their families here (nodes, tokens, services…).
@@ -188,6 +191,22 @@ public final class KeyLayout {
 
   public String eventsPrefix() {
     return root() + "events/";
+  }
+
+  public String nodeWireGuard(String nodeId) {
+    return nodeWireGuardPrefix() + segment(nodeId);
+  }
+
+  public String nodeWireGuardPrefix() {
+    return root() + "node-wireguard/";
+  }
+
+  public String nodeWgRotation(String nodeId) {
+    return nodeWgRotationPrefix() + segment(nodeId);
+  }
+
+  public String nodeWgRotationPrefix() {
+    return root() + "node-wg-rotation/";
   }
 
   /**

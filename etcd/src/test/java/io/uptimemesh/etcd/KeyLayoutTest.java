@@ -67,4 +67,20 @@ class KeyLayoutTest {
     assertThat(layout.node("a")).isGreaterThan(end);
     assertThat(layout.alive("x")).isLessThan(layout.eventsPrefix());
   }
+
+  @Test
+  void meshFamiliesAreSeparateFromTheNodeFamilies() {
+    KeyLayout layout = new KeyLayout("/uptimemesh");
+    assertThat(layout.nodeWireGuard("n1")).isEqualTo("/uptimemesh/node-wireguard/n1");
+    assertThat(layout.nodeWgRotation("n1")).isEqualTo("/uptimemesh/node-wg-rotation/n1");
+    for (String key : java.util.List.of(layout.nodeWireGuard("n1"), layout.nodeWgRotation("n1"))) {
+      assertThat(key)
+          .doesNotStartWith(layout.nodesPrefix())
+          .doesNotStartWith(layout.nodeStatusPrefix())
+          .doesNotStartWith(layout.nodeStalePrefix());
+    }
+    assertThat(layout.nodeWireGuard("n1")).doesNotStartWith(layout.nodeWgRotationPrefix());
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> layout.nodeWireGuard("../x"))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
 }

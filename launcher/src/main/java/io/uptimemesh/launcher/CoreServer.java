@@ -83,6 +83,7 @@ final class CoreServer {
   private ApiServer api;
   private LeaderWiring leader;
   private io.uptimemesh.web.events.EventRoutes eventRoutes;
+  private io.uptimemesh.web.mesh.MeshRoutes meshRoutes;
   private io.uptimemesh.etcd.events.EventPruner eventPruner;
 
   private CoreServer(Vertx vertx, ClusterConfig config) {
@@ -217,6 +218,14 @@ final class CoreServer {
     eventRoutes =
         new io.uptimemesh.web.events.EventRoutes(
             vertx, events, identity.authHandler(), Clock.systemUTC(), EVENT_STREAM_HEARTBEAT);
+    meshRoutes =
+        io.uptimemesh.web.mesh.MeshModule.routes(
+            vertx,
+            etcd,
+            identityConfig,
+            identity,
+            events,
+            io.uptimemesh.web.mesh.MeshModule.KEEP_ALIVE);
     api =
         new ApiServer(
             vertx,
@@ -242,7 +251,8 @@ final class CoreServer {
                         leader.pruneAfter())
                     ::addRoutes,
                 eventRoutes::addRoutes,
-                ops::addRoutes));
+                ops::addRoutes,
+                meshRoutes::addRoutes));
     await(
         api.listen(settings.httpHost(), settings.httpPort()),
         Duration.ofSeconds(10),
@@ -316,6 +326,10 @@ final class CoreServer {
     if (eventRoutes != null) {
       // Followers see their stream end, not break, and reconnect (elsewhere) where they were.
       eventRoutes.closeStreams();
+    }
+    if (meshRoutes != null) {
+      // Agents see their desired-state stream end and resume on another core node.
+      meshRoutes.hub().closeStreams();
     }
     Future<Void> apiStopped =
         api == null ? Future.succeededFuture() : api.shutdown(config.http().shutdownGrace());

@@ -183,6 +183,25 @@ class IdentityCliIT {
   }
 
   @Test
+  @Order(7)
+  void rotateWgKeysRaisesTheGenerationAndRefusesUnknownNodes() throws Exception {
+    Cli.Result json =
+        Cli.run("nodes", "rotate-wg-keys", "core-1", "--api-url", api, "--output", "json");
+    assertThat(json.code()).as(json.stderr()).isZero();
+    var parsed = io.uptimemesh.core.json.Json.mapper().readTree(json.stdout());
+    assertThat(parsed.path("node_id").asText()).isEqualTo("core-1");
+    assertThat(parsed.path("wg_key_generation").asLong()).isEqualTo(1);
+
+    Cli.Result text = Cli.run("nodes", "rotate-wg-keys", "core-1", "--api-url", api);
+    assertThat(text.code()).as(text.stderr()).isZero();
+    assertThat(text.stdout()).contains("core-1").contains("generation 2");
+
+    Cli.Result unknown = Cli.run("nodes", "rotate-wg-keys", "nobody", "--api-url", api);
+    assertThat(unknown.code()).isEqualTo(1);
+    assertThat(unknown.stderr()).contains("no node nobody");
+  }
+
+  @Test
   @Order(8)
   void aRevokedNodesHeartbeatIsRefused() {
     assertThat(Cli.run("nodes", "revoke", "core-1", "--api-url", api).code()).isZero();

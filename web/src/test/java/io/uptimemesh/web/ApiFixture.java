@@ -42,6 +42,9 @@ public final class ApiFixture implements AutoCloseable {
   /** The event routes, or null without identity (they need its login check). */
   public final io.uptimemesh.web.events.EventRoutes eventRoutes;
 
+  /** The mesh routes (WireGuard registration, desired state), or null without identity. */
+  public final io.uptimemesh.web.mesh.MeshRoutes mesh;
+
   /** The port the API listens on (127.0.0.1). */
   public final int port;
 
@@ -55,8 +58,10 @@ public final class ApiFixture implements AutoCloseable {
       WebClient http,
       io.uptimemesh.etcd.events.EventLog events,
       io.uptimemesh.web.events.EventRoutes eventRoutes,
+      io.uptimemesh.web.mesh.MeshRoutes mesh,
       int port) {
     this.port = port;
+    this.mesh = mesh;
     this.vertx = vertx;
     this.runtime = runtime;
     this.api = api;
@@ -149,6 +154,7 @@ public final class ApiFixture implements AutoCloseable {
             vertx, runtime.store(), runtime.client().getWatchClient(), Clock.systemUTC());
     runtime.monitor().onResult(new WriteGuardEvents(events, "fixture", Clock.systemUTC()));
     io.uptimemesh.web.events.EventRoutes eventRoutes = null;
+    io.uptimemesh.web.mesh.MeshRoutes mesh = null;
     java.util.function.Function<String, Optional<String>> sessions = token -> Optional.empty();
     if (identity.isPresent()) {
       var identityRoutes = IdentityModule.routes(vertx, runtime, identity.get(), events);
@@ -161,6 +167,10 @@ public final class ApiFixture implements AutoCloseable {
       routes.add(
           OpsModule.create(vertx, runtime, opsConfig(), identityRoutes.authHandler(), events)
               ::addRoutes);
+      mesh =
+          io.uptimemesh.web.mesh.MeshModule.routes(
+              vertx, runtime, identity.get(), identityRoutes, events, EVENT_HEARTBEAT);
+      routes.add(mesh::addRoutes);
     }
     more.forEach(m -> routes.add(m.apply(vertx, runtime)));
     ApiServer api =
@@ -183,7 +193,7 @@ public final class ApiFixture implements AutoCloseable {
     org.awaitility.Awaitility.await()
         .atMost(Duration.ofSeconds(15))
         .until(() -> Await.result(http.get("/health/ready").send()).statusCode() == 200);
-    return new ApiFixture(vertx, runtime, api, http, events, eventRoutes, port);
+    return new ApiFixture(vertx, runtime, api, http, events, eventRoutes, mesh, port);
   }
 
   /** Identity settings for tests: a signing key of their own and the given liveness TTL. */
@@ -220,6 +230,9 @@ public final class ApiFixture implements AutoCloseable {
   public void close() {
     if (eventRoutes != null) {
       eventRoutes.closeStreams();
+    }
+    if (mesh != null) {
+      mesh.hub().closeStreams();
     }
     Await.result(api.shutdown(Duration.ofSeconds(1)));
     Await.result(runtime.stop());

@@ -55,6 +55,19 @@ public final class Cidr implements Comparable<Cidr> {
     return new Cidr(address, prefix);
   }
 
+  /**
+   * The single-address network of an IPv4 ({@code /32}) or IPv6 ({@code /128}) literal.
+   *
+   * @throws UptimeMeshException (invalid request) if it is not an IP literal
+   */
+  public static Cidr host(String address) {
+    byte[] bytes = address == null ? null : parseAddress(address);
+    if (bytes == null) {
+      throw UptimeMeshException.invalid(address + " is not an IPv4 or IPv6 address");
+    }
+    return new Cidr(bytes, bytes.length * 8);
+  }
+
   /** The address bytes of an IPv4 or IPv6 literal, or null; never resolves a name. */
   static byte[] parseAddress(String host) {
     OptionalLong v4 = Ipv4.parse(host);
@@ -125,6 +138,11 @@ public final class Cidr implements Comparable<Cidr> {
 
   private static UptimeMeshException invalid(String text, String why) {
     return UptimeMeshException.invalid("allowed IP " + text + " is not a CIDR: " + why);
+  }
+
+  /** The network address without its prefix length, in the form {@link #toString()} uses. */
+  public String address() {
+    return text.substring(0, text.indexOf('/'));
   }
 
   /** The prefix length. */

@@ -40,6 +40,7 @@ public final class WgBackend {
   }
 
   private static final Duration USERSPACE_READY = Duration.ofSeconds(5);
+  private static final int LOGGED_CHANGES = 20;
 
   private final CommandRunner commands;
   private volatile boolean kernelMissing;
@@ -70,8 +71,13 @@ public final class WgBackend {
       commands.runWithInput(
           WgSetCommand.stdin(plan).orElse(null),
           WgSetCommand.argv(name, plan).toArray(String[]::new));
-      // The plan prints private keys as [redacted].
-      LOG.info("applied {} change(s) to {}: {}", plan.changes().size(), name, plan.changes());
+      // The plan prints private keys as [redacted]. A mesh of a thousand peers would make one
+      // line of hundreds of kilobytes: a large plan is counted, not listed.
+      if (plan.changes().size() <= LOGGED_CHANGES) {
+        LOG.info("applied {} change(s) to {}: {}", plan.changes().size(), name, plan.changes());
+      } else {
+        LOG.info("applied {} change(s) to {}", plan.changes().size(), name);
+      }
     }
     return new WgApplyResult(created, broughtUp, plan);
   }

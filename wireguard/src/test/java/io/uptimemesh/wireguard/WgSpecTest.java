@@ -128,4 +128,17 @@ class WgSpecTest {
   void refusesOtherEndpoints(String text) {
     assertThatThrownBy(() -> WgEndpoint.parse(text)).isInstanceOf(UptimeMeshException.class);
   }
+
+  @Test
+  void hostCidrsOfAddressesInCanonicalForm() {
+    assertThat(Cidr.host("10.42.0.7")).isEqualTo(Cidr.parse("10.42.0.7/32"));
+    assertThat(Cidr.host("FD75:6d65:7368:0001:0:0:0a2a:0001").toString())
+        .isEqualTo("fd75:6d65:7368:1::a2a:1/128");
+    assertThat(Cidr.host("fd75:6d65:7368:1::a2a:1").address()).isEqualTo("fd75:6d65:7368:1::a2a:1");
+    assertThat(Cidr.parse("10.42.0.0/16").address()).isEqualTo("10.42.0.0");
+    assertThatThrownBy(() -> Cidr.host("node1.example"))
+        .isInstanceOf(UptimeMeshException.class)
+        .hasMessageContaining("node1.example");
+    assertThatThrownBy(() -> Cidr.host("10.42.0.0/16")).isInstanceOf(UptimeMeshException.class);
+  }
 }

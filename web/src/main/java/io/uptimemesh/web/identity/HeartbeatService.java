@@ -46,6 +46,10 @@ public final class HeartbeatService {
     this.credentials = new NodeCredentialsIndex(store, cache);
   }
 
+  IdentityConfig config() {
+    return config;
+  }
+
   /** The fingerprint lookup this service verifies with; renewals share it. */
   NodeCredentialsIndex credentials() {
     return credentials;

@@ -36,6 +36,7 @@ public final class IdentityRoutes {
   private final RenewalService renewals;
   private final ClusterAuthority authority;
   private final CoreAdmission admissions;
+  private final NodeRequestAuth nodeRequests;
 
   public IdentityRoutes(
       BootstrapService bootstrap,
@@ -56,6 +57,8 @@ public final class IdentityRoutes {
     this.renewals = renewals;
     this.authority = authority;
     this.admissions = admissions;
+    this.nodeRequests =
+        new NodeRequestAuth(heartbeats.credentials(), authority, heartbeats.config());
   }
 
   /** A handler that requires a login, for the routes of other resources. */
@@ -66,6 +69,11 @@ public final class IdentityRoutes {
   /** The user behind a bearer token, if its session is valid now. */
   public java.util.function.Function<String, java.util.Optional<String>> sessions() {
     return auth::authenticate;
+  }
+
+  /** Authentication of node-signed requests other than heartbeats (mesh routes). */
+  public NodeRequestAuth nodeRequests() {
+    return nodeRequests;
   }
 
   /** The nodes service, for routes that summarise nodes. */
@@ -254,10 +262,27 @@ public final class IdentityRoutes {
                           nodeJson(v.node())
                               .put("state", v.state().wireName())
                               .put("last_heartbeat_ms", v.lastHeartbeatMs())
-                              .put("stale_since_ms", v.staleSinceMs())));
+                              .put("stale_since_ms", v.staleSinceMs())
+                              .put("wireguard", wireGuardJson(v.node().nodeId()))));
               Responses.json(ctx, 200, new JsonObject().put("nodes", out));
             })
         .onFailure(ctx::fail);
+  }
+
+  /** A node's WireGuard registration for listings (public keys only), or null. */
+  private JsonObject wireGuardJson(String nodeId) {
+    return nodes
+        .wireGuard(nodeId)
+        .map(
+            r ->
+                new JsonObject()
+                    .put("key_generation", r.keyGeneration())
+                    .put("primary_public_key", r.primaryPublicKey())
+                    .put("primary_endpoint", r.primaryEndpoint())
+                    .put("secondary_public_key", r.secondaryPublicKey())
+                    .put("secondary_endpoint", r.secondaryEndpoint())
+                    .put("updated_at_ms", r.updatedAtMs()))
+        .orElse(null);
   }
 
   private void revokeNode(RoutingContext ctx) {

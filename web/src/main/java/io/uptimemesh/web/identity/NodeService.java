@@ -71,6 +71,14 @@ public final class NodeService {
     return Future.all(rows).map(all -> all.<NodeView>list());
   }
 
+  /** The node's WireGuard registration (public keys, endpoints), from the cache; never secret. */
+  public Optional<io.uptimemesh.core.mesh.WireGuardRegistration> wireGuard(String nodeId) {
+    return cache
+        .snapshot()
+        .get(store.layout().nodeWireGuard(nodeId))
+        .map(e -> store.decode(e, io.uptimemesh.core.mesh.WireGuardRegistration.class).value());
+  }
+
   private Future<NodeView> view(NodeRecord node, CacheSnapshot snapshot) {
     KeyLayout keys = store.layout();
     long reported =
