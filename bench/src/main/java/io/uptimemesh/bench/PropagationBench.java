@@ -3,6 +3,7 @@ package io.uptimemesh.bench;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.Watch;
+import io.uptimemesh.agent.stream.SseParser;
 import io.uptimemesh.core.heartbeat.Heartbeat;
 import io.uptimemesh.core.heartbeat.HeartbeatSignatures;
 import io.uptimemesh.core.heartbeat.NodeRequests;
@@ -272,8 +273,10 @@ final class PropagationBench {
                 System.err.println(agent.node.id() + ": stream HTTP " + response.statusCode());
                 return;
               }
-              SseLines sse = new SseLines((event, data) -> onEvent(agent, event, data, ready));
-              response.handler(sse::feed);
+              // The agent's own parser: the simulated agents read the stream as agents do.
+              SseParser sse =
+                  new SseParser(e -> onEvent(agent, e.type(), e.data(), ready), 16 << 20);
+              response.handler(chunk -> sse.feed(chunk.getBytes()));
               response.endHandler(v -> open(client, agent, ready));
             })
         .onFailure(t -> System.err.println(agent.node.id() + ": stream failed: " + t));

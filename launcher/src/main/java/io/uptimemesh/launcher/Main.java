@@ -17,6 +17,7 @@ import io.uptimemesh.launcher.cli.SnapshotDownloadCommand;
 import io.uptimemesh.launcher.cli.SnapshotListCommand;
 import io.uptimemesh.launcher.cli.SnapshotRestoreCommand;
 import io.uptimemesh.launcher.cli.SnapshotRunCommand;
+import io.uptimemesh.launcher.cli.StatusCommand;
 import io.uptimemesh.launcher.cli.TokensCommand;
 import io.uptimemesh.launcher.cli.UtilCommand;
 import picocli.CommandLine;
@@ -48,6 +49,8 @@ import picocli.CommandLine.Command;
       SnapshotListCommand.class,
       SnapshotDownloadCommand.class,
       SnapshotRestoreCommand.class,
+      AgentCommand.class,
+      StatusCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

@@ -67,7 +67,7 @@ public final class IdentityFiles {
     return Pem.parseCertificate(Files.readString(certFile()));
   }
 
-  static void atomicWrite(Path target, String content, Set<PosixFilePermission> perms)
+  public static void atomicWrite(Path target, String content, Set<PosixFilePermission> perms)
       throws IOException {
     Path temp = Files.createTempFile(target.getParent(), ".tmp-", "");
     try {

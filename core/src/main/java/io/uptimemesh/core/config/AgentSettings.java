@@ -50,6 +50,12 @@ public final class AgentSettings {
   private final int failbackStableCount;
   private final boolean failbackEnabled;
   private final Duration holdDown;
+  private final Duration probeInterval;
+  private final Duration probeTimeout;
+  private final int probePort;
+  private final Path statusSocket;
+  private final int metricsPort;
+  private final Duration resync;
 
   private AgentSettings(SettingsReader in) {
     String id = in.text(RuntimeKey.RUNTIME_NODE_ID);
@@ -130,6 +136,14 @@ public final class AgentSettings {
     failbackEnabled = in.bool(RuntimeKey.RUNTIME_FAILBACK_ENABLE, true);
     holdDown =
         Duration.ofSeconds(in.integer(RuntimeKey.RUNTIME_FAILOVER_HOLD_DOWN_SECONDS, 10, 0, 3600));
+    probeInterval =
+        Duration.ofMillis(in.integer(RuntimeKey.RUNTIME_PROBE_INTERVAL_MS, 500, 100, 60_000));
+    probeTimeout =
+        Duration.ofMillis(in.integer(RuntimeKey.RUNTIME_PROBE_TIMEOUT_MS, 500, 50, 60_000));
+    probePort = in.integer(RuntimeKey.RUNTIME_PROBE_PORT, 51899, 1, 65535);
+    statusSocket = in.path(RuntimeKey.RUNTIME_STATUS_SOCKET, dataDir.resolve("agent.sock"));
+    metricsPort = in.integer(RuntimeKey.RUNTIME_METRICS_PORT, 0, 0, 65535);
+    resync = Duration.ofSeconds(in.integer(RuntimeKey.RUNTIME_RESYNC_SECONDS, 600, 30, 86_400));
   }
 
   /**
@@ -320,6 +334,36 @@ public final class AgentSettings {
 
   public Duration holdDown() {
     return holdDown;
+  }
+
+  /** How often each path to each peer is probed. */
+  public Duration probeInterval() {
+    return probeInterval;
+  }
+
+  /** How long a probe waits for its echo. */
+  public Duration probeTimeout() {
+    return probeTimeout;
+  }
+
+  /** The UDP port of the probe echo, the same on every node. */
+  public int probePort() {
+    return probePort;
+  }
+
+  /** The unix socket of the local status endpoint. */
+  public Path statusSocket() {
+    return statusSocket;
+  }
+
+  /** The loopback port of the Prometheus endpoint, 0 for none. */
+  public int metricsPort() {
+    return metricsPort;
+  }
+
+  /** How often the agent fetches the whole desired state, whatever the stream said. */
+  public Duration resync() {
+    return resync;
   }
 
   @Override

@@ -16,7 +16,7 @@ import java.util.Set;
  * Replaces a file so that readers, and the file after a crash or power loss, see either the old
  * content or the new, never a mix or an empty file.
  */
-final class AtomicFiles {
+public final class AtomicFiles {
 
   private static final Set<PosixFilePermission> NEW_FILE_PERMISSIONS =
       PosixFilePermissions.fromString("rw-r--r--");
@@ -34,7 +34,7 @@ final class AtomicFiles {
    * @throws IOException if any step fails; the target is then unchanged and no temporary file is
    *     left behind
    */
-  static void write(Path target, byte[] content) throws IOException {
+  public static void write(Path target, byte[] content) throws IOException {
     Path file = Files.isSymbolicLink(target) && Files.exists(target) ? target.toRealPath() : target;
     Path directory = file.toAbsolutePath().getParent();
     Files.createDirectories(directory);

@@ -77,7 +77,19 @@ enum RuntimeKey {
   RUNTIME_FAILBACK_ENABLE(
       "true", "Agent: fail back to the primary path once stable: true or false."),
   RUNTIME_FAILOVER_HOLD_DOWN_SECONDS(
-      "10", "Agent: no further path switch for this long after one: 0..3600 s.");
+      "10", "Agent: no further path switch for this long after one: 0..3600 s."),
+  RUNTIME_PROBE_INTERVAL_MS(
+      "500", "Agent: how often each path to each peer is probed: 100..60000 ms."),
+  RUNTIME_PROBE_TIMEOUT_MS(
+      "500", "Agent: a probe without an echo after this long failed: 50..60000 ms."),
+  RUNTIME_PROBE_PORT("51899", "Agent: UDP port of the path probe echo on every node: 1..65535."),
+  RUNTIME_STATUS_SOCKET(
+      "./data/agent.sock",
+      "Agent: unix socket of the local status endpoint (uptimemesh status); by default under the data dir."),
+  RUNTIME_METRICS_PORT(
+      "0", "Agent: Prometheus metrics on 127.0.0.1 at this port: 1..65535; 0 turns it off."),
+  RUNTIME_RESYNC_SECONDS(
+      "600", "Agent: full desired-state fetch as a safety net this often: 30..86400 s.");
 
   private final String defaultText;
   private final String description;

@@ -39,6 +39,12 @@ class AgentSettingsTest {
     assertThat(s.failbackStableCount()).isEqualTo(5);
     assertThat(s.failbackEnabled()).isTrue();
     assertThat(s.holdDown()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(s.probeInterval()).isEqualTo(Duration.ofMillis(500));
+    assertThat(s.probeTimeout()).isEqualTo(Duration.ofMillis(500));
+    assertThat(s.probePort()).isEqualTo(51899);
+    assertThat(s.statusSocket()).isEqualTo(s.dataDir().resolve("agent.sock"));
+    assertThat(s.metricsPort()).isZero();
+    assertThat(s.resync()).isEqualTo(Duration.ofSeconds(600));
   }
 
   @Test
@@ -64,6 +70,11 @@ class AgentSettingsTest {
                 "RUNTIME_FAILBACK_STABLE_COUNT=8",
                 "RUNTIME_FAILBACK_ENABLE=false",
                 "RUNTIME_FAILOVER_HOLD_DOWN_SECONDS=0",
+                "RUNTIME_PROBE_INTERVAL_MS=250",
+                "RUNTIME_PROBE_TIMEOUT_MS=200",
+                "RUNTIME_PROBE_PORT=4000",
+                "RUNTIME_METRICS_PORT=9105",
+                "RUNTIME_RESYNC_SECONDS=120",
                 ""));
 
     AgentSettings s = AgentSettings.load(Map.of("RUNTIME_FAILOVER_THRESHOLD", "7"), env);
@@ -85,6 +96,12 @@ class AgentSettingsTest {
     assertThat(s.failbackStableCount()).isEqualTo(8);
     assertThat(s.failbackEnabled()).isFalse();
     assertThat(s.holdDown()).isZero();
+    assertThat(s.probeInterval()).isEqualTo(Duration.ofMillis(250));
+    assertThat(s.probeTimeout()).isEqualTo(Duration.ofMillis(200));
+    assertThat(s.probePort()).isEqualTo(4000);
+    assertThat(s.statusSocket()).isEqualTo(Path.of("/var/lib/um/agent.sock"));
+    assertThat(s.metricsPort()).isEqualTo(9105);
+    assertThat(s.resync()).isEqualTo(Duration.ofSeconds(120));
   }
 
   @Test

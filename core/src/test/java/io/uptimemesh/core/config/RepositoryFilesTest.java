@@ -103,7 +103,13 @@ class RepositoryFilesTest {
             "RUNTIME_FAILOVER_THRESHOLD",
             "RUNTIME_FAILBACK_STABLE_COUNT",
             "RUNTIME_FAILBACK_ENABLE",
-            "RUNTIME_FAILOVER_HOLD_DOWN_SECONDS");
+            "RUNTIME_FAILOVER_HOLD_DOWN_SECONDS",
+            "RUNTIME_PROBE_INTERVAL_MS",
+            "RUNTIME_PROBE_TIMEOUT_MS",
+            "RUNTIME_PROBE_PORT",
+            "RUNTIME_STATUS_SOCKET",
+            "RUNTIME_METRICS_PORT",
+            "RUNTIME_RESYNC_SECONDS");
     assertThat(RuntimeSettings.documentation())
         .allSatisfy(doc -> assertThat(doc.description()).isNotBlank().doesNotContain("\n"));
   }
