@@ -30,9 +30,11 @@ import java.util.concurrent.TimeUnit;
  * and drops what it sends, the router loses its route to the node's primary subnet, so the path is
  * dead both ways. Why not a qdisc or firewall drop: this kernel has neither netem nor iptables, and
  * a carrier loss is what a pulled cable looks like. Nodes ignore routes over a link without carrier
- * ({@code ignore_routes_with_linkdown}), like a host with a routing daemon would, so their control
- * traffic moves to the secondary link while the cut lasts; a restore brings the router's end up and
- * every route comes back by itself (nothing was deleted on the node).
+ * ({@code ignore_routes_with_linkdown}), like a host with a routing daemon would, so their new
+ * control connections go over the secondary link while the cut lasts (a connection opened before
+ * the cut keeps the primary address as its source and dies: the agent sees a short control-plane
+ * outage). A restore brings the router's end up and every route comes back by itself (nothing was
+ * deleted on the node).
  *
  * <p>Names end in a random suffix; interface names stay within 15 characters and are unique
  * host-wide (wireguard-go's control sockets in /var/run/wireguard are shared by all namespaces). A
