@@ -4,12 +4,16 @@
 #   ./install.sh --bootstrap     install what is missing (JDK 17, Maven, etcd), build, run a core
 #                                node on port 8010 with a managed etcd, bootstrap the cluster the
 #                                first time (printing the admin password once), join this node,
-#                                and stay in the foreground (Ctrl-C stops the server)
+#                                start this node's agent, and stay in the foreground (Ctrl-C
+#                                stops both)
 #   options: --node-id ID --name NAME (default: this host's name)
 #   ./install.sh --join URL --token TOKEN [--role core]   (or the token in UPTIMEMESH_JOIN_TOKEN)
 #                                install, build, and run this machine as a further core node of the
 #                                cluster behind URL (a core node's API), with a core join token;
 #                                set UPTIMEMESH_ADVERTISE_HOST in .env to this machine's address
+#   ./install.sh --join URL --token TOKEN --role worker   join as a worker and run its agent
+#   --bootstrap and worker joins also run the node's `uptimemesh agent` (WireGuard mesh; installs
+#   wg, and wireguard-go without a kernel module); --no-agent skips it. Settings: RUNTIME_* in .env.
 #   ./install.sh --install-deps  only install what is missing
 #   ./install.sh --build         only build bin/uptimemesh
 #
@@ -18,7 +22,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 . scripts/deps.sh
 
-usage() { sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; }
 
 build() {
   echo "building (mvn -DskipTests package)…"
@@ -66,6 +70,8 @@ run_bootstrap() {
     echo
   fi
   # A signal interrupts wait; keep waiting until the server has really stopped.
+  start_agent "$node_id" core "$api"
+  trap 'kill -TERM "$pid" ${agent_pid:-} 2>/dev/null' INT TERM
   local status=0
   while kill -0 "$pid" 2>/dev/null; do
     wait "$pid" || status=$?
@@ -73,7 +79,24 @@ run_bootstrap() {
   return "$status"
 }
 
+# start_agent NODE_ID ROLE API_URL: runs this node's agent in the background (agent_pid) when the
+# node has joined; its log is <data dir>/logs/agent.log, `bin/uptimemesh status` shows its state.
+agent_pid=""
+start_agent() {
+  if [ "$no_agent" -eq 1 ]; then return 0; fi
+  if [ ! -d "${UPTIMEMESH_DATA_DIR:-./data}/identities/$1" ] && [ -z "${RUNTIME_IDENTITY_DIR:-}" ]; then
+    echo "note: node $1 has not joined: no agent started"
+    return 0
+  fi
+  um_install_agent_deps
+  echo "starting the agent of node $1 (bin/uptimemesh status shows its state)"
+  RUNTIME_NODE_ID="$1" RUNTIME_NODE_ROLE="$2" RUNTIME_API_BASE_URL="${RUNTIME_API_BASE_URL:-$3}" \
+    bin/uptimemesh agent &
+  agent_pid=$!
+}
+
 mode=""
+no_agent=0
 skip_build=0
 node_id=""
 node_name=""
@@ -86,6 +109,7 @@ while [ $# -gt 0 ]; do
     --install-deps) mode=deps ;;
     --build) mode=build ;;
     --skip-build) skip_build=1 ;;
+    --no-agent) no_agent=1 ;;
     --node-id) node_id="${2:?--node-id needs a value}"; shift ;;
     --name) node_name="${2:?--name needs a value}"; shift ;;
     --join) mode=join; join_url="${2:?--join needs the URL of a core node}"; shift ;;
@@ -108,14 +132,22 @@ case "$mode" in
     [ "$skip_build" -eq 1 ] || build
     run_bootstrap ;;
   join)
-    if [ "$join_role" != "core" ]; then
-      echo "error: --join runs a core node (--role core); worker nodes join with: bin/uptimemesh join" >&2
-      exit 2
-    fi
     join_token="${join_token:-${UPTIMEMESH_JOIN_TOKEN:-}}"
-    [ -n "$join_token" ] || { echo "error: --join needs a core join token: --token TOKEN or UPTIMEMESH_JOIN_TOKEN" >&2; exit 2; }
+    [ -n "$join_token" ] || { echo "error: --join needs a join token: --token TOKEN or UPTIMEMESH_JOIN_TOKEN" >&2; exit 2; }
     um_install_runtime_deps
     [ "$skip_build" -eq 1 ] || build
+    if [ "$join_role" != "core" ]; then
+      # A worker or gateway: join (identity made here), then run its agent in the foreground.
+      node_id="${node_id:-$(default_node_id)}"
+      if [ ! -d "${UPTIMEMESH_DATA_DIR:-./data}/identities/$node_id" ]; then
+        bin/uptimemesh join --api-url "$join_url" --token "$join_token" --node-id "$node_id" \
+          --name "${node_name:-$(hostname)}" --role "$join_role"
+      fi
+      um_install_agent_deps
+      echo "running the agent of node $node_id (Ctrl-C stops it; bin/uptimemesh status shows its state)"
+      RUNTIME_NODE_ID="$node_id" RUNTIME_NODE_ROLE="$join_role" \
+        RUNTIME_API_BASE_URL="${RUNTIME_API_BASE_URL:-$join_url}" exec bin/uptimemesh agent
+    fi
     args=(server --join "$join_url")
     [ -z "$node_id" ] || args+=(--node-id "$node_id")
     echo "starting this core node and joining ${join_url}"

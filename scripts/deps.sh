@@ -61,6 +61,21 @@ _um_quiet_distro_etcd() {
   fi
 }
 
+# um_install_agent_deps: what the node agent drives: wg and ip, and the userspace wireguard-go
+# when the kernel has no WireGuard module.
+um_install_agent_deps() {
+  local need=()
+  command -v wg >/dev/null 2>&1 || need+=(wireguard-tools)
+  command -v ip >/dev/null 2>&1 || need+=(iproute2)
+  if ! modprobe -n wireguard >/dev/null 2>&1 && ! command -v wireguard-go >/dev/null 2>&1; then
+    need+=(wireguard-go)
+  fi
+  if [ "${#need[@]}" -gt 0 ]; then
+    echo "installing: ${need[*]}"
+    um_apt_install "${need[@]}"
+  fi
+}
+
 # um_install_test_deps: the runtime deps plus what the tests drive for real
 # (promtool from the prometheus package, ps/kill from procps, wg and the userspace wireguard-go
 # for the WireGuard backend's tests, ip for their network namespaces, ping and socat for the

@@ -299,7 +299,8 @@ public final class Agent extends VerticleBase {
               stateFile.save(state);
               return null;
             },
-            false)
+            // Ordered: two saves in flight must land in the order the states arrived.
+            true)
         .onFailure(e -> LOG.warn("cannot persist the desired state: {}", e.getMessage()));
     if (state.wgKeyGeneration() > keys.generation()) {
       rotate(state.wgKeyGeneration());

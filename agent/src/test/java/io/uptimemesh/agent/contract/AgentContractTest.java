@@ -183,4 +183,22 @@ class AgentContractTest {
     assertThat(status(n1).path("core_api").asText()).isEqualTo(b.url());
     assertThat(status(n1).path("degraded").asBoolean()).isFalse();
   }
+
+  @Test
+  void aCoreNodeAnswering503IsSkippedWithoutGoingDegraded() throws Exception {
+    ContractServer refusing = new ContractServer(serverVertx, cluster, TestNode.freePort());
+    ContractServer good = new ContractServer(serverVertx, cluster, TestNode.freePort());
+    refusing.refuseWith = 503;
+    refusing.start();
+    good.start();
+    TestNode n1 = new TestNode(ca, dir, "n1", 1, List.of(refusing.url(), good.url()));
+    cluster.join("n1", n1.certificate, "10.200.0.1");
+    RecordingMesh mesh = new RecordingMesh();
+    deploy(n1, mesh);
+    await().atMost(Duration.ofSeconds(15)).until(() -> good.openStreams() == 1);
+    assertThat(status(n1).path("core_api").asText()).isEqualTo(good.url());
+    assertThat(status(n1).path("degraded").asBoolean()).isFalse();
+    assertThat(status(n1).path("degraded_since").isNull()).isTrue();
+    assertThat(mesh.applied).isNotEmpty();
+  }
 }

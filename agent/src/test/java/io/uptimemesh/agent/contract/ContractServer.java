@@ -149,7 +149,14 @@ public final class ContractServer {
     return streams.size();
   }
 
+  /** When above 0, every request is answered with this status (a core node refusing work). */
+  public volatile int refuseWith;
+
   private void handle(HttpServerRequest request) {
+    if (refuseWith > 0) {
+      request.response().setStatusCode(refuseWith).end("{\"error\":\"unavailable\"}");
+      return;
+    }
     request
         .body()
         .onSuccess(

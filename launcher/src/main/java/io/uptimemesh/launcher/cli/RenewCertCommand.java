@@ -1,24 +1,18 @@
 package io.uptimemesh.launcher.cli;
 
 import io.uptimemesh.agent.identity.IdentityFiles;
+import io.uptimemesh.agent.identity.RenewalRequest;
 import io.uptimemesh.core.heartbeat.HeartbeatSignatures;
 import io.uptimemesh.core.idempotency.IdempotencyKeys;
 import io.uptimemesh.core.json.Json;
-import io.uptimemesh.core.pki.CertificateChecks;
 import io.uptimemesh.core.pki.Fingerprints;
-import io.uptimemesh.core.pki.NodeKeys;
-import io.uptimemesh.core.pki.Pem;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.security.KeyPair;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -37,15 +31,11 @@ public final class RenewCertCommand extends ClientCommand {
   protected int run() throws Exception {
     IdentityFiles files = node.existing();
     String nodeId = node.nodeId;
-    KeyPair next = NodeKeys.generateEd25519();
-    Map<String, Object> request = new LinkedHashMap<>();
-    request.put("node_id", nodeId);
-    request.put("csr", NodeKeys.csrPem(next, nodeId));
-    request.put("sent_at_ms", System.currentTimeMillis());
-    byte[] body = Json.mapper().writeValueAsBytes(request);
-    // One key for every attempt: if the first answer is lost, a repeat through another core node
-    // returns the same certificate instead of refusing the now-replaced one.
-    String idempotencyKey = java.util.UUID.randomUUID().toString();
+    // The key, CSR and the check of the answer are the agent's own (RenewalRequest); one
+    // idempotency key for every attempt, so a lost answer is returned again, not refused.
+    RenewalRequest renewal = RenewalRequest.prepare(files, nodeId, System.currentTimeMillis());
+    byte[] body = renewal.body();
+    String idempotencyKey = renewal.idempotencyKey();
     String signature = HeartbeatSignatures.sign(body, files.key());
     String fingerprint = Fingerprints.sha256(files.certificate());
     List<URI> urls = ApiClient.parseUrls(apiUrl);
@@ -88,13 +78,7 @@ public final class RenewCertCommand extends ClientCommand {
               + json.path("message").asText("HTTP " + response.statusCode())
               + reason);
     }
-    X509Certificate ca = Pem.parseCertificate(Files.readString(files.caFile()));
-    X509Certificate cert = Pem.parseCertificate(json.path("certificate").asText());
-    if (!CertificateChecks.issuedBy(cert, ca) || !cert.getPublicKey().equals(next.getPublic())) {
-      throw new CliException(
-          "the server returned a certificate that is not for the new key or not from the cluster CA");
-    }
-    files.write(next.getPrivate(), json.path("certificate").asText(), Pem.certificate(ca));
+    X509Certificate cert = renewal.accept(json);
     if (json()) {
       printJson(json);
     } else {
