@@ -360,8 +360,7 @@ public final class Agent extends VerticleBase {
   }
 
   private StatusReport report(Optional<MeshObservation> observed, Optional<String> observeError) {
-    Optional<String> lastError =
-        reconciler.lastError().or(() -> health.degraded() ? health.lastError() : Optional.empty());
+    Optional<String> lastError = reconciler.lastError().or(health::lastError);
     return new StatusReport(
         settings.nodeId(),
         settings.nodeName(),

@@ -17,8 +17,9 @@ import java.util.function.Consumer;
  * The agent's calls to the control plane, over the one Vert.x HTTP client. A call goes to the URL
  * in use; on a connection error, a timeout or a 5xx answer (503 included: a core node refusing
  * writes) it moves to the next URL and tries again, once around the list. Only when every URL
- * failed does the call fail, and {@link ControlPlaneHealth} learns the control plane is gone; the
- * caller's loop then backs off ({@link Backoff}). Call from the agent's context only.
+ * failed does the call fail; {@link ControlPlaneHealth} learns the control plane is gone if none
+ * answered at all (a 5xx everywhere is "reachable, refusing", not degraded mode); the caller's loop
+ * then backs off ({@link Backoff}). Call from the agent's context only.
  */
 public final class ControlPlaneClient {
   /** An answer below 500. */
@@ -92,7 +93,7 @@ public final class ControlPlaneClient {
    */
   public Future<HttpClientResponse> openStream(String path, String query, Duration idleTimeout) {
     Promise<HttpClientResponse> result = Promise.promise();
-    attemptStream(path, query, idleTimeout, 0, result);
+    attemptStream(path, query, idleTimeout, 0, false, result);
     return result.future();
   }
 
@@ -116,6 +117,7 @@ public final class ControlPlaneClient {
       String query,
       Duration idleTimeout,
       int tried,
+      boolean answered,
       Promise<HttpClientResponse> result) {
     URI base = urls.current();
     RequestOptions options =
@@ -150,10 +152,11 @@ public final class ControlPlaneClient {
                 ar.result().request().reset();
               }
               urls.failed(base);
+              boolean anyAnswer = answered || ar.succeeded();
               if (tried + 1 < urls.all().size()) {
-                attemptStream(path, query, idleTimeout, tried + 1, result);
+                attemptStream(path, query, idleTimeout, tried + 1, anyAnswer, result);
               } else {
-                health.allFailed(error);
+                giveUp(error, anyAnswer);
                 result.fail(new Unreachable(error));
               }
             });
@@ -162,7 +165,7 @@ public final class ControlPlaneClient {
   private Future<Response> call(
       HttpMethod method, String path, byte[] body, boolean sign, Consumer<MultiMap> extra) {
     Promise<Response> result = Promise.promise();
-    attempt(method, path, body, sign, extra, 0, result);
+    attempt(method, path, body, sign, extra, 0, false, result);
     return result.future();
   }
 
@@ -173,6 +176,7 @@ public final class ControlPlaneClient {
       boolean sign,
       Consumer<MultiMap> extra,
       int tried,
+      boolean answered,
       Promise<Response> result) {
     URI base = urls.current();
     RequestOptions options = options(base, method, path);
@@ -209,13 +213,28 @@ public final class ControlPlaneClient {
                       ? base + " answered HTTP " + ar.result().status()
                       : base + ": " + message(ar.cause());
               urls.failed(base);
+              boolean anyAnswer = answered || ar.succeeded();
               if (tried + 1 < urls.all().size()) {
-                attempt(method, path, body, sign, extra, tried + 1, result);
+                attempt(method, path, body, sign, extra, tried + 1, anyAnswer, result);
               } else {
-                health.allFailed(error);
+                giveUp(error, anyAnswer);
                 result.fail(new Unreachable(error));
               }
             });
+  }
+
+  /**
+   * Every URL failed. If at least one core node answered (a 5xx: it refuses, e.g. its etcd is
+   * catching up after a restart), the control plane is reachable though not serving: that is
+   * recorded as the last error but is not degraded mode, or a core node coming back would make the
+   * agent log recovery and degradation alternately while its write guard settles.
+   */
+  private void giveUp(String error, boolean someCoreAnswered) {
+    if (someCoreAnswered) {
+      health.refused(error);
+    } else {
+      health.allFailed(error);
+    }
   }
 
   private RequestOptions options(URI base, HttpMethod method, String pathAndQuery) {

@@ -47,6 +47,7 @@ public final class ControlPlaneHealth {
   public void succeeded(URI url) {
     lastSuccess = Optional.of(clock.instant());
     inUse = Optional.of(url);
+    lastError = Optional.empty();
     if (degradedSince.isPresent()) {
       Instant since = degradedSince.get();
       degradedSince = Optional.empty();
@@ -71,6 +72,14 @@ public final class ControlPlaneHealth {
     }
   }
 
+  /**
+   * Every known core node that answered refused the call (5xx): reachable, not serving. Recorded as
+   * the last error; neither enters nor ends degraded mode.
+   */
+  public void refused(String error) {
+    lastError = Optional.of(error);
+  }
+
   public boolean degraded() {
     return degradedSince.isPresent();
   }
@@ -87,6 +96,7 @@ public final class ControlPlaneHealth {
     return inUse;
   }
 
+  /** The error of the last call that failed on every core node, until a call succeeds. */
   public Optional<String> lastError() {
     return lastError;
   }

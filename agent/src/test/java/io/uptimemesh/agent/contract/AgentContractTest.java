@@ -201,4 +201,23 @@ class AgentContractTest {
     assertThat(status(n1).path("degraded_since").isNull()).isTrue();
     assertThat(mesh.applied).isNotEmpty();
   }
+
+  @Test
+  void coreNodesThatAllRefuseAreReachableNotDegraded() throws Exception {
+    // A core node back from a restart answers 503 until its etcd view settles: the agent must
+    // not log degraded mode and recovery alternately (one WARNING, one INFO per outage).
+    ContractServer refusing = new ContractServer(serverVertx, cluster, TestNode.freePort());
+    refusing.refuseWith = 503;
+    refusing.start();
+    TestNode n1 = new TestNode(ca, dir, "n1", 1, List.of(refusing.url()));
+    cluster.join("n1", n1.certificate, "10.200.0.1");
+    deploy(n1, new RecordingMesh());
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .until(() -> status(n1).path("last_error").asText().contains("503"));
+    assertThat(status(n1).path("degraded").asBoolean()).isFalse();
+    refusing.refuseWith = 0;
+    await().atMost(Duration.ofSeconds(30)).until(() -> refusing.openStreams() == 1);
+    assertThat(status(n1).path("degraded").asBoolean()).isFalse();
+  }
 }
