@@ -63,6 +63,7 @@ final class PropagationBench {
     final BenchNodes.Node node;
     volatile DesiredState state;
     volatile long seenChange = -1;
+    volatile long deliveredChange = -1;
     final AtomicInteger resyncs = new AtomicInteger();
 
     SimAgent(BenchNodes.Node node) {
@@ -123,6 +124,7 @@ final class PropagationBench {
           nodes, nodes - 1, (System.nanoTime() - t0) / 1e9);
 
       Histogram perAgent = new Histogram(60_000_000L, 3);
+      Histogram delivered = new Histogram(60_000_000L, 3);
       Histogram lastAgent = new Histogram(60_000_000L, 3);
       for (int k = 1; k <= changes; k++) {
         SimAgent mover = agents.get(RANDOM.nextInt(agents.size()));
@@ -145,6 +147,7 @@ final class PropagationBench {
         for (SimAgent a : agents) {
           if (a != mover) {
             long micros = seenAt.get(a.node.id()) / 1000;
+            delivered.recordValue(Math.min(deliveredAt.get(a.node.id()) / 1000, 60_000_000L));
             perAgent.recordValue(Math.min(micros, 60_000_000L));
             worst = Math.max(worst, micros);
           }
@@ -163,6 +166,9 @@ final class PropagationBench {
       System.out.printf(
           "baseline  raw etcd put -> one watcher        p50 %7.2f ms   p99 %7.2f ms%n",
           raw.getValueAtPercentile(50) / 1000.0, raw.getValueAtPercentile(99) / 1000.0);
+      System.out.printf(
+          "server    write -> event at each agent       p50 %7.2f ms   p99 %7.2f ms%n",
+          delivered.getValueAtPercentile(50) / 1000.0, delivered.getValueAtPercentile(99) / 1000.0);
       System.out.printf(
           "server    write -> each agent applied        p50 %7.2f ms   p99 %7.2f ms   max %7.2f ms%n",
           perAgent.getValueAtPercentile(50) / 1000.0,
@@ -186,6 +192,7 @@ final class PropagationBench {
   }
 
   private final Map<String, Long> seenAt = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<String, Long> deliveredAt = new java.util.concurrent.ConcurrentHashMap<>();
 
   private static void forEachBatched(
       List<SimAgent> agents, java.util.function.Function<SimAgent, Future<?>> call) {
@@ -283,6 +290,13 @@ final class PropagationBench {
   }
 
   private void onEvent(SimAgent agent, String event, String data, CountDownLatch ready) {
+    Change pending = change;
+    if (pending != null
+        && agent.deliveredChange < pending.index()
+        && data.contains(pending.endpoint())) {
+      deliveredAt.put(agent.node.id(), System.nanoTime() - pending.sentNanos());
+      agent.deliveredChange = pending.index();
+    }
     byte[] json = data.getBytes(StandardCharsets.UTF_8);
     switch (event) {
       case "desired-state" -> {

@@ -5,7 +5,6 @@ import io.uptimemesh.core.error.UptimeMeshException;
 import io.uptimemesh.core.json.Json;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -168,14 +167,49 @@ public record DesiredStatePatch(
     }
   }
 
+  /**
+   * The base list (sorted by node id, as every document's is) with the removals and upserts
+   * applied: a copy and a binary search per changed peer, so an agent of a 1,000-node mesh applies
+   * one node's change without rebuilding or re-sorting its peer list.
+   */
   private static List<MeshPlanner.Peer> merge(
       List<MeshPlanner.Peer> base, List<MeshPlanner.Peer> upserts, List<String> removals) {
-    Map<String, MeshPlanner.Peer> peers = byNode(base);
-    removals.forEach(peers::remove);
-    upserts.forEach(p -> peers.put(p.nodeId(), p));
-    List<MeshPlanner.Peer> merged = new ArrayList<>(peers.values());
-    merged.sort(Comparator.comparing(MeshPlanner.Peer::nodeId));
+    if (upserts.isEmpty() && removals.isEmpty()) {
+      return base;
+    }
+    List<MeshPlanner.Peer> merged = new ArrayList<>(base);
+    for (String gone : removals) {
+      int at = indexOf(merged, gone);
+      if (at >= 0) {
+        merged.remove(at);
+      }
+    }
+    for (MeshPlanner.Peer peer : upserts) {
+      int at = indexOf(merged, peer.nodeId());
+      if (at >= 0) {
+        merged.set(at, peer);
+      } else {
+        merged.add(-at - 1, peer);
+      }
+    }
     return merged;
+  }
+
+  private static int indexOf(List<MeshPlanner.Peer> sorted, String nodeId) {
+    int low = 0;
+    int high = sorted.size() - 1;
+    while (low <= high) {
+      int mid = (low + high) >>> 1;
+      int cmp = sorted.get(mid).nodeId().compareTo(nodeId);
+      if (cmp < 0) {
+        low = mid + 1;
+      } else if (cmp > 0) {
+        high = mid - 1;
+      } else {
+        return mid;
+      }
+    }
+    return -(low + 1);
   }
 
   private static Map<String, MeshPlanner.Peer> byNode(List<MeshPlanner.Peer> peers) {
