@@ -8,9 +8,16 @@
 #   bench/run.sh crypto 3        signature verifies/s: ours (BC Ed25519) vs the JDK's Ed25519 and P-256
 #   bench/run.sh propagation 1000 20
 #                                desired state: API write -> all 1000 simulated agents applied it (20 changes)
+#   bench/run.sh agent-idle 600 3
+#                                agent RSS and idle CPU: 3 real agents in network namespaces for 600 s
+#                                (bench/agent-idle.sh; root, wireguard-go/wg, etcd)
 # Every figure is printed beside a baseline measured in the same run, and their ratio.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+if [ "${1:-}" = agent-idle ]; then
+  shift
+  exec bench/agent-idle.sh "$@"
+fi
 mvn -B -q -ntp -DskipTests -Dspotless.check.skip=true package -pl launcher,bench -am
 # Measure what operators run: bin/uptimemesh with its class-data archive.
 [ launcher/target/uptimemesh.jsa -nt launcher/target/uptimemesh.jar ] || scripts/cds-archive.sh
