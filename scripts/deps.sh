@@ -79,7 +79,7 @@ um_install_agent_deps() {
 # um_install_test_deps: the runtime deps plus what the tests drive for real
 # (promtool from the prometheus package, ps/kill from procps, wg and the userspace wireguard-go
 # for the WireGuard backend's tests, ip for their network namespaces, ping and socat for the
-# mesh tests' traffic).
+# mesh tests' traffic, named-checkzone from bind9-utils for the discovery zone's checks).
 um_install_test_deps() {
   um_install_runtime_deps
   local need=()
@@ -91,6 +91,8 @@ um_install_test_deps() {
   # The mesh ITs send real traffic through the tunnels: ping, and socat as a UDP echo.
   command -v ping >/dev/null 2>&1 || need+=(iputils-ping)
   command -v socat >/dev/null 2>&1 || need+=(socat)
+  # core's ZoneRendererCheckzoneIT loads every rendered zone with BIND's checker.
+  command -v named-checkzone >/dev/null 2>&1 || need+=(bind9-utils)
   if [ "${#need[@]}" -gt 0 ]; then
     echo "installing: ${need[*]}"
     um_apt_install "${need[@]}"
