@@ -1,6 +1,7 @@
 package io.uptimemesh.core.discovery;
 
 import io.uptimemesh.core.error.UptimeMeshException;
+import io.uptimemesh.core.net.IpText;
 import io.uptimemesh.core.net.Ipv4;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -115,7 +116,7 @@ public final class DnsNames {
         // An IPv4-mapped literal (::ffff:a.b.c.d) comes back as Inet4Address: not an AAAA value.
         return Optional.empty();
       }
-      return Optional.of(new IpLiteral(compressIpv6(address.getAddress()), true));
+      return Optional.of(new IpLiteral(IpText.format(address.getAddress()), true));
     } catch (UnknownHostException e) {
       return Optional.empty();
     }
@@ -132,44 +133,6 @@ public final class DnsNames {
             () ->
                 UptimeMeshException.invalid(
                     field + " must be an IPv4 (a.b.c.d) or IPv6 address literal"));
-  }
-
-  /** RFC 5952 text: lower case, longest run (first if tied) of two or more zero groups as "::". */
-  private static String compressIpv6(byte[] bytes) {
-    int[] groups = new int[8];
-    for (int i = 0; i < 8; i++) {
-      groups[i] = ((bytes[2 * i] & 0xff) << 8) | (bytes[2 * i + 1] & 0xff);
-    }
-    int bestStart = -1;
-    int bestLength = 1;
-    for (int i = 0; i < 8; ) {
-      if (groups[i] != 0) {
-        i++;
-        continue;
-      }
-      int j = i;
-      while (j < 8 && groups[j] == 0) {
-        j++;
-      }
-      if (j - i > bestLength) {
-        bestStart = i;
-        bestLength = j - i;
-      }
-      i = j;
-    }
-    StringBuilder out = new StringBuilder();
-    for (int i = 0; i < 8; i++) {
-      if (i == bestStart) {
-        out.append("::");
-        i += bestLength - 1;
-        continue;
-      }
-      if (out.length() > 0 && out.charAt(out.length() - 1) != ':') {
-        out.append(':');
-      }
-      out.append(Integer.toHexString(groups[i]));
-    }
-    return out.toString();
   }
 
   /**
