@@ -55,6 +55,10 @@ public final class ManagedEtcd {
   private Context context;
   private volatile State state = State.NEW;
   private volatile Process process;
+
+  /** The process {@link #runStopped} is stopping; {@link #stop()} must still see it. */
+  private volatile Process pausing;
+
   private volatile int restarts;
   private EtcdLogPump pump;
   private EtcdProcessLauncher.Launched adopted;
@@ -126,7 +130,7 @@ public final class ManagedEtcd {
     if (backoffTimer >= 0) {
       vertx.cancelTimer(backoffTimer);
     }
-    Process p = process;
+    Process p = process != null ? process : pausing;
     if (p == null || before == State.NEW) {
       return Future.succeededFuture();
     }
@@ -207,12 +211,18 @@ public final class ManagedEtcd {
     }
     state = State.PAUSED;
     Process p = process;
-    log.info("stopping managed etcd pid {} for offline work", p.pid());
+    // Forget the process before stopping it: its exit notification can arrive after the offline
+    // work is done and the restart has begun, and must not count as a crash of the new start.
+    process = null;
+    pausing = p;
+    log.info("stopping managed etcd pid {} for offline work", p == null ? "-" : p.pid());
     Future<T> work =
         vertx
             .executeBlocking(
                 () -> {
-                  ChildProcesses.terminate(p.toHandle(), config.stopGrace());
+                  if (p != null) {
+                    ChildProcesses.terminate(p.toHandle(), config.stopGrace());
+                  }
                   pidFile.delete();
                   return null;
                 },
@@ -226,6 +236,7 @@ public final class ManagedEtcd {
                 ? Future.succeededFuture(done.result())
                 : Future.failedFuture(done.cause());
           }
+          pausing = null;
           state = State.STARTING;
           resuming = true;
           log.info("starting managed etcd again after offline work");
@@ -236,7 +247,7 @@ public final class ManagedEtcd {
                       log.error(
                           "managed etcd did not start after offline work: {}",
                           started.cause().getMessage());
-                      failedWithoutProcess(p);
+                      failedWithoutProcess(null);
                       return Future.failedFuture(started.cause());
                     }
                     return done.succeeded()
@@ -257,6 +268,10 @@ public final class ManagedEtcd {
               Process p = l.process();
               pump = l.pump();
               process = p;
+              if (state == State.STOPPED) {
+                // stop() ran while the process was being forked and could not see it.
+                return killAfterFailedStart(p, new IllegalStateException("stopped while starting"));
+              }
               p.onExit().thenAccept(exited -> context.runOnContext(v -> onExit(exited)));
               return health
                   .await(config.startupTimeout(), () -> !p.isAlive())

@@ -91,7 +91,9 @@ class ManagedEtcdRunStoppedIT {
     assertThat(etcd.gaveUp().isComplete()).isFalse();
   }
 
-  @Test
+  // Repeated: the old process's exit notification used to race the restart (work that fails at
+  // once finishes before it arrives) and counted as a crash, about 1 run in 10.
+  @org.junit.jupiter.api.RepeatedTest(5)
   void failedWorkStillStartsEtcdAgainAndReportsTheFailure() {
     Throwable failure =
         Await.failure(
