@@ -7,6 +7,7 @@ import io.uptimemesh.core.discovery.HealthyEndpoint;
 import io.uptimemesh.core.discovery.ZoneRenderer;
 import io.uptimemesh.core.discovery.ZoneSerial;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -14,11 +15,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.xbill.DNS.Type;
@@ -138,6 +142,47 @@ class KnotServerIT {
   }
 
   @Test
+  void knotInANetworkNamespaceIsReloadedFromAnotherNamespace() throws Exception {
+    // As in the mesh lab: knotd in one node's namespace, the reload command run by an agent that
+    // may be in another one (the control socket is a path, not bound to a network namespace).
+    String suffix = Long.toHexString(System.nanoTime() & 0xffffff);
+    String serverNs = "umknot-s-" + suffix;
+    String agentNs = "umknot-a-" + suffix;
+    Path zoneFile = dir.resolve("mesh.zone");
+    long first = ZoneSerial.next(-1, Instant.now());
+    writeAtomically(zoneFile, render(first, List.of(ALPHA_WEB)));
+    try {
+      for (String ns : List.of(serverNs, agentNs)) {
+        assertThat(run("ip", "netns", "add", ns)).isZero();
+        assertThat(run("ip", "netns", "exec", ns, "ip", "link", "set", "lo", "up")).isZero();
+      }
+      try (KnotServer knot = KnotServer.start(DOMAIN, zoneFile, "127.0.0.1", 53, serverNs)) {
+        assertThat(knot.servedSerial()).hasValue(first);
+        assertThat(kdig(serverNs, "alpha.node.mesh.local")).isEqualTo("10.42.0.1");
+
+        long second = ZoneSerial.next(first, Instant.now());
+        writeAtomically(zoneFile, render(second, List.of(ALPHA_WEB, BETA_WEB)));
+        List<String> reload = new ArrayList<>(List.of("ip", "netns", "exec", agentNs));
+        reload.addAll(List.of(knot.reloadCommand().split(" ")));
+        assertThat(run(reload.toArray(String[]::new))).as(knot.log()).isZero();
+        assertThat(knot.servedSerial()).hasValue(second);
+        assertThat(kdig(serverNs, "beta.node.mesh.local")).isEqualTo("10.42.0.2");
+        // It really is inside: the test's own 127.0.0.1:53 does not serve this zone.
+        OptionalLong fromHere;
+        try {
+          fromHere = new DnsQuery("127.0.0.1", 53, Duration.ofMillis(300)).soaSerial(DOMAIN);
+        } catch (UncheckedIOException e) {
+          fromHere = OptionalLong.empty();
+        }
+        assertThat(fromHere).isNotEqualTo(OptionalLong.of(second));
+      }
+    } finally {
+      run("ip", "netns", "del", serverNs);
+      run("ip", "netns", "del", agentNs);
+    }
+  }
+
+  @Test
   void theReloadCommandIsOneLineWithoutQuoting() {
     Path zoneFile = dir.resolve("mesh.zone");
     try (KnotServer knot = KnotServer.onLoopback(DOMAIN, zoneFile)) {
@@ -146,6 +191,35 @@ class KnotServerIT {
       assertThat(command.split(" ")[0]).endsWith("/knotc");
       assertThat(Path.of(command.split(" ")[0])).isExecutable();
     }
+  }
+
+  /** kdig +short of an A record from inside a namespace. */
+  private static String kdig(String namespace, String name) throws Exception {
+    Process p =
+        new ProcessBuilder(
+                "ip",
+                "netns",
+                "exec",
+                namespace,
+                "kdig",
+                "@127.0.0.1",
+                "-p",
+                "53",
+                "+short",
+                "+timeout=2",
+                name,
+                "A")
+            .redirectErrorStream(true)
+            .start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+    assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();
+    return out;
+  }
+
+  private static int run(String... command) throws Exception {
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    p.getInputStream().readAllBytes();
+    return p.waitFor(30, TimeUnit.SECONDS) ? p.exitValue() : -1;
   }
 
   private static String render(long serial, List<HealthyEndpoint> endpoints) {
