@@ -137,6 +137,8 @@ public final class KnotServer implements AutoCloseable {
     return String.join(
         "\n",
         "server:",
+        // knotd's default user is root: name the test's own, so it also runs unprivileged.
+        "    user: " + System.getProperty("user.name"),
         "    rundir: \"" + dir + "\"",
         "    listen: " + address + "@" + port,
         "    udp-workers: 1",

@@ -318,6 +318,12 @@ class DiscoveryEndToEndIT {
     // The listener on C never stopped: only the node's liveness withdrew the endpoint.
     assertThat(httpOnC.answers(node("C").namespace())).isTrue();
     recordSerial();
+    // The control plane no longer counts C alive (with the real server this is why the records
+    // went; the stand-in only watched the process), so the restart below must really come back.
+    await()
+        .atMost(Duration.ofSeconds(HEARTBEAT_TTL_SECONDS + 30))
+        .pollInterval(Duration.ofSeconds(1))
+        .until(() -> !"alive".equals(nodeState(node("C").id())));
 
     long restartedAt = System.nanoTime();
     agentC.start();
@@ -330,6 +336,13 @@ class DiscoveryEndToEndIT {
     assertThat(back).isLessThanOrEqualTo(Duration.ofSeconds(90).toMillis());
     assertThat(a(node("C").id() + ".web.svc." + DOMAIN)).containsExactly(c);
     recordSerial();
+    // The control plane agrees: the restarted agent's heartbeats made C alive again (the stand-in
+    // only watches the process, so this is what checks a restart after SIGKILL there).
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofSeconds(1))
+        .failFast("C's agent exited again", () -> !agentC.isAlive())
+        .until(() -> "alive".equals(nodeState(node("C").id())));
   }
 
   @Test
@@ -393,6 +406,18 @@ class DiscoveryEndToEndIT {
             "--output",
             "json");
     System.out.println("endpoint on " + n.id() + ": " + created);
+  }
+
+  /** The node's state as {@code uptimemesh nodes-status} gives it. */
+  private static String nodeState(String id) {
+    for (JsonNode n :
+        core.json(lab.router, "nodes-status", "--api-url", MeshCore.apiUrl(), "--output", "json")
+            .path("nodes")) {
+      if (id.equals(n.path("node_id").asText())) {
+        return n.path("state").asText();
+      }
+    }
+    return "(unknown)";
   }
 
   /** A is n1, B n2, C n3. */
