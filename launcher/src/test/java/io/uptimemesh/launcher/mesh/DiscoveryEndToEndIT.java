@@ -200,7 +200,7 @@ class DiscoveryEndToEndIT {
             lab.nodes.stream()
                 .allMatch(n -> a(n.id() + ".node." + DOMAIN).equals(List.of(meshIp.get(n.id())))));
     System.out.println(
-        "DISCOVERY agents-started→nodes-served "
+        "DISCOVERY waited-for-every-node-published "
             + (System.nanoTime() - nodesAt) / 1_000_000
             + " ms");
 
@@ -210,7 +210,7 @@ class DiscoveryEndToEndIT {
 
     String b = meshIp.get(node("B").id());
     String c = meshIp.get(node("C").id());
-    long created = System.nanoTime();
+    long created = System.nanoTime(); // after the last create returned
     awaitDns(
         "web.svc with both endpoints",
         Duration.ofSeconds(30),
