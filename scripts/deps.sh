@@ -79,7 +79,8 @@ um_install_agent_deps() {
 # um_install_test_deps: the runtime deps plus what the tests drive for real
 # (promtool from the prometheus package, ps/kill from procps, wg and the userspace wireguard-go
 # for the WireGuard backend's tests, ip for their network namespaces, ping and socat for the
-# mesh tests' traffic, named-checkzone from bind9-utils for the discovery zone's checks).
+# mesh tests' traffic, named-checkzone from bind9-utils for the discovery zone's checks, knotd/knotc
+# and kdig from knot and knot-dnsutils for the discovery tests' real DNS server).
 um_install_test_deps() {
   um_install_runtime_deps
   local need=()
@@ -93,6 +94,9 @@ um_install_test_deps() {
   command -v socat >/dev/null 2>&1 || need+=(socat)
   # core's ZoneRendererCheckzoneIT loads every rendered zone with BIND's checker.
   command -v named-checkzone >/dev/null 2>&1 || need+=(bind9-utils)
+  # testkit's KnotServer serves the discovery zone with Knot DNS (knotd, knotc are in /usr/sbin).
+  if ! command -v knotd >/dev/null 2>&1 && [ ! -x /usr/sbin/knotd ]; then need+=(knot); fi
+  command -v kdig >/dev/null 2>&1 || need+=(knot-dnsutils)
   if [ "${#need[@]}" -gt 0 ]; then
     echo "installing: ${need[*]}"
     um_apt_install "${need[@]}"
