@@ -1,9 +1,9 @@
 package io.uptimemesh.web.discovery;
 
 import io.uptimemesh.core.discovery.DiscoveryDocument;
+import io.uptimemesh.web.SseChannel;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -22,12 +22,10 @@ import org.slf4j.LoggerFactory;
 final class DiscoveryStream {
   private static final Logger log = LoggerFactory.getLogger(DiscoveryStream.class);
 
-  private final Vertx vertx;
   private final Context context;
-  private final HttpServerResponse response;
+  private final SseChannel channel;
   private final String nodeId;
   private final boolean withZone;
-  private final Consumer<DiscoveryStream> onEnd;
 
   /** The view of the last event (or of the first), null before {@link #start}. */
   private DiscoveryView view;
@@ -38,21 +36,18 @@ final class DiscoveryStream {
   /** The digest of the last document the client has. */
   private String digest;
 
-  private long timer = -1;
-  private boolean ended;
-
   DiscoveryStream(
       Vertx vertx,
       HttpServerResponse response,
       String nodeId,
       boolean withZone,
       Consumer<DiscoveryStream> onEnd) {
-    this.vertx = vertx;
     this.context = vertx.getOrCreateContext();
-    this.response = response;
+    this.channel =
+        new SseChannel(
+            vertx, response, "node " + nodeId + "'s discovery stream", () -> onEnd.accept(this));
     this.nodeId = nodeId;
     this.withZone = withZone;
-    this.onEnd = onEnd;
   }
 
   /**
@@ -84,18 +79,9 @@ final class DiscoveryStream {
   void start(First first, Duration keepAlive) {
     view = first.view();
     digest = first.digest();
-    response
-        .setStatusCode(200)
-        .setChunked(true)
-        .putHeader("Content-Type", "text/event-stream; charset=utf-8")
-        .putHeader("Cache-Control", "no-store")
-        .putHeader("X-Accel-Buffering", "no");
-    response.closeHandler(v -> release());
-    response.exceptionHandler(t -> release());
     // Room for a few whole documents: a client still reading one is not "too slow" yet.
-    response.setWriteQueueMaxSize(Math.max(1 << 20, 4 * first.data().length()));
-    write(first.event(), first.view().revision(), first.data());
-    timer = vertx.setPeriodic(keepAlive.toMillis(), id -> writeRaw(": keep-alive\n\n"));
+    channel.open(keepAlive, Math.max(1 << 20, 4 * first.data().length()));
+    channel.event(first.event(), first.view().revision(), first.data());
     if (pending != null && pending.revision() > view.revision()) {
       apply(pending);
     }
@@ -109,7 +95,7 @@ final class DiscoveryStream {
 
   /** Ends the response (the client reconnects and resumes); safe from any thread. */
   void end() {
-    context.runOnContext(v -> endNow());
+    context.runOnContext(v -> channel.end());
   }
 
   private void apply(DiscoveryView to) {
@@ -119,14 +105,14 @@ final class DiscoveryStream {
       }
       return;
     }
-    if (ended || to.revision() <= view.revision()) {
+    if (channel.ended() || to.revision() <= view.revision()) {
       return;
     }
     view = to;
     Optional<DiscoveryView.NodeEntry> node = to.node(nodeId);
     if (node.isEmpty() || node.get().revoked()) {
       log.info("node {} is gone or revoked: ending its discovery stream", nodeId);
-      endNow();
+      channel.end();
       return;
     }
     String now = to.digestOf(nodeId, withZone);
@@ -134,42 +120,6 @@ final class DiscoveryStream {
       return;
     }
     digest = now;
-    write("discovery", to.revision(), json(to.documentOf(nodeId, withZone)));
-  }
-
-  private void write(String event, long revision, String json) {
-    // Jackson writes the document on one line, so one data line carries it.
-    writeRaw("event: " + event + "\nid: " + revision + "\ndata: " + json + "\n\n");
-  }
-
-  private void writeRaw(String chunk) {
-    if (ended || response.ended() || response.closed()) {
-      release();
-      return;
-    }
-    if (response.writeQueueFull()) {
-      log.info("node {} reads its discovery stream too slowly: ending it", nodeId);
-      endNow();
-      return;
-    }
-    response.write(Buffer.buffer(chunk));
-  }
-
-  private void endNow() {
-    if (!ended && !response.ended() && !response.closed()) {
-      response.end();
-    }
-    release();
-  }
-
-  private void release() {
-    if (ended) {
-      return;
-    }
-    ended = true;
-    if (timer >= 0) {
-      vertx.cancelTimer(timer);
-    }
-    onEnd.accept(this);
+    channel.event("discovery", to.revision(), json(to.documentOf(nodeId, withZone)));
   }
 }

@@ -3,14 +3,11 @@ package io.uptimemesh.web.discovery;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.uptimemesh.core.discovery.EndpointHealthReport;
 import io.uptimemesh.core.error.UptimeMeshException;
-import io.uptimemesh.core.heartbeat.HeartbeatSignatures;
-import io.uptimemesh.core.heartbeat.NodeRequests;
 import io.uptimemesh.core.identity.NodeIds;
 import io.uptimemesh.web.Responses;
 import io.uptimemesh.web.identity.NodeRequestAuth;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -53,13 +50,7 @@ final class NodeDiscoveryRoutes {
 
   private void report(RoutingContext ctx) {
     String id = NodeIds.validate(ctx.pathParam("id"));
-    byte[] body = ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes();
-    JsonNode json =
-        nodeAuth.body(
-            id,
-            body,
-            ctx.request().getHeader(HeartbeatSignatures.SIGNATURE_HEADER),
-            ctx.request().getHeader(HeartbeatSignatures.FINGERPRINT_HEADER));
+    JsonNode json = nodeAuth.body(ctx);
     EndpointHealthReport reports = EndpointHealthReport.parse(json);
     health
         .write(id, reports)
@@ -133,16 +124,7 @@ final class NodeDiscoveryRoutes {
   }
 
   private String authenticateRead(RoutingContext ctx) {
-    String id = NodeIds.validate(ctx.pathParam("id"));
-    HttpServerRequest request = ctx.request();
-    nodeAuth.bodiless(
-        id,
-        request.method().name(),
-        request.path(),
-        request.getHeader(NodeRequests.SENT_AT_HEADER),
-        request.getHeader(HeartbeatSignatures.SIGNATURE_HEADER),
-        request.getHeader(HeartbeatSignatures.FINGERPRINT_HEADER));
-    return id;
+    return nodeAuth.bodiless(ctx);
   }
 
   private static UptimeMeshException unknown(String id) {
