@@ -53,7 +53,8 @@ final class EndpointCatalog {
   /**
    * Creates an endpoint: 400 naming the field, 404 if the service or node does not exist, 409 if
    * the node is revoked or the id is taken. The transaction compares that the service and the node
-   * are unchanged since read and that the id is free.
+   * are unchanged since read and that the id is free, and rewrites the service unchanged (see
+   * {@link ServiceCatalog#delete}).
    */
   Future<Created> create(Request in, String user, IdempotencyClaim claim) {
     HealthCheck check = in.check() == null ? defaultCheck(in.protocol()) : in.check();
@@ -124,6 +125,10 @@ final class EndpointCatalog {
                   .requireModRevision(keys.node(nodeId), node.result().get().modRevision())
                   .requireAbsent(keys.endpoint(record.id()))
                   .put(keys.endpoint(record.id()), record)
+                  // Written again unchanged: its mod revision moves, so a service delete that
+                  // read no endpoints before this one was created fails its comparison instead
+                  // of leaving this endpoint without a service.
+                  .put(keys.service(record.service()), service.result().get().value())
                   .claim(claim)
                   .commit("create endpoint " + record.id())
                   .compose(rev -> created(record, rev, user));

@@ -16,6 +16,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** Creates and deletes services; every change is one etcd transaction. */
 final class ServiceCatalog {
@@ -76,20 +77,34 @@ final class ServiceCatalog {
    */
   Future<Deleted> delete(String name, boolean cascade, String user, IdempotencyClaim claim) {
     KeyLayout keys = store.layout();
-    Future<java.util.Optional<Versioned<ServiceRecord>>> service =
-        store.get(keys.service(name), ServiceRecord.class);
-    Future<List<Versioned<EndpointRecord>>> endpoints =
-        store.list(keys.endpointsPrefix(), EndpointRecord.class);
-    return Future.all(service, endpoints)
+    // The service first, then its endpoints: an endpoint created after the service was read
+    // rewrites the service (EndpointCatalog#create), so the comparison below catches it, and one
+    // created before is in the list.
+    return store
+        .get(keys.service(name), ServiceRecord.class)
         .compose(
-            both -> {
-              if (service.result().isEmpty()) {
+            service ->
+                store
+                    .list(keys.endpointsPrefix(), EndpointRecord.class)
+                    .compose(endpoints -> delete(name, cascade, user, claim, service, endpoints)));
+  }
+
+  private Future<Deleted> delete(
+      String name,
+      boolean cascade,
+      String user,
+      IdempotencyClaim claim,
+      Optional<Versioned<ServiceRecord>> service,
+      List<Versioned<EndpointRecord>> endpoints) {
+    KeyLayout keys = store.layout();
+    return Future.succeededFuture()
+        .compose(
+            nothing -> {
+              if (service.isEmpty()) {
                 throw UptimeMeshException.notFound("service " + name + " does not exist");
               }
               List<Versioned<EndpointRecord>> own =
-                  endpoints.result().stream()
-                      .filter(e -> e.value().service().equals(name))
-                      .toList();
+                  endpoints.stream().filter(e -> e.value().service().equals(name)).toList();
               if (!own.isEmpty() && !cascade) {
                 throw UptimeMeshException.conflict(
                     "service "
@@ -102,7 +117,7 @@ final class ServiceCatalog {
               EtcdTransaction tx =
                   store
                       .transaction()
-                      .requireModRevision(keys.service(name), service.result().get().modRevision());
+                      .requireModRevision(keys.service(name), service.get().modRevision());
               for (Versioned<EndpointRecord> e : own) {
                 String id = e.value().id();
                 tx.requireModRevision(keys.endpoint(id), e.modRevision())
