@@ -1,11 +1,9 @@
 package io.uptimemesh.web.discovery;
 
-import io.uptimemesh.core.discovery.DiscoveryDocument;
 import io.uptimemesh.web.SseChannel;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -67,12 +65,8 @@ final class DiscoveryStream {
         return Optional.of(
             new First(view, digest, "unchanged", "{\"revision\":" + view.revision() + "}"));
       }
-      return Optional.of(new First(view, digest, "discovery", json(view.documentOf(nodeId, zone))));
+      return Optional.of(new First(view, digest, "discovery", view.documentJson(nodeId, zone)));
     }
-  }
-
-  static String json(DiscoveryDocument doc) {
-    return new String(doc.toJson(), StandardCharsets.UTF_8);
   }
 
   /** Sends the first event and starts the keep-alives. On the request's context. */
@@ -120,6 +114,6 @@ final class DiscoveryStream {
       return;
     }
     digest = now;
-    channel.event("discovery", to.revision(), json(to.documentOf(nodeId, withZone)));
+    channel.event("discovery", to.revision(), to.documentJson(nodeId, withZone));
   }
 }

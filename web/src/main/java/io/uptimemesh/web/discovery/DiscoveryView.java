@@ -1,11 +1,14 @@
 package io.uptimemesh.web.discovery;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import io.uptimemesh.core.discovery.DiscoveryDocument;
 import io.uptimemesh.core.discovery.EndpointHealthRecord;
 import io.uptimemesh.core.discovery.EndpointProbe;
 import io.uptimemesh.core.discovery.EndpointRecord;
 import io.uptimemesh.core.discovery.EndpointState;
 import io.uptimemesh.core.discovery.ServiceRecord;
+import io.uptimemesh.core.json.Json;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -23,6 +26,7 @@ import java.util.Optional;
  * @param probesDigests {@link DiscoveryDocument#probesDigest} of each list in {@code probes}
  * @param zone the zone part: alive, non-revoked nodes and the healthy endpoints
  * @param zoneDigest {@code zone.digest()}
+ * @param zoneJson {@code zone} as JSON, written once per view and spliced into every document
  * @param serial the zone serial of this content ({@code ZoneSerial}), moved when the zone changed
  */
 record DiscoveryView(
@@ -34,6 +38,7 @@ record DiscoveryView(
     Map<String, String> probesDigests,
     DiscoveryDocument.Zone zone,
     String zoneDigest,
+    String zoneJson,
     long serial) {
 
   /** The digest of an empty probe list: a node that hosts nothing. */
@@ -76,7 +81,7 @@ record DiscoveryView(
   static DiscoveryView empty() {
     DiscoveryDocument.Zone zone = new DiscoveryDocument.Zone(List.of(), List.of());
     return new DiscoveryView(
-        0, Map.of(), Map.of(), Map.of(), Map.of(), Map.of(), zone, zone.digest(), -1);
+        0, Map.of(), Map.of(), Map.of(), Map.of(), Map.of(), zone, zone.digest(), jsonOf(zone), -1);
   }
 
   Optional<NodeEntry> node(String id) {
@@ -97,6 +102,32 @@ record DiscoveryView(
   DiscoveryDocument documentOf(String nodeId, boolean withZone) {
     return new DiscoveryDocument(
         DiscoveryDocument.SCHEMA, nodeId, revision, probesOf(nodeId), withZone ? zone : null);
+  }
+
+  /**
+   * The JSON of {@link #documentOf}: the zone part, the same for every node, is spliced in as
+   * written once for this view rather than written again for every stream that asks for it.
+   */
+  String documentJson(String nodeId, boolean withZone) {
+    String bare = new String(documentOf(nodeId, false).toJson(), StandardCharsets.UTF_8);
+    if (!withZone) {
+      return bare;
+    }
+    if (!bare.endsWith(NO_ZONE_TAIL)) {
+      // Not the layout this splice expects (the record changed): write it whole.
+      return new String(documentOf(nodeId, true).toJson(), StandardCharsets.UTF_8);
+    }
+    return bare.substring(0, bare.length() - NO_ZONE_TAIL.length()) + "\"zone\":" + zoneJson + "}";
+  }
+
+  private static final String NO_ZONE_TAIL = "\"zone\":null}";
+
+  static String jsonOf(DiscoveryDocument.Zone zone) {
+    try {
+      return Json.mapper().writeValueAsString(zone);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot write the zone part", e);
+    }
   }
 
   /** The endpoints of a service, sorted by id. */

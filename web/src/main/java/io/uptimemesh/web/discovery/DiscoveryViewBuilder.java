@@ -157,6 +157,7 @@ final class DiscoveryViewBuilder {
             Map.copyOf(probesDigests),
             zone,
             zoneDigest,
+            zoneDigest.equals(last.zoneDigest()) ? last.zoneJson() : DiscoveryView.jsonOf(zone),
             serial);
     return last;
   }

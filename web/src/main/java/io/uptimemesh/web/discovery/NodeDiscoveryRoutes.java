@@ -83,7 +83,7 @@ final class NodeDiscoveryRoutes {
       throw unknown(id);
     }
     vertx
-        .executeBlocking(() -> view.documentOf(id, zone).toJson())
+        .executeBlocking(() -> view.documentJson(id, zone))
         .onSuccess(
             json ->
                 ctx.response()

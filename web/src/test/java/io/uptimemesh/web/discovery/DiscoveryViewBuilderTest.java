@@ -77,9 +77,17 @@ class DiscoveryViewBuilderTest {
     for (boolean zone : new boolean[] {true, false}) {
       for (String n : new String[] {"n1", "n2"}) {
         assertThat(v.digestOf(n, zone)).isEqualTo(v.documentOf(n, zone).digest());
+        // The spliced JSON is the document.
+        assertThat(
+                io.uptimemesh.core.discovery.DiscoveryDocument.parse(
+                    v.documentJson(n, zone).getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+            .isEqualTo(v.documentOf(n, zone));
       }
     }
     assertThat(v.digestOf("n1", true)).isNotEqualTo(v.digestOf("n1", false));
+    // The layout the splice relies on, so it is the path taken (not the fallback).
+    assertThat(v.documentJson("n1", false)).endsWith(",\"zone\":null}");
+    assertThat(v.documentJson("n1", true)).endsWith(",\"zone\":" + v.zoneJson() + "}");
   }
 
   @Test
