@@ -101,7 +101,8 @@ class DiscoveryCliIT {
             "500",
             "--timeout-ms",
             "200");
-    assertThat(created).contains("endpoint web-http-w1 created", "port 8080/tcp", "unknown");
+    assertThat(created)
+        .contains("endpoint web-http-w1 created", "port 8080/tcp", "unknown (no report yet)");
     Cli.Result badPort =
         Cli.run(
             "endpoints",

@@ -132,7 +132,9 @@ public final class EndpointsCommand implements Runnable {
                 + r.path("protocol").asText()
                 + ", "
                 + r.path("state").asText("unknown")
-                + " until its node reports");
+                + " ("
+                + r.path("reason").asText("no report yet")
+                + ")");
       }
       return 0;
     }
