@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.uptimemesh.testkit.EtcdClusterExtension;
+import io.uptimemesh.web.NodeCluster;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
@@ -22,11 +23,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class DiscoveryRoutesIT {
   @RegisterExtension static final EtcdClusterExtension etcd = EtcdClusterExtension.single();
 
-  private DiscoveryCluster c;
+  private NodeCluster c;
 
   @BeforeEach
   void setUp() {
-    c = new DiscoveryCluster(etcd.endpoints(), Duration.ofSeconds(30));
+    c = new NodeCluster(etcd.endpoints(), Duration.ofSeconds(30));
   }
 
   @AfterEach
@@ -83,7 +84,7 @@ class DiscoveryRoutesIT {
 
   @Test
   void endpointsAreCheckedCreatedAndDeletedWithTheirService() {
-    DiscoveryCluster.Node n1 = c.join("n1");
+    NodeCluster.Node n1 = c.join("n1");
     c.keepAlive(n1);
     c.service("web");
 
@@ -176,7 +177,7 @@ class DiscoveryRoutesIT {
     assertThat(taken.statusCode()).isEqualTo(409);
     assertThat(message(taken)).contains("web-http", "exists");
 
-    DiscoveryCluster.Node n2 = c.join("n2");
+    NodeCluster.Node n2 = c.join("n2");
     assertThat(c.op(HttpMethod.POST, "/api/v1/nodes/n2/revoke", new JsonObject()).statusCode())
         .isEqualTo(200);
     HttpResponse<Buffer> revoked =

@@ -7,6 +7,7 @@ import io.uptimemesh.core.discovery.DiscoveryNode;
 import io.uptimemesh.core.discovery.EndpointProbe;
 import io.uptimemesh.core.discovery.HealthyEndpoint;
 import io.uptimemesh.testkit.EtcdClusterExtension;
+import io.uptimemesh.web.NodeCluster;
 import io.uptimemesh.web.mesh.SseClient;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -29,14 +30,14 @@ class DiscoveryStreamIT {
   private static final Duration SECOND = Duration.ofSeconds(1);
   private static final Duration WAIT = Duration.ofSeconds(10);
 
-  private DiscoveryCluster c;
-  private DiscoveryCluster.Node n1;
-  private DiscoveryCluster.Node n2;
+  private NodeCluster c;
+  private NodeCluster.Node n1;
+  private NodeCluster.Node n2;
   private long rev1;
 
   @BeforeEach
   void setUp() {
-    c = new DiscoveryCluster(etcd.endpoints(), TTL);
+    c = new NodeCluster(etcd.endpoints(), TTL);
     n1 = c.join("n1");
     n2 = c.join("n2");
     c.keepAlive(n1);
@@ -107,8 +108,7 @@ class DiscoveryStreamIT {
 
       // A health report: the zone follows within a second; the probe list did not change.
       long sent = System.nanoTime();
-      assertThat(
-              c.reportHealth(n1, "n1", DiscoveryCluster.report("e1", rev1, true, "")).statusCode())
+      assertThat(c.reportHealth(n1, "n1", NodeCluster.report("e1", rev1, true, "")).statusCode())
           .isEqualTo(200);
       DiscoveryDocument healthy = next(zoned, SECOND);
       System.out.printf(

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.uptimemesh.testkit.EtcdClusterExtension;
+import io.uptimemesh.web.NodeCluster;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
@@ -25,15 +26,15 @@ class EndpointHealthIT {
 
   private static final Duration TTL = Duration.ofSeconds(3);
 
-  private DiscoveryCluster c;
-  private DiscoveryCluster.Node n1;
-  private DiscoveryCluster.Node n2;
+  private NodeCluster c;
+  private NodeCluster.Node n1;
+  private NodeCluster.Node n2;
   private long rev1;
   private long rev2;
 
   @BeforeEach
   void setUp() {
-    c = new DiscoveryCluster(etcd.endpoints(), TTL);
+    c = new NodeCluster(etcd.endpoints(), TTL);
     n1 = c.join("n1");
     n2 = c.join("n2");
     c.keepAlive(n1);
@@ -68,10 +69,10 @@ class EndpointHealthIT {
         c.reportHealth(
             n1,
             "n1",
-            DiscoveryCluster.report("e1", rev1, true, ""),
-            DiscoveryCluster.report("e2", rev2, true, ""),
-            DiscoveryCluster.report("gone", 5, true, ""),
-            DiscoveryCluster.report("e1", rev1 + 1000, false, "old"));
+            NodeCluster.report("e1", rev1, true, ""),
+            NodeCluster.report("e2", rev2, true, ""),
+            NodeCluster.report("gone", 5, true, ""),
+            NodeCluster.report("e1", rev1 + 1000, false, "old"));
     assertThat(first.statusCode()).as(first.bodyAsString()).isEqualTo(200);
     JsonObject answer = first.bodyAsJsonObject();
     assertThat(answer.getInteger("accepted")).isEqualTo(4);
@@ -88,18 +89,18 @@ class EndpointHealthIT {
                 + rev1);
 
     HttpResponse<Buffer> healthy =
-        c.reportHealth(n1, "n1", DiscoveryCluster.report("e1", rev1, true, ""));
+        c.reportHealth(n1, "n1", NodeCluster.report("e1", rev1, true, ""));
     assertThat(healthy.bodyAsJsonObject().getInteger("written")).isEqualTo(1);
     assertThat(c.endpointNow("e1").getString("state")).isEqualTo("healthy");
 
     // The same verdict again writes nothing, even with another detail.
     HttpResponse<Buffer> again =
-        c.reportHealth(n1, "n1", DiscoveryCluster.report("e1", rev1, true, "still fine"));
+        c.reportHealth(n1, "n1", NodeCluster.report("e1", rev1, true, "still fine"));
     assertThat(again.bodyAsJsonObject().getInteger("written")).isZero();
     assertThat(again.bodyAsJsonObject().getJsonArray("ignored")).isEmpty();
 
     HttpResponse<Buffer> down =
-        c.reportHealth(n1, "n1", DiscoveryCluster.report("e1", rev1, false, "connection refused"));
+        c.reportHealth(n1, "n1", NodeCluster.report("e1", rev1, false, "connection refused"));
     assertThat(down.bodyAsJsonObject().getInteger("written")).isEqualTo(1);
     JsonObject e1 = c.endpointNow("e1");
     assertThat(e1.getString("state")).isEqualTo("unhealthy");
@@ -133,11 +134,10 @@ class EndpointHealthIT {
   @Test
   void reportsAreSignedAndChecked() {
     // Signed by n1 for n2's path.
-    assertThat(c.reportHealth(n1, "n2", DiscoveryCluster.report("e2", rev2, true, "")).statusCode())
+    assertThat(c.reportHealth(n1, "n2", NodeCluster.report("e2", rev2, true, "")).statusCode())
         .isEqualTo(403);
     // A bad report names its field.
-    HttpResponse<Buffer> bad =
-        c.reportHealth(n1, "n1", DiscoveryCluster.report("E 1", rev1, true, ""));
+    HttpResponse<Buffer> bad = c.reportHealth(n1, "n1", NodeCluster.report("E 1", rev1, true, ""));
     assertThat(bad.statusCode()).isEqualTo(400);
     assertThat(bad.bodyAsJsonObject().getString("message")).contains("reports[0].endpoint_id");
     // Unsigned.
@@ -148,7 +148,7 @@ class EndpointHealthIT {
 
   @Test
   void aNodeThatIsNotAliveCannotReport() {
-    DiscoveryCluster.Node n3 = c.join("n3");
+    NodeCluster.Node n3 = c.join("n3");
     long rev3 =
         c.endpoint(
                 new JsonObject()
@@ -158,8 +158,7 @@ class EndpointHealthIT {
                     .put("port", 8080))
             .getLong("revision");
     assertThat(c.endpointNow("e3").getString("reason")).isEqualTo("node not alive");
-    HttpResponse<Buffer> r =
-        c.reportHealth(n3, "n3", DiscoveryCluster.report("e3", rev3, true, ""));
+    HttpResponse<Buffer> r = c.reportHealth(n3, "n3", NodeCluster.report("e3", rev3, true, ""));
     assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(409);
     assertThat(r.bodyAsJsonObject().getString("message")).contains("not alive");
   }
@@ -167,12 +166,12 @@ class EndpointHealthIT {
   @Test
   void reportsDieWithTheNodesLeaseAndRevocationOverridesThem() {
     assertThat(
-            c.reportHealth(n1, "n1", DiscoveryCluster.report("e1", rev1, true, ""))
+            c.reportHealth(n1, "n1", NodeCluster.report("e1", rev1, true, ""))
                 .bodyAsJsonObject()
                 .getInteger("written"))
         .isEqualTo(1);
     assertThat(
-            c.reportHealth(n2, "n2", DiscoveryCluster.report("e2", rev2, true, ""))
+            c.reportHealth(n2, "n2", NodeCluster.report("e2", rev2, true, ""))
                 .bodyAsJsonObject()
                 .getInteger("written"))
         .isEqualTo(1);
@@ -190,15 +189,14 @@ class EndpointHealthIT {
               assertThat(e1.getString("reason")).isEqualTo("node not alive");
             });
     assertThat(c.fixture.runtime.cache().snapshot().get(healthKey)).isEmpty();
-    HttpResponse<Buffer> late =
-        c.reportHealth(n1, "n1", DiscoveryCluster.report("e1", rev1, true, ""));
+    HttpResponse<Buffer> late = c.reportHealth(n1, "n1", NodeCluster.report("e1", rev1, true, ""));
     assertThat(late.statusCode()).isEqualTo(409);
 
     // Back: nothing of its old verdict survives; it is unknown until it reports afresh.
     c.keepAlive(n1);
     assertThat(c.endpointNow("e1").getString("state")).isEqualTo("unknown");
     assertThat(
-            c.reportHealth(n1, "n1", DiscoveryCluster.report("e1", rev1, true, ""))
+            c.reportHealth(n1, "n1", NodeCluster.report("e1", rev1, true, ""))
                 .bodyAsJsonObject()
                 .getInteger("written"))
         .isEqualTo(1);

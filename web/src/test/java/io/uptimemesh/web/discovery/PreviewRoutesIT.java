@@ -3,6 +3,7 @@ package io.uptimemesh.web.discovery;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.uptimemesh.testkit.EtcdClusterExtension;
+import io.uptimemesh.web.NodeCluster;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
@@ -24,11 +25,11 @@ class PreviewRoutesIT {
 
   private static final Pattern SOA = Pattern.compile("@ IN SOA \\S+ \\S+ (\\d+) ");
 
-  private DiscoveryCluster c;
+  private NodeCluster c;
 
   @BeforeEach
   void setUp() {
-    c = new DiscoveryCluster(etcd.endpoints(), Duration.ofSeconds(30));
+    c = new NodeCluster(etcd.endpoints(), Duration.ofSeconds(30));
   }
 
   @AfterEach
@@ -44,7 +45,7 @@ class PreviewRoutesIT {
     assertThat(c.send(HttpMethod.GET, "/api/v1/discovery/zone", null, null).statusCode())
         .isEqualTo(401);
 
-    DiscoveryCluster.Node n1 = c.join("n1");
+    NodeCluster.Node n1 = c.join("n1");
     c.keepAlive(n1);
     c.service("web");
     long rev =
@@ -60,7 +61,7 @@ class PreviewRoutesIT {
         .startsWith("$ORIGIN mesh.local.\n$TTL 10\n")
         .contains("n1.node IN A " + n1.meshIp())
         .doesNotContain("svc");
-    c.reportHealth(n1, "n1", DiscoveryCluster.report("web-http-n1", rev, true, ""));
+    c.reportHealth(n1, "n1", NodeCluster.report("web-http-n1", rev, true, ""));
     String after = zone();
     assertThat(after)
         .contains(

@@ -1,4 +1,4 @@
-package io.uptimemesh.web.discovery;
+package io.uptimemesh.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -9,7 +9,6 @@ import io.uptimemesh.core.pki.Fingerprints;
 import io.uptimemesh.core.pki.NodeKeys;
 import io.uptimemesh.core.pki.Pem;
 import io.uptimemesh.testkit.Await;
-import io.uptimemesh.web.ApiFixture;
 import io.uptimemesh.web.mesh.SseClient;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
@@ -29,18 +28,20 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A bootstrapped API on real etcd with an operator logged in, and nodes that joined like agents:
- * they heartbeat on demand or every 500 ms, sign their requests and open discovery streams.
+ * they heartbeat on demand or every 500 ms, sign their requests and open discovery streams. The
+ * mesh and discovery tests share it.
  */
-final class DiscoveryCluster implements AutoCloseable {
-  record Node(String id, KeyPair key, String fingerprint, String meshIp) {}
+public final class NodeCluster implements AutoCloseable {
+  /** A node that joined: its id, identity key, certificate fingerprint and mesh address. */
+  public record Node(String id, KeyPair key, String fingerprint, String meshIp) {}
 
-  final ApiFixture fixture;
-  final String admin;
+  public final ApiFixture fixture;
+  public final String admin;
   private final AtomicLong seq = new AtomicLong();
   private final List<Node> keptAlive = new CopyOnWriteArrayList<>();
   private final long timer;
 
-  DiscoveryCluster(List<URI> etcd, Duration heartbeatTtl) {
+  public NodeCluster(List<URI> etcd, Duration heartbeatTtl) {
     fixture = ApiFixture.start(etcd, 1 << 20, Optional.of(ApiFixture.identityConfig(heartbeatTtl)));
     JsonObject boot =
         send(HttpMethod.POST, "/api/v1/bootstrap", new JsonObject(), null).bodyAsJsonObject();
@@ -64,11 +65,11 @@ final class DiscoveryCluster implements AutoCloseable {
   }
 
   /** An operator request (body null for none). */
-  HttpResponse<Buffer> op(HttpMethod method, String path, JsonObject body) {
+  public HttpResponse<Buffer> op(HttpMethod method, String path, JsonObject body) {
     return send(method, path, body, admin);
   }
 
-  HttpResponse<Buffer> send(HttpMethod method, String path, JsonObject body, String bearer) {
+  public HttpResponse<Buffer> send(HttpMethod method, String path, JsonObject body, String bearer) {
     var req = fixture.http.request(method, path);
     if (bearer != null) {
       req.bearerTokenAuthentication(bearer);
@@ -77,7 +78,7 @@ final class DiscoveryCluster implements AutoCloseable {
         body == null ? req.send() : req.sendJsonObject(body), Duration.ofSeconds(15));
   }
 
-  Node join(String id) {
+  public Node join(String id) {
     KeyPair key = NodeKeys.generateEd25519();
     HttpResponse<Buffer> token =
         op(
@@ -103,36 +104,30 @@ final class DiscoveryCluster implements AutoCloseable {
   }
 
   /** Heartbeats now (the node is alive when this returns) and every 500 ms from now on. */
-  void keepAlive(Node n) {
+  public void keepAlive(Node n) {
     HttpResponse<Buffer> r = Await.result(heartbeatRequest(n));
     assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(200);
     keptAlive.add(n);
   }
 
   /** Stops heartbeating: the node goes stale when its lease expires. */
-  void stopHeartbeats(Node n) {
+  public void stopHeartbeats(Node n) {
     keptAlive.remove(n);
   }
 
   /** One heartbeat now with this status map. */
-  HttpResponse<Buffer> heartbeat(Node n, Map<String, Object> status) {
-    byte[] body =
-        new Heartbeat(n.id(), seq.incrementAndGet(), System.currentTimeMillis(), status).toBytes();
-    return Await.result(
-        fixture
-            .http
-            .post("/api/v1/heartbeat")
-            .putHeader(
-                HeartbeatSignatures.SIGNATURE_HEADER,
-                HeartbeatSignatures.sign(body, n.key().getPrivate()))
-            .putHeader(HeartbeatSignatures.FINGERPRINT_HEADER, n.fingerprint())
-            .sendBuffer(Buffer.buffer(body)));
+  public HttpResponse<Buffer> heartbeat(Node n, Map<String, Object> status) {
+    return Await.result(heartbeatRequest(n, status));
   }
 
   private io.vertx.core.Future<HttpResponse<Buffer>> heartbeatRequest(Node n) {
+    return heartbeatRequest(n, Map.of());
+  }
+
+  private io.vertx.core.Future<HttpResponse<Buffer>> heartbeatRequest(
+      Node n, Map<String, Object> status) {
     byte[] body =
-        new Heartbeat(n.id(), seq.incrementAndGet(), System.currentTimeMillis(), Map.of())
-            .toBytes();
+        new Heartbeat(n.id(), seq.incrementAndGet(), System.currentTimeMillis(), status).toBytes();
     return fixture
         .http
         .post("/api/v1/heartbeat")
@@ -144,7 +139,8 @@ final class DiscoveryCluster implements AutoCloseable {
   }
 
   /** A report entry as an agent sends it. */
-  static JsonObject report(String endpointId, long revision, boolean healthy, String detail) {
+  public static JsonObject report(
+      String endpointId, long revision, boolean healthy, String detail) {
     return new JsonObject()
         .put("endpoint_id", endpointId)
         .put("endpoint_revision", revision)
@@ -154,7 +150,7 @@ final class DiscoveryCluster implements AutoCloseable {
   }
 
   /** POSTs signed health reports for {@code pathId}, signed by {@code signer}. */
-  HttpResponse<Buffer> reportHealth(Node signer, String pathId, JsonObject... reports) {
+  public HttpResponse<Buffer> reportHealth(Node signer, String pathId, JsonObject... reports) {
     JsonObject body =
         new JsonObject()
             .put("node_id", signer.id())
@@ -173,7 +169,7 @@ final class DiscoveryCluster implements AutoCloseable {
   }
 
   /** A signed bodiless GET of {@code path} (the query is not signed). */
-  HttpResponse<Buffer> signedGet(Node n, String path, String query) {
+  public HttpResponse<Buffer> signedGet(Node n, String path, String query) {
     return Await.result(
         fixture
             .http
@@ -182,7 +178,7 @@ final class DiscoveryCluster implements AutoCloseable {
             .send());
   }
 
-  SseClient stream(Node n, String query) {
+  public SseClient stream(Node n, String query) {
     String path = "/api/v1/nodes/" + n.id() + "/discovery/stream";
     return SseClient.connect(
         fixture.vertx,
@@ -191,7 +187,7 @@ final class DiscoveryCluster implements AutoCloseable {
         signedHeaders(n, "GET", path, System.currentTimeMillis()));
   }
 
-  static MultiMap signedHeaders(Node n, String method, String path, long sentAt) {
+  public static MultiMap signedHeaders(Node n, String method, String path, long sentAt) {
     return MultiMap.caseInsensitiveMultiMap()
         .add(
             HeartbeatSignatures.SIGNATURE_HEADER,
@@ -201,7 +197,7 @@ final class DiscoveryCluster implements AutoCloseable {
   }
 
   /** Creates a service; asserts 201. */
-  JsonObject service(String name) {
+  public JsonObject service(String name) {
     HttpResponse<Buffer> r =
         op(HttpMethod.POST, "/api/v1/services", new JsonObject().put("name", name));
     assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(201);
@@ -209,13 +205,13 @@ final class DiscoveryCluster implements AutoCloseable {
   }
 
   /** Creates an endpoint; asserts 201. */
-  JsonObject endpoint(JsonObject body) {
+  public JsonObject endpoint(JsonObject body) {
     HttpResponse<Buffer> r = op(HttpMethod.POST, "/api/v1/endpoints", body);
     assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(201);
     return r.bodyAsJsonObject();
   }
 
-  JsonObject endpointNow(String id) {
+  public JsonObject endpointNow(String id) {
     HttpResponse<Buffer> r = op(HttpMethod.GET, "/api/v1/endpoints/" + id, null);
     assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(200);
     return r.bodyAsJsonObject();
