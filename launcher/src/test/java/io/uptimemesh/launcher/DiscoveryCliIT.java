@@ -79,17 +79,9 @@ class DiscoveryCliIT {
     assertThat(badName.code()).isEqualTo(1);
     assertThat(badName.stderr()).contains("name must be a DNS label");
 
-    String created =
-        ok(
-            "endpoints",
-            "create",
-            "--api-url",
-            api,
-            "--service",
-            "web",
-            "--node",
+    Cli.Result http =
+        createEndpoint(
             "w1",
-            "--port",
             "8080",
             "--port-name",
             "http",
@@ -101,34 +93,14 @@ class DiscoveryCliIT {
             "500",
             "--timeout-ms",
             "200");
+    assertThat(http.code()).as(http.stderr()).isZero();
+    String created = http.stdout();
     assertThat(created)
         .contains("endpoint web-http-w1 created", "port 8080/tcp", "unknown (no report yet)");
-    Cli.Result badPort =
-        Cli.run(
-            "endpoints",
-            "create",
-            "--api-url",
-            api,
-            "--service",
-            "web",
-            "--node",
-            "w1",
-            "--port",
-            "70000");
+    Cli.Result badPort = createEndpoint("w1", "70000");
     assertThat(badPort.code()).isEqualTo(1);
     assertThat(badPort.stderr()).contains("port must be between 1 and 65535");
-    Cli.Result noNode =
-        Cli.run(
-            "endpoints",
-            "create",
-            "--api-url",
-            api,
-            "--service",
-            "web",
-            "--node",
-            "ghost",
-            "--port",
-            "80");
+    Cli.Result noNode = createEndpoint("ghost", "80");
     assertThat(noNode.code()).isEqualTo(1);
     assertThat(noNode.stderr()).contains("node ghost does not exist");
 
@@ -172,22 +144,29 @@ class DiscoveryCliIT {
     assertThat(ok("endpoints", "delete", "web-http-w1", "--api-url", api))
         .contains("endpoint web-http-w1 deleted");
     assertThat(Cli.run("endpoints", "show", "web-http-w1", "--api-url", api).code()).isEqualTo(1);
-    ok(
-        "endpoints",
-        "create",
-        "--api-url",
-        api,
-        "--service",
-        "web",
-        "--node",
-        "w1",
-        "--port",
-        "53",
-        "--protocol",
-        "udp");
+    assertThat(createEndpoint("w1", "53", "--protocol", "udp").code()).isZero();
     assertThat(ok("services", "delete", "web", "--cascade", "--api-url", api))
         .contains("service web deleted with 1 endpoint(s)");
     assertThat(ok("services", "list", "--api-url", api)).doesNotContain("web");
+  }
+
+  /** {@code endpoints create} of a web endpoint on {@code node}, with more options. */
+  private static Cli.Result createEndpoint(String node, String port, String... more) {
+    java.util.List<String> args =
+        new java.util.ArrayList<>(
+            java.util.List.of(
+                "endpoints",
+                "create",
+                "--api-url",
+                api,
+                "--service",
+                "web",
+                "--node",
+                node,
+                "--port",
+                port));
+    args.addAll(java.util.List.of(more));
+    return Cli.run(args.toArray(String[]::new));
   }
 
   private static String ok(String... args) {
