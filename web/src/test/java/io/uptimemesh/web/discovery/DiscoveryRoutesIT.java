@@ -99,6 +99,16 @@ class DiscoveryRoutesIT {
     assertThat(e.getLong("revision")).isPositive();
     assertThat(e.getString("state")).isEqualTo("unknown");
     assertThat(e.getString("reason")).isEqualTo("no report yet");
+    // Creating it rewrote its service unchanged, so a delete that read the service earlier fails.
+    var serviceEntry =
+        c.fixture
+            .runtime
+            .cache()
+            .snapshot()
+            .get(c.fixture.runtime.store().layout().service("web"))
+            .orElseThrow();
+    assertThat(serviceEntry.modRevision()).isEqualTo(e.getLong("revision"));
+    assertThat(serviceEntry.createRevision()).isLessThan(e.getLong("revision"));
 
     JsonObject http =
         c.endpoint(
