@@ -57,6 +57,12 @@ final class EndpointCatalog {
    * {@link ServiceCatalog#delete}).
    */
   Future<Created> create(Request in, String user, IdempotencyClaim claim) {
+    if (in.nodeId() != null && !validNodeId(in.nodeId())) {
+      // Before the default id is made of it, which would be named instead.
+      return Future.failedFuture(
+          UptimeMeshException.invalid(
+              "node_id must be a node id: 1-63 lower-case letters, digits and hyphens"));
+    }
     HealthCheck check = in.check() == null ? defaultCheck(in.protocol()) : in.check();
     EndpointRecord probe;
     try {
@@ -80,10 +86,7 @@ final class EndpointCatalog {
     String nodeId = in.nodeId();
     Future<Optional<Versioned<ServiceRecord>>> service =
         store.get(keys.service(probe.service()), ServiceRecord.class);
-    Future<Optional<Versioned<NodeRecord>>> node =
-        validNodeId(nodeId)
-            ? store.get(keys.node(nodeId), NodeRecord.class)
-            : Future.succeededFuture(Optional.empty());
+    Future<Optional<Versioned<NodeRecord>>> node = store.get(keys.node(nodeId), NodeRecord.class);
     return Future.all(service, node)
         .compose(
             both -> {

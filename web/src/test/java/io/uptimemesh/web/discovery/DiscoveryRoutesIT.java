@@ -157,6 +157,8 @@ class DiscoveryRoutesIT {
     assertBad(c.op(HttpMethod.POST, "/api/v1/endpoints", without(base, "service")), "service");
     assertBad(c.op(HttpMethod.POST, "/api/v1/endpoints", without(base, "node_id")), "node_id");
     assertBad(
+        c.op(HttpMethod.POST, "/api/v1/endpoints", base.copy().put("node_id", "N 1")), "node_id");
+    assertBad(
         c.op(
             HttpMethod.POST,
             "/api/v1/endpoints",
