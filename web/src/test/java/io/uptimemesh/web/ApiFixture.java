@@ -138,19 +138,7 @@ public final class ApiFixture implements AutoCloseable {
       List<BiFunction<Vertx, EtcdRuntime, Consumer<Router>>> more,
       Clock idempotencyClock) {
     Vertx vertx = Vertx.vertx();
-    EtcdRuntime runtime =
-        EtcdRuntime.connect(
-            vertx,
-            endpoints,
-            "/it-" + UUID.randomUUID().toString().substring(0, 8),
-            new EtcdClientConfig(Duration.ofSeconds(2), 2, Duration.ofMillis(50)),
-            new EtcdHealthConfig(
-                Duration.ofMillis(200),
-                Duration.ofMillis(500),
-                Duration.ofMillis(1000),
-                Duration.ofMillis(3000)),
-            Optional.empty());
-    runtime.start();
+    EtcdRuntime runtime = connect(vertx, endpoints, "/it-");
     List<Consumer<Router>> routes = new ArrayList<>();
     routes.add(new HealthRoutes(runtime)::addRoutes);
     routes.add(new SystemRoutes(Version.current(), Optional.empty())::addRoutes);
@@ -210,6 +198,27 @@ public final class ApiFixture implements AutoCloseable {
         .atMost(Duration.ofSeconds(15))
         .until(() -> Await.result(http.get("/health/ready").send()).statusCode() == 200);
     return new ApiFixture(vertx, runtime, api, http, events, eventRoutes, mesh, discovery, port);
+  }
+
+  /**
+   * The etcd layer as tests connect it (2 s deadlines, fast health probes), under a key prefix of
+   * its own starting with {@code stem}, started.
+   */
+  public static EtcdRuntime connect(Vertx vertx, List<URI> endpoints, String stem) {
+    EtcdRuntime runtime =
+        EtcdRuntime.connect(
+            vertx,
+            endpoints,
+            stem + UUID.randomUUID().toString().substring(0, 8),
+            new EtcdClientConfig(Duration.ofSeconds(2), 2, Duration.ofMillis(50)),
+            new EtcdHealthConfig(
+                Duration.ofMillis(200),
+                Duration.ofMillis(500),
+                Duration.ofMillis(1000),
+                Duration.ofMillis(3000)),
+            Optional.empty());
+    runtime.start();
+    return runtime;
   }
 
   /** Identity settings for tests: a signing key of their own and the given liveness TTL. */

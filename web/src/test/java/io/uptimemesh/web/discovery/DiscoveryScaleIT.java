@@ -3,8 +3,6 @@ package io.uptimemesh.web.discovery;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.uptimemesh.core.config.EtcdClientConfig;
-import io.uptimemesh.core.config.EtcdHealthConfig;
 import io.uptimemesh.core.discovery.EndpointHealthRecord;
 import io.uptimemesh.core.discovery.EndpointRecord;
 import io.uptimemesh.core.discovery.HealthCheck;
@@ -16,6 +14,8 @@ import io.uptimemesh.etcd.EtcdStore;
 import io.uptimemesh.etcd.KeyLayout;
 import io.uptimemesh.testkit.Await;
 import io.uptimemesh.testkit.EtcdClusterExtension;
+import io.uptimemesh.web.ApiFixture;
+import io.uptimemesh.web.StreamLatencies;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
@@ -30,7 +30,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLongArray;
 import org.junit.jupiter.api.Test;
@@ -57,19 +56,7 @@ class DiscoveryScaleIT {
   void aHealthChangeReachesEveryZoneStream() throws Exception {
     Vertx vertx = Vertx.vertx();
     Vertx clients = Vertx.vertx();
-    EtcdRuntime runtime =
-        EtcdRuntime.connect(
-            vertx,
-            etcd.endpoints(),
-            "/dscale-" + UUID.randomUUID().toString().substring(0, 8),
-            new EtcdClientConfig(Duration.ofSeconds(2), 2, Duration.ofMillis(50)),
-            new EtcdHealthConfig(
-                Duration.ofMillis(200),
-                Duration.ofMillis(500),
-                Duration.ofMillis(1000),
-                Duration.ofMillis(3000)),
-            Optional.empty());
-    runtime.start();
+    EtcdRuntime runtime = ApiFixture.connect(vertx, etcd.endpoints(), "/dscale-");
     try {
       EtcdStore store = runtime.store();
       KeyLayout keys = store.layout();
@@ -182,8 +169,7 @@ class DiscoveryScaleIT {
           "%d zone streams opened (documents of %d bytes) in %d ms%n",
           NODES, documentBytes, (System.nanoTime() - connectStart) / 1_000_000);
 
-      List<Long> latencies = new ArrayList<>();
-      List<Long> lasts = new ArrayList<>();
+      StreamLatencies measured = new StreamLatencies();
       for (int round = -WARMUP; round < ROUNDS; round++) {
         for (int i = 0; i < NODES; i++) {
           arrival.set(i, 0);
@@ -195,42 +181,17 @@ class DiscoveryScaleIT {
         awaited[0] = Await.result(store.revision()) + 1;
         long start = System.nanoTime();
         Await.result(health(store, flipped, endpointRevisions[flipped], healthy, lease));
-        await()
-            .atMost(Duration.ofSeconds(20))
-            .pollInterval(Duration.ofMillis(5))
-            .until(
-                () -> {
-                  for (int i = 0; i < NODES; i++) {
-                    if (arrival.get(i) == 0) {
-                      return false;
-                    }
-                  }
-                  return true;
-                });
+        StreamLatencies.awaitAll(arrival, Duration.ofSeconds(20));
         if (round < 0) {
           continue;
         }
-        long last = 0;
-        for (int i = 0; i < NODES; i++) {
-          long us = (arrival.get(i) - start) / 1_000;
-          latencies.add(us);
-          last = Math.max(last, us);
-        }
-        lasts.add(last);
+        measured.add(arrival, start);
         Thread.sleep(100);
       }
-      long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
-      long[] lastSorted = lasts.stream().mapToLong(Long::longValue).sorted().toArray();
       System.out.printf(
-          "discovery: health write -> %d zone streams, %d rounds: p50 %.1f ms, p99 %.1f ms;"
-              + " last client per round p50 %.1f ms, max %.1f ms%n",
-          NODES,
-          ROUNDS,
-          sorted[sorted.length / 2] / 1000.0,
-          sorted[(int) (sorted.length * 0.99)] / 1000.0,
-          lastSorted[lastSorted.length / 2] / 1000.0,
-          lastSorted[lastSorted.length - 1] / 1000.0);
-      assertThat(lastSorted[lastSorted.length - 1]).isLessThan(5_000_000L);
+          "discovery: health write -> %d zone streams, %d rounds: %s%n",
+          NODES, ROUNDS, measured.describe());
+      assertThat(measured.lastMax()).isLessThan(5_000_000L);
       http.close();
       hub.closeStreams();
       Await.result(server.close());
