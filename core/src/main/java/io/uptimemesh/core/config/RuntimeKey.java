@@ -89,7 +89,20 @@ enum RuntimeKey {
   RUNTIME_METRICS_PORT(
       "0", "Agent: Prometheus metrics on 127.0.0.1 at this port: 1..65535; 0 turns it off."),
   RUNTIME_RESYNC_SECONDS(
-      "600", "Agent: full desired-state fetch as a safety net this often: 30..86400 s.");
+      "600", "Agent: full desired-state fetch as a safety net this often: 30..86400 s."),
+  // Service discovery, read by the server (zone preview, Corefile) and the agents that render.
+  RUNTIME_DISCOVERY_DOMAIN(
+      "mesh.local",
+      "Discovery: the DNS domain of the zone (<node>.node.<domain>, <service>.svc.<domain>)."),
+  RUNTIME_DISCOVERY_TTL_SECONDS(
+      "10", "Discovery: TTL of the zone's records and its negative-caching time: 1..86400 s."),
+  RUNTIME_DISCOVERY_NAMESERVERS(
+      "",
+      "Discovery: comma-separated IP addresses of the zone's name servers; empty uses the first alive node's mesh address."),
+  RUNTIME_DISCOVERY_PORT("53", "Discovery: the port CoreDNS serves the zone on: 1..65535."),
+  RUNTIME_DISCOVERY_UPSTREAMS(
+      "",
+      "Discovery: comma-separated resolvers (IP or IP:port) CoreDNS forwards other names to; empty: no forwarding.");
 
   private final String defaultText;
   private final String description;

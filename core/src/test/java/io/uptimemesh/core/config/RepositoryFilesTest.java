@@ -109,7 +109,12 @@ class RepositoryFilesTest {
             "RUNTIME_PROBE_PORT",
             "RUNTIME_STATUS_SOCKET",
             "RUNTIME_METRICS_PORT",
-            "RUNTIME_RESYNC_SECONDS");
+            "RUNTIME_RESYNC_SECONDS",
+            "RUNTIME_DISCOVERY_DOMAIN",
+            "RUNTIME_DISCOVERY_TTL_SECONDS",
+            "RUNTIME_DISCOVERY_NAMESERVERS",
+            "RUNTIME_DISCOVERY_PORT",
+            "RUNTIME_DISCOVERY_UPSTREAMS");
     assertThat(RuntimeSettings.documentation())
         .allSatisfy(doc -> assertThat(doc.description()).isNotBlank().doesNotContain("\n"));
   }
