@@ -109,7 +109,12 @@ class RepositoryFilesTest {
             "RUNTIME_PROBE_PORT",
             "RUNTIME_STATUS_SOCKET",
             "RUNTIME_METRICS_PORT",
-            "RUNTIME_RESYNC_SECONDS");
+            "RUNTIME_RESYNC_SECONDS",
+            "RUNTIME_DISCOVERY_ENABLE",
+            "RUNTIME_DISCOVERY_ZONE_PATH",
+            "RUNTIME_DISCOVERY_COREFILE_PATH",
+            "RUNTIME_DISCOVERY_RELOAD_COMMAND",
+            "RUNTIME_DISCOVERY_LISTEN");
     assertThat(RuntimeSettings.documentation())
         .allSatisfy(doc -> assertThat(doc.description()).isNotBlank().doesNotContain("\n"));
   }
