@@ -6,6 +6,7 @@ import io.uptimemesh.agent.control.Backoff;
 import io.uptimemesh.agent.control.ControlPlaneClient;
 import io.uptimemesh.agent.control.ControlPlaneHealth;
 import io.uptimemesh.agent.control.NodeSigner;
+import io.uptimemesh.agent.discovery.Discovery;
 import io.uptimemesh.agent.identity.CertificateRenewal;
 import io.uptimemesh.agent.identity.IdentityFiles;
 import io.uptimemesh.agent.identity.SequenceFile;
@@ -80,6 +81,7 @@ public final class Agent extends VerticleBase {
   private DesiredStateStream stream;
   private HeartbeatLoop heartbeat;
   private CertificateRenewal renewal;
+  private Discovery discovery;
   private long healthTimer = -1;
   private boolean rotating;
   private boolean stopped;
@@ -196,9 +198,19 @@ public final class Agent extends VerticleBase {
             settings.nodeId(),
             settings.heartbeatInterval(),
             clock,
-            () ->
-                Map.of("wireguard", report(Optional.empty(), Optional.empty()).heartbeatSummary()));
+            this::heartbeatStatus);
     renewal = new CertificateRenewal(vertx, client, signer, clock);
+    discovery =
+        new Discovery(
+            vertx,
+            settings.nodeId(),
+            settings.dataDir(),
+            settings.discovery(),
+            client,
+            settings.resync(),
+            () -> tracker.current().map(DesiredState::meshIp),
+            clock,
+            metrics);
     if (persisted.isPresent()) {
       LOG.info(
           "starting from the persisted desired state of revision {} ({} peers)",
@@ -209,6 +221,7 @@ public final class Agent extends VerticleBase {
     return statusServer
         .start()
         .compose(v -> monitor.start())
+        .compose(v -> discovery.start())
         .onSuccess(
             v -> {
               register(keys);
@@ -238,6 +251,7 @@ public final class Agent extends VerticleBase {
       reconciler.stop();
       vertx.cancelTimer(healthTimer);
       closing.add(monitor.stop());
+      closing.add(discovery.stop());
       closing.add(statusServer.stop());
       closing.add(http.close());
     }
@@ -308,7 +322,15 @@ public final class Agent extends VerticleBase {
     }
     if (outcome == DesiredStateTracker.Outcome.CHANGED || reconciler.appliedRevision() < 0) {
       reconciler.request();
+      discovery.meshAddressChanged();
     }
+  }
+
+  private Map<String, Object> heartbeatStatus() {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("wireguard", report(Optional.empty(), Optional.empty()).heartbeatSummary());
+    discovery.heartbeatSummary().ifPresent(d -> out.put("discovery", d));
+    return out;
   }
 
   private void checkHealth() {
@@ -394,6 +416,7 @@ public final class Agent extends VerticleBase {
                                   Optional.empty(),
                                   Optional.of(String.valueOf(ar.cause().getMessage())))
                               .toJson());
+              out.put("discovery", discovery.status());
               return Future.succeededFuture(out);
             });
   }
@@ -405,5 +428,10 @@ public final class Agent extends VerticleBase {
 
   public AgentMetrics metrics() {
     return metrics;
+  }
+
+  /** Service discovery (tests). */
+  public Discovery discovery() {
+    return discovery;
   }
 }

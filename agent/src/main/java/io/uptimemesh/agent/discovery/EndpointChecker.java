@@ -1,0 +1,109 @@
+package io.uptimemesh.agent.discovery;
+
+import io.uptimemesh.core.discovery.EndpointProbe;
+import io.uptimemesh.core.discovery.HealthCheck;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.ConnectOptions;
+import io.vertx.core.net.NetClient;
+import io.vertx.core.net.NetClientOptions;
+
+/**
+ * One check attempt against an endpoint, without blocking: {@code tcp} connects and closes at once,
+ * {@code http} sends a GET of the check's path on a fresh connection (no keep-alive, so a dead
+ * server is not hidden behind a pooled connection) and takes any 2xx or 3xx status as healthy
+ * without reading the body, {@code none} passes at once. Every attempt is given up after the
+ * check's timeout. One client of each kind serves every probe of the agent (no thread of their own:
+ * they run on the agent's event loop).
+ */
+public final class EndpointChecker {
+  /** An attempt's outcome and what to tell about it. */
+  public record Attempt(boolean ok, String detail) {}
+
+  private final Vertx vertx;
+  private final NetClient net;
+  private final HttpClient http;
+
+  public EndpointChecker(Vertx vertx) {
+    this.vertx = vertx;
+    this.net = vertx.createNetClient(new NetClientOptions());
+    this.http =
+        vertx.createHttpClient(
+            new HttpClientOptions().setKeepAlive(false).setName("uptimemesh-endpoint-checks"),
+            new PoolOptions().setHttp1MaxSize(2));
+  }
+
+  /** Runs one attempt; the future never fails. Call on the agent's context. */
+  public Future<Attempt> check(EndpointProbe probe) {
+    HealthCheck check = probe.check();
+    if (HealthCheck.NONE.equals(check.type())) {
+      return Future.succeededFuture(new Attempt(true, "no check"));
+    }
+    Promise<Attempt> result = Promise.promise();
+    long timeout = check.timeoutMs();
+    long timer =
+        vertx.setTimer(
+            timeout,
+            id -> result.tryComplete(new Attempt(false, "no answer within " + timeout + " ms")));
+    Future<Attempt> attempt =
+        HealthCheck.HTTP.equals(check.type()) ? http(probe, timeout) : tcp(probe, timeout);
+    attempt.onComplete(
+        ar -> {
+          vertx.cancelTimer(timer);
+          result.tryComplete(
+              ar.succeeded() ? ar.result() : new Attempt(false, message(ar.cause())));
+        });
+    return result.future();
+  }
+
+  /** Closes both clients. */
+  public Future<?> close() {
+    return Future.join(net.close(), http.close());
+  }
+
+  private Future<Attempt> tcp(EndpointProbe probe, long timeout) {
+    return net.connect(
+            new ConnectOptions()
+                .setHost(probe.address())
+                .setPort(probe.port())
+                .setTimeout((int) timeout))
+        .map(
+            socket -> {
+              socket.close();
+              return new Attempt(true, "connected");
+            });
+  }
+
+  private Future<Attempt> http(EndpointProbe probe, long timeout) {
+    RequestOptions options =
+        new RequestOptions()
+            .setMethod(HttpMethod.GET)
+            .setHost(probe.address())
+            .setPort(probe.port())
+            .setURI(probe.check().path() == null ? "/" : probe.check().path())
+            .setConnectTimeout(timeout)
+            .setTimeout(timeout);
+    return http.request(options)
+        .compose(req -> req.send())
+        .map(
+            response -> {
+              int status = response.statusCode();
+              // The status is all that counts: drop the connection rather than read the body.
+              response.request().reset();
+              return new Attempt(status >= 200 && status < 400, "HTTP " + status);
+            });
+  }
+
+  private static String message(Throwable t) {
+    if (t == null) {
+      return "failed";
+    }
+    return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+  }
+}
