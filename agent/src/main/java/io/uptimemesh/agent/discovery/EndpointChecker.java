@@ -94,7 +94,9 @@ public final class EndpointChecker {
         .map(
             response -> {
               int status = response.statusCode();
-              // The status is all that counts: drop the connection rather than read the body.
+              // The status is all that counts: drop the connection rather than read the body
+              // (the reset surfaces on the response as an exception, expected here).
+              response.exceptionHandler(e -> {});
               response.request().reset();
               return new Attempt(status >= 200 && status < 400, "HTTP " + status);
             });
