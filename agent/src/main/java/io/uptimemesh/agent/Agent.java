@@ -207,6 +207,7 @@ public final class Agent extends VerticleBase {
             settings.dataDir(),
             settings.discovery(),
             client,
+            http,
             settings.resync(),
             () -> tracker.current().map(DesiredState::meshIp),
             clock,

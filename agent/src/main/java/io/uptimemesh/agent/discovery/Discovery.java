@@ -10,6 +10,7 @@ import io.uptimemesh.core.discovery.EndpointHealthReport;
 import io.uptimemesh.core.discovery.EndpointProbe;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -51,6 +52,7 @@ public final class Discovery {
   private boolean stopped;
 
   /**
+   * @param http the agent's HTTP client, shared by the HTTP checks
    * @param meshAddress this node's mesh address from its desired state, if known
    */
   public Discovery(
@@ -59,6 +61,7 @@ public final class Discovery {
       Path dataDir,
       AgentDiscoverySettings settings,
       ControlPlaneClient client,
+      HttpClient http,
       Duration resync,
       Supplier<Optional<String>> meshAddress,
       Clock clock,
@@ -72,7 +75,7 @@ public final class Discovery {
     this.clock = clock;
     this.metrics = metrics;
     this.file = new DiscoveryFile(dataDir);
-    this.checker = new EndpointChecker(vertx);
+    this.checker = new EndpointChecker(vertx, http);
     this.reporter = new HealthReporter(vertx, client, nodeId, clock, Backoff.standard());
     this.probes = new EndpointProbes(vertx, checker, clock, this::verdict, reporter::forget);
     this.zone =

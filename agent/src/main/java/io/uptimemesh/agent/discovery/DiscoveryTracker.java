@@ -1,13 +1,11 @@
 package io.uptimemesh.agent.discovery;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.uptimemesh.agent.stream.SseEvent;
 import io.uptimemesh.core.discovery.DiscoveryDocument;
 import io.uptimemesh.core.error.UptimeMeshException;
-import io.uptimemesh.core.json.Json;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * The agent's current discovery document and how stream events change it (pure: no I/O). A whole
@@ -64,18 +62,18 @@ public final class DiscoveryTracker {
           return replace(DiscoveryDocument.parse(data));
         }
         case "unchanged" -> {
-          JsonNode json = Json.mapper().readTree(data);
-          if (current.isEmpty() || !json.path("revision").canConvertToLong()) {
+          OptionalLong revision = event.revision();
+          if (current.isEmpty() || revision.isEmpty()) {
             return Outcome.RESYNC;
           }
-          current = Optional.of(current.get().withRevision(json.path("revision").asLong()));
+          current = Optional.of(current.get().withRevision(revision.getAsLong()));
           return Outcome.RESTAMPED;
         }
         default -> {
           return Outcome.RESTAMPED;
         }
       }
-    } catch (UptimeMeshException | IOException e) {
+    } catch (UptimeMeshException e) {
       return Outcome.RESYNC;
     }
   }

@@ -6,9 +6,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.ConnectOptions;
 import io.vertx.core.net.NetClient;
@@ -19,24 +17,25 @@ import io.vertx.core.net.NetClientOptions;
  * {@code http} sends a GET of the check's path on a fresh connection (no keep-alive, so a dead
  * server is not hidden behind a pooled connection) and takes any 2xx or 3xx status as healthy
  * without reading the body, {@code none} passes at once. Every attempt is given up after the
- * check's timeout. One client of each kind serves every probe of the agent (no thread of their own:
- * they run on the agent's event loop).
+ * check's timeout. HTTP checks share the agent's HTTP client (each attempt asks for {@code
+ * Connection: close} and its connection is reset after the status line, so none is reused); TCP
+ * checks share one net client, made on first use. Neither has a thread of its own: they run on the
+ * agent's event loop.
  */
 public final class EndpointChecker {
   /** An attempt's outcome and what to tell about it. */
   public record Attempt(boolean ok, String detail) {}
 
   private final Vertx vertx;
-  private final NetClient net;
   private final HttpClient http;
+  private NetClient net;
 
-  public EndpointChecker(Vertx vertx) {
+  /**
+   * @param http the agent's HTTP client (its owner closes it)
+   */
+  public EndpointChecker(Vertx vertx, HttpClient http) {
     this.vertx = vertx;
-    this.net = vertx.createNetClient(new NetClientOptions());
-    this.http =
-        vertx.createHttpClient(
-            new HttpClientOptions().setKeepAlive(false).setName("uptimemesh-endpoint-checks"),
-            new PoolOptions().setHttp1MaxSize(2));
+    this.http = http;
   }
 
   /** Runs one attempt; the future never fails. Call on the agent's context. */
@@ -62,12 +61,15 @@ public final class EndpointChecker {
     return result.future();
   }
 
-  /** Closes both clients. */
+  /** Closes the net client if one was made. */
   public Future<?> close() {
-    return Future.join(net.close(), http.close());
+    return net == null ? Future.succeededFuture() : net.close();
   }
 
   private Future<Attempt> tcp(EndpointProbe probe, long timeout) {
+    if (net == null) {
+      net = vertx.createNetClient(new NetClientOptions());
+    }
     return net.connect(
             new ConnectOptions()
                 .setHost(probe.address())
@@ -88,7 +90,11 @@ public final class EndpointChecker {
             .setPort(probe.port())
             .setURI(probe.check().path() == null ? "/" : probe.check().path())
             .setConnectTimeout(timeout)
-            .setTimeout(timeout);
+            .setTimeout(timeout)
+            .putHeader("Connection", "close");
+    if (probe.address() != null && probe.address().contains(":")) {
+      options.putHeader("Host", "[" + probe.address() + "]:" + probe.port());
+    }
     return http.request(options)
         .compose(req -> req.send())
         .map(

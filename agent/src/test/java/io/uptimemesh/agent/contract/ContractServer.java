@@ -380,12 +380,7 @@ public final class ContractServer {
     DesiredState now = cluster.stateOf(nodeId);
     String digest = request.getParam("digest");
     if (now.digest().equals(digest)) {
-      response.write(
-          "id: "
-              + now.revision()
-              + "\nevent: unchanged\ndata: {\"revision\":"
-              + now.revision()
-              + "}\n\n");
+      writeUnchanged(response, now.revision());
     } else {
       response.write(
           "id: " + now.revision() + "\nevent: desired-state\ndata: " + now.toJsonText() + "\n\n");
@@ -403,18 +398,18 @@ public final class ContractServer {
         new DiscoveryStream(nodeId, "true".equals(request.getParam("zone")), response);
     DiscoveryDocument now = cluster.discoveryOf(nodeId, s.withZone);
     if (now.digest().equals(request.getParam("digest"))) {
-      response.write(
-          "id: "
-              + now.revision()
-              + "\nevent: unchanged\ndata: {\"revision\":"
-              + now.revision()
-              + "}\n\n");
+      writeUnchanged(response, now.revision());
     } else {
       writeDiscovery(s, now);
     }
     s.digest = now.digest();
     discoveryStreams.add(s);
     response.closeHandler(v -> discoveryStreams.remove(s));
+  }
+
+  private static void writeUnchanged(HttpServerResponse response, long revision) {
+    response.write(
+        "id: " + revision + "\nevent: unchanged\ndata: {\"revision\":" + revision + "}\n\n");
   }
 
   private static void writeDiscovery(DiscoveryStream s, DiscoveryDocument doc) {
