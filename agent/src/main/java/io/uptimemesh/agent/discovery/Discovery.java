@@ -121,6 +121,7 @@ public final class Discovery {
     }
     probes.stop();
     reporter.stop();
+    zone.ifPresent(ZoneWriter::stop);
     return checker.close();
   }
 

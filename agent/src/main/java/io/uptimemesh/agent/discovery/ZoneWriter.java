@@ -42,6 +42,7 @@ public final class ZoneWriter {
   private DiscoveryDocument.Zone latest;
   private boolean running;
   private boolean again;
+  private boolean stopped;
   private Optional<Rendered> rendered = Optional.empty();
   private Optional<ReloadCommand.Result> lastReload = Optional.empty();
   private Optional<String> lastError = Optional.empty();
@@ -87,6 +88,11 @@ public final class ZoneWriter {
     }
   }
 
+  /** No further runs; one in progress finishes (its files are written atomically either way). */
+  public void stop() {
+    stopped = true;
+  }
+
   public Path zonePath() {
     return output.zonePath();
   }
@@ -113,6 +119,9 @@ public final class ZoneWriter {
   }
 
   private void run() {
+    if (stopped) {
+      return;
+    }
     if (running) {
       again = true;
       return;
