@@ -245,6 +245,58 @@ class DiscoveryContractTest {
     tcp.close();
   }
 
+  @Test
+  void documentChangesAddRestartAndStopProbesAndTheStreamResumesWithItsDigest() throws Exception {
+    ContractServer server = new ContractServer(serverVertx, cluster, TestNode.freePort());
+    server.start();
+    TestNode n1 = new TestNode(ca, dir, "n1", 1, List.of(server.url()));
+    cluster.join("n1", n1.certificate, "10.200.0.1");
+    ServerSocket tcp = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"));
+    HealthCheck check = new HealthCheck("tcp", null, 200, 100, 2, 1);
+    cluster.endpoint(
+        "n1", new EndpointProbe("db-1", 11, "db", "127.0.0.1", tcp.getLocalPort(), "tcp", check));
+    agentVertx
+        .deployVerticle(new Agent(n1.settings(), new RecordingMesh(), Clock.systemUTC(), () -> "x"))
+        .await(20, TimeUnit.SECONDS);
+    await().atMost(Duration.ofSeconds(10)).until(() -> healthy("db-1", true));
+    // Discovery off on this node: the stream does not ask for the zone, and no zone is written.
+    assertThat(server.discoveryQueries()).allSatisfy(q -> assertThat(q).doesNotContain("zone"));
+    assertThat(status(n1).path("discovery").path("enabled").asBoolean()).isFalse();
+    assertThat(status(n1).path("discovery").has("serial")).isFalse();
+
+    // Deleted and created again under the same id: a new create revision, probed afresh.
+    cluster.deleteEndpoint("db-1");
+    cluster.endpoint(
+        "n1", new EndpointProbe("db-1", 20, "db", "127.0.0.1", tcp.getLocalPort(), "tcp", check));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                cluster
+                    .health("db-1")
+                    .map(r -> r.endpointRevision() == 20 && r.healthy())
+                    .orElse(false));
+    // A second endpoint on a closed port: reported unhealthy; then removed: no longer probed.
+    int closed = TestNode.freePort();
+    cluster.endpoint(
+        "n1", new EndpointProbe("web-1", 21, "web", "127.0.0.1", closed, "tcp", check));
+    await().atMost(Duration.ofSeconds(10)).until(() -> healthy("web-1", false));
+    assertThat(status(n1).path("discovery").path("endpoints").size()).isEqualTo(2);
+    cluster.deleteEndpoint("web-1");
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> status(n1).path("discovery").path("endpoints").size() == 1);
+
+    // The control plane restarts: the stream resumes with the digest and gets "unchanged".
+    int port = Integer.parseInt(server.url().replaceAll(".*:", ""));
+    server.stop();
+    ContractServer again = new ContractServer(serverVertx, cluster, port);
+    again.start();
+    await().atMost(Duration.ofSeconds(70)).until(() -> again.openDiscoveryStreams() == 1);
+    assertThat(again.discoveryQueries()).allSatisfy(q -> assertThat(q).startsWith("digest="));
+    tcp.close();
+  }
+
   private static int checkzone(Path zone) throws Exception {
     String binary =
         List.of("/usr/bin/named-checkzone", "/usr/sbin/named-checkzone").stream()
