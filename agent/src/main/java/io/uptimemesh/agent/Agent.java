@@ -54,7 +54,9 @@ import org.slf4j.LoggerFactory;
  * workers. Start: identity, WireGuard keys and the persisted desired state are read; the mesh is
  * reconciled from that state at once (the control plane may be down); the status socket and path
  * probes start; the keys are registered, then the desired-state stream opens. Heartbeats,
- * control-plane health checks and certificate renewal run alongside. Undeploying stops every loop.
+ * control-plane health checks and certificate renewal run alongside, and service discovery
+ * (endpoint probes, health reports, the zone when enabled; {@link Discovery}) starts from its
+ * persisted document. Undeploying stops every loop.
  */
 public final class Agent extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(Agent.class);
@@ -429,10 +431,5 @@ public final class Agent extends VerticleBase {
 
   public AgentMetrics metrics() {
     return metrics;
-  }
-
-  /** Service discovery (tests). */
-  public Discovery discovery() {
-    return discovery;
   }
 }
