@@ -93,6 +93,9 @@ um_install_test_deps() {
   command -v socat >/dev/null 2>&1 || need+=(socat)
   # core's ZoneRendererCheckzoneIT loads every rendered zone with BIND's checker.
   command -v named-checkzone >/dev/null 2>&1 || need+=(bind9-utils)
+  # agent's DiscoveryKnotIT serves the zone the agent writes with Knot and queries it with kdig.
+  command -v knotd >/dev/null 2>&1 || [ -x /usr/sbin/knotd ] || need+=(knot)
+  command -v kdig >/dev/null 2>&1 || need+=(knot-dnsutils)
   if [ "${#need[@]}" -gt 0 ]; then
     echo "installing: ${need[*]}"
     um_apt_install "${need[@]}"
