@@ -179,6 +179,13 @@ public final class Agent extends VerticleBase {
             tracker::current,
             reconciler::request);
     health.onChange(reachable -> monitor.controlPlane(reachable));
+    // Endpoint reports live on the node's lease: after an outage they may be gone server-side.
+    health.onChange(
+        reachable -> {
+          if (reachable && discovery != null) {
+            discovery.reportAgain();
+          }
+        });
     statusServer =
         new StatusServer(
             vertx, settings.statusSocket(), settings.metricsPort(), this::status, metrics);
@@ -214,6 +221,7 @@ public final class Agent extends VerticleBase {
             () -> tracker.current().map(DesiredState::meshIp),
             clock,
             metrics);
+    heartbeat.onResumedAfter(settings.heartbeatTtl(), discovery::reportAgain);
     if (persisted.isPresent()) {
       LOG.info(
           "starting from the persisted desired state of revision {} ({} peers)",

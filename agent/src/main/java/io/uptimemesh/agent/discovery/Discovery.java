@@ -125,6 +125,31 @@ public final class Discovery {
     return checker.close();
   }
 
+  /**
+   * Sends every verdict the probes hold again. The control plane keeps reports on the node's
+   * liveness lease (ADR 0013), so after the lease may have expired (no heartbeat accepted for a
+   * TTL, or the control plane was unreachable) they are gone there while the probes, seeing no
+   * transition, would never report again; the server writes only what changed, so a repeat is
+   * cheap.
+   */
+  public void reportAgain() {
+    if (stopped) {
+      return;
+    }
+    for (EndpointProber p : probes.all()) {
+      if (p.state() != HealthStateMachine.State.UNKNOWN) {
+        EndpointProbe probe = p.probe();
+        reporter.offer(
+            new EndpointHealthReport.Report(
+                probe.endpointId(),
+                probe.endpointRevision(),
+                p.state() == HealthStateMachine.State.HEALTHY,
+                EndpointHealthReport.Report.shorten(p.detail()),
+                p.since().orElseGet(clock::instant).toEpochMilli()));
+      }
+    }
+  }
+
   /** This node's mesh address changed or became known: the zone may name it. */
   public void meshAddressChanged() {
     zone.ifPresent(ZoneWriter::refresh);

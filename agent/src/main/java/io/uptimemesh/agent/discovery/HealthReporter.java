@@ -23,9 +23,9 @@ import org.slf4j.LoggerFactory;
  * signed over the exact body, which carries {@code node_id} and {@code sent_at_ms}). Verdicts
  * coalesce by endpoint: only the latest one per endpoint waits, so an endpoint flapping during an
  * outage costs one entry. At most one request is in flight. While the control plane is unreachable,
- * answers 409 (the node is not alive yet: no lease to attach the report to), 5xx, 401/403 or 429,
- * the reporter retries with backoff; the server's {@code ignored} reports (endpoint gone, another
- * revision) are dropped, not retried. Runs on the agent's context.
+ * answers 409 (the node is not alive yet: no lease to attach the report to), 5xx, 401/403/404 or
+ * 429, the reporter retries with backoff; the server's {@code ignored} reports (endpoint gone,
+ * another revision) are dropped, not retried. Runs on the agent's context.
  */
 public final class HealthReporter {
   private static final Logger LOG = LoggerFactory.getLogger(HealthReporter.class);
@@ -156,9 +156,12 @@ public final class HealthReporter {
             });
   }
 
-  /** 409: not alive yet; 401/403: a certificate being renewed; 429: slow down. */
+  /**
+   * 409: not alive yet; 401/403: a certificate being renewed; 404: a core node without the route
+   * yet (rolling upgrade) or not knowing the node yet; 429: slow down.
+   */
   private static boolean retried(int status) {
-    return status == 409 || status == 401 || status == 403 || status == 429;
+    return status == 409 || status == 401 || status == 403 || status == 404 || status == 429;
   }
 
   private static JsonNode readJson(String text) {

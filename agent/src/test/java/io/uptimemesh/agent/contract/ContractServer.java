@@ -58,6 +58,15 @@ public final class ContractServer {
     /** When above 0, endpoint health reports are answered with this status. */
     public volatile int healthRefusal;
 
+    /** When above 0, heartbeats are answered with this status. */
+    public volatile int heartbeatRefusal;
+
+    /** What etcd does when the node's lease expires: its endpoint health reports are gone. */
+    public synchronized void expireLease(String nodeId) {
+      probes.getOrDefault(nodeId, List.of()).forEach(p -> health.remove(p.endpointId()));
+      changed();
+    }
+
     long revision = 1;
 
     /** An endpoint hosted by {@code nodeId}. */
@@ -277,6 +286,10 @@ public final class ContractServer {
                 return;
               }
               if (path.equals("/api/v1/heartbeat")) {
+                if (cluster.heartbeatRefusal > 0) {
+                  request.response().setStatusCode(cluster.heartbeatRefusal).end("{}");
+                  return;
+                }
                 JsonNode hb = json(body);
                 cluster.heartbeats.add(hb);
                 request.response().end("{\"seq\":" + hb.path("seq").asLong() + "}");

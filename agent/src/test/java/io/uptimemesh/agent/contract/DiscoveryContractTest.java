@@ -297,6 +297,40 @@ class DiscoveryContractTest {
     tcp.close();
   }
 
+  @Test
+  void verdictsAreSentAgainWhenHeartbeatsResumeAfterTheLeaseMayHaveExpired() throws Exception {
+    ContractServer server = new ContractServer(serverVertx, cluster, TestNode.freePort());
+    server.start();
+    TestNode n1 = new TestNode(ca, dir, "n1", 1, List.of(server.url()));
+    cluster.join("n1", n1.certificate, "10.200.0.1");
+    ServerSocket tcp = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"));
+    cluster.endpoint(
+        "n1",
+        new EndpointProbe(
+            "db-1",
+            11,
+            "db",
+            "127.0.0.1",
+            tcp.getLocalPort(),
+            "tcp",
+            new HealthCheck("tcp", null, 200, 100, 3, 1)));
+    agentVertx
+        .deployVerticle(new Agent(n1.settings(), new RecordingMesh(), Clock.systemUTC(), () -> "x"))
+        .await(20, TimeUnit.SECONDS);
+    await().atMost(Duration.ofSeconds(10)).until(() -> healthy("db-1", true));
+    int posts = cluster.healthPosts().size();
+
+    // Heartbeats refused for longer than the TTL (5 s here): the lease expires with the reports.
+    cluster.heartbeatRefusal = 503;
+    cluster.expireLease("n1");
+    Thread.sleep(6_000);
+    assertThat(cluster.health("db-1")).isEmpty();
+    assertThat(cluster.healthPosts()).hasSize(posts);
+    cluster.heartbeatRefusal = 0;
+    await().atMost(Duration.ofSeconds(10)).until(() -> healthy("db-1", true));
+    tcp.close();
+  }
+
   private static int checkzone(Path zone) throws Exception {
     String binary =
         List.of("/usr/bin/named-checkzone", "/usr/sbin/named-checkzone").stream()
