@@ -189,17 +189,7 @@ class DiscoveryContractTest {
     ContractServer server = new ContractServer(serverVertx, cluster, TestNode.freePort());
     server.start();
     TestNode n1 = discoveryNode(server);
-    ServerSocket tcp = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"));
-    cluster.endpoint(
-        "n1",
-        new EndpointProbe(
-            "db-1",
-            11,
-            "db",
-            "127.0.0.1",
-            tcp.getLocalPort(),
-            "tcp",
-            new HealthCheck("tcp", null, 200, 100, 3, 1)));
+    ServerSocket tcp = dbListener();
     cluster.healthRefusal = 409;
     String agent =
         agentVertx
@@ -303,17 +293,7 @@ class DiscoveryContractTest {
     server.start();
     TestNode n1 = new TestNode(ca, dir, "n1", 1, List.of(server.url()));
     cluster.join("n1", n1.certificate, "10.200.0.1");
-    ServerSocket tcp = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"));
-    cluster.endpoint(
-        "n1",
-        new EndpointProbe(
-            "db-1",
-            11,
-            "db",
-            "127.0.0.1",
-            tcp.getLocalPort(),
-            "tcp",
-            new HealthCheck("tcp", null, 200, 100, 3, 1)));
+    ServerSocket tcp = dbListener();
     agentVertx
         .deployVerticle(new Agent(n1.settings(), new RecordingMesh(), Clock.systemUTC(), () -> "x"))
         .await(20, TimeUnit.SECONDS);
@@ -329,6 +309,22 @@ class DiscoveryContractTest {
     cluster.heartbeatRefusal = 0;
     await().atMost(Duration.ofSeconds(10)).until(() -> healthy("db-1", true));
     tcp.close();
+  }
+
+  /** A TCP listener on loopback, registered as endpoint db-1 of n1 (every 200 ms, threshold 3). */
+  private ServerSocket dbListener() throws Exception {
+    ServerSocket tcp = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"));
+    cluster.endpoint(
+        "n1",
+        new EndpointProbe(
+            "db-1",
+            11,
+            "db",
+            "127.0.0.1",
+            tcp.getLocalPort(),
+            "tcp",
+            new HealthCheck("tcp", null, 200, 100, 3, 1)));
+    return tcp;
   }
 
   private static int checkzone(Path zone) throws Exception {

@@ -3,17 +3,14 @@ package io.uptimemesh.agent.control;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.uptimemesh.agent.contract.TestNode;
-import io.uptimemesh.agent.identity.IdentityFiles;
 import io.uptimemesh.core.heartbeat.HeartbeatSignatures;
 import io.uptimemesh.core.heartbeat.NodeRequests;
 import io.uptimemesh.core.pki.ClusterCa;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
-import java.net.URI;
 import java.nio.file.Path;
 import java.security.PublicKey;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -55,17 +52,7 @@ class SignedQueryTest {
                 })
             .listen(0, "127.0.0.1")
             .await(10, TimeUnit.SECONDS);
-    NodeSigner signer =
-        new NodeSigner("n1", new IdentityFiles(node.dataDir.resolve("identities"), "n1"));
-    Clock clock = Clock.systemUTC();
-    ControlPlaneClient client =
-        new ControlPlaneClient(
-            vertx.createHttpClient(),
-            new ApiUrls(List.of(URI.create("http://127.0.0.1:" + server.actualPort()))),
-            new ControlPlaneHealth(clock),
-            signer,
-            clock,
-            Duration.ofSeconds(5));
+    ControlPlaneClient client = node.client(vertx, "http://127.0.0.1:" + server.actualPort());
 
     ControlPlaneClient.Response r =
         vertx

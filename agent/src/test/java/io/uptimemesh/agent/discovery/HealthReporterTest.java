@@ -5,12 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.uptimemesh.agent.contract.TestNode;
-import io.uptimemesh.agent.control.ApiUrls;
 import io.uptimemesh.agent.control.Backoff;
 import io.uptimemesh.agent.control.ControlPlaneClient;
-import io.uptimemesh.agent.control.ControlPlaneHealth;
-import io.uptimemesh.agent.control.NodeSigner;
-import io.uptimemesh.agent.identity.IdentityFiles;
 import io.uptimemesh.core.discovery.EndpointHealthReport;
 import io.uptimemesh.core.heartbeat.HeartbeatSignatures;
 import io.uptimemesh.core.json.Json;
@@ -19,7 +15,6 @@ import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
-import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -71,17 +66,8 @@ class HealthReporterTest {
             .await(10, TimeUnit.SECONDS);
     ClusterCa ca = ClusterCa.generate("test", Duration.ofDays(1), Instant.now());
     TestNode node = new TestNode(ca, dir, "n1", 1, List.of());
-    NodeSigner signer =
-        new NodeSigner("n1", new IdentityFiles(node.dataDir.resolve("identities"), "n1"));
+    ControlPlaneClient client = node.client(vertx, "http://127.0.0.1:" + server.actualPort());
     Clock clock = Clock.systemUTC();
-    ControlPlaneClient client =
-        new ControlPlaneClient(
-            vertx.createHttpClient(),
-            new ApiUrls(List.of(URI.create("http://127.0.0.1:" + server.actualPort()))),
-            new ControlPlaneHealth(clock),
-            signer,
-            clock,
-            Duration.ofSeconds(5));
     context = vertx.getOrCreateContext();
     reporter =
         new HealthReporter(
