@@ -94,8 +94,9 @@ um_install_test_deps() {
   command -v socat >/dev/null 2>&1 || need+=(socat)
   # core's ZoneRendererCheckzoneIT loads every rendered zone with BIND's checker.
   command -v named-checkzone >/dev/null 2>&1 || need+=(bind9-utils)
-  # testkit's KnotServer serves the discovery zone with Knot DNS (knotd, knotc are in /usr/sbin).
-  if ! command -v knotd >/dev/null 2>&1 && [ ! -x /usr/sbin/knotd ]; then need+=(knot); fi
+  # testkit's KnotServer and agent's DiscoveryKnotIT serve the discovery zone with Knot DNS
+  # (knotd and knotc are in /usr/sbin, which a user's PATH may lack).
+  command -v knotd >/dev/null 2>&1 || [ -x /usr/sbin/knotd ] || need+=(knot)
   command -v kdig >/dev/null 2>&1 || need+=(knot-dnsutils)
   if [ "${#need[@]}" -gt 0 ]; then
     echo "installing: ${need[*]}"

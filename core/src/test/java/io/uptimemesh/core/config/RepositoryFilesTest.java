@@ -114,7 +114,12 @@ class RepositoryFilesTest {
             "RUNTIME_DISCOVERY_TTL_SECONDS",
             "RUNTIME_DISCOVERY_NAMESERVERS",
             "RUNTIME_DISCOVERY_PORT",
-            "RUNTIME_DISCOVERY_UPSTREAMS");
+            "RUNTIME_DISCOVERY_UPSTREAMS",
+            "RUNTIME_DISCOVERY_ENABLE",
+            "RUNTIME_DISCOVERY_ZONE_PATH",
+            "RUNTIME_DISCOVERY_COREFILE_PATH",
+            "RUNTIME_DISCOVERY_RELOAD_COMMAND",
+            "RUNTIME_DISCOVERY_LISTEN");
     assertThat(RuntimeSettings.documentation())
         .allSatisfy(doc -> assertThat(doc.description()).isNotBlank().doesNotContain("\n"));
   }
