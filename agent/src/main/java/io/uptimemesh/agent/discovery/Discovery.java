@@ -130,14 +130,20 @@ public final class Discovery {
    * liveness lease (ADR 0013), so after the lease may have expired (no heartbeat accepted for a
    * TTL, or the control plane was unreachable) they are gone there while the probes, seeing no
    * transition, would never report again; the server writes only what changed, so a repeat is
-   * cheap.
+   * cheap. A retry the reporter was waiting out (the node was not alive) is sent at once.
    */
   public void reportAgain() {
     if (stopped) {
       return;
     }
+    report(id -> true);
+    reporter.retryNow();
+  }
+
+  /** Offers the verdict of every probe that has one and for which {@code wanted} holds. */
+  private void report(java.util.function.Predicate<EndpointProber> wanted) {
     for (EndpointProber p : probes.all()) {
-      if (p.state() != HealthStateMachine.State.UNKNOWN) {
+      if (p.state() != HealthStateMachine.State.UNKNOWN && wanted.test(p)) {
         EndpointProbe probe = p.probe();
         reporter.offer(
             new EndpointHealthReport.Report(
@@ -181,6 +187,12 @@ public final class Discovery {
       return;
     }
     probes.update(document.probes());
+    // What the control plane holds about our endpoints, against what we know: report the
+    // differences (a verdict lost with an expired lease, or sent while the node was not alive).
+    report(
+        p ->
+            !Boolean.valueOf(p.state() == HealthStateMachine.State.HEALTHY)
+                .equals(document.reported().get(p.probe().endpointId())));
     if (document.zone() != null) {
       zone.ifPresent(z -> z.update(document.zone()));
     }

@@ -69,6 +69,16 @@ public final class HealthReporter {
     pending.remove(endpointId);
   }
 
+  /** Sends what waits now rather than when the current backoff ends (the node is alive again). */
+  public void retryNow() {
+    if (retryTimer >= 0) {
+      vertx.cancelTimer(retryTimer);
+      retryTimer = -1;
+    }
+    backoff.reset();
+    sendNow();
+  }
+
   public void stop() {
     stopped = true;
     vertx.cancelTimer(retryTimer);

@@ -123,7 +123,15 @@ public final class ContractServer {
                 .thenComparing(HealthyEndpoint::port));
         zone = new DiscoveryDocument.Zone(nodes, endpoints);
       }
-      return new DiscoveryDocument(DiscoveryDocument.SCHEMA, nodeId, revision, mine, zone);
+      Map<String, Boolean> reported = new java.util.TreeMap<>();
+      for (EndpointProbe p : mine) {
+        EndpointHealthReport.Report r = health.get(p.endpointId());
+        if (r != null && r.endpointRevision() == p.endpointRevision()) {
+          reported.put(p.endpointId(), r.healthy());
+        }
+      }
+      return new DiscoveryDocument(
+          DiscoveryDocument.SCHEMA, nodeId, revision, mine, reported, zone);
     }
 
     /** A joined node: its certificate and mesh address. */

@@ -300,14 +300,41 @@ class DiscoveryContractTest {
     await().atMost(Duration.ofSeconds(10)).until(() -> healthy("db-1", true));
     int posts = cluster.healthPosts().size();
 
-    // Heartbeats refused for longer than the TTL (5 s here): the lease expires with the reports.
+    // Heartbeats refused for longer than the TTL (5 s here): the lease expires with the reports,
+    // and the server refuses reports (409) while the node is not alive. The agent tries again
+    // (the new document no longer holds its verdict) and waits out its backoff.
     cluster.heartbeatRefusal = 503;
+    cluster.healthRefusal = 409;
     cluster.expireLease("n1");
     Thread.sleep(6_000);
     assertThat(cluster.health("db-1")).isEmpty();
-    assertThat(cluster.healthPosts()).hasSize(posts);
+    assertThat(cluster.healthPosts()).hasSizeGreaterThan(posts);
+    // Alive again: the first accepted heartbeat after the gap sends the verdict at once, not when
+    // the reporter's backoff (by now several seconds) would have ended.
+    cluster.healthRefusal = 0;
     cluster.heartbeatRefusal = 0;
+    await().atMost(Duration.ofSeconds(3)).until(() -> healthy("db-1", true));
+    tcp.close();
+  }
+
+  @Test
+  void verdictsTheControlPlaneNoLongerHoldsAreSentAgainWithoutAHeartbeatGap() throws Exception {
+    ContractServer server = new ContractServer(serverVertx, cluster, TestNode.freePort());
+    server.start();
+    TestNode n1 = new TestNode(ca, dir, "n1", 1, List.of(server.url()));
+    cluster.join("n1", n1.certificate, "10.200.0.1");
+    ServerSocket tcp = dbListener();
+    agentVertx
+        .deployVerticle(new Agent(n1.settings(), new RecordingMesh(), Clock.systemUTC(), () -> "x"))
+        .await(20, TimeUnit.SECONDS);
     await().atMost(Duration.ofSeconds(10)).until(() -> healthy("db-1", true));
+    int posts = cluster.healthPosts().size();
+
+    // The reports are gone (as when etcd ended the lease) while heartbeats go on: the next
+    // document no longer lists the verdict, and the agent sends it again.
+    cluster.expireLease("n1");
+    await().atMost(Duration.ofSeconds(3)).until(() -> healthy("db-1", true));
+    assertThat(cluster.healthPosts()).hasSizeGreaterThan(posts);
     tcp.close();
   }
 

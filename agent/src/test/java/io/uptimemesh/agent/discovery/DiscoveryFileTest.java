@@ -24,6 +24,7 @@ class DiscoveryFileTest {
           List.of(
               new EndpointProbe(
                   "db-1", 5, "db", "10.0.0.5", 5432, "tcp", HealthCheck.defaultTcp())),
+          java.util.Map.of("db-1", true),
           new DiscoveryDocument.Zone(
               List.of(new DiscoveryNode("n1", "n1", "10.0.0.1")),
               List.of(new HealthyEndpoint("db", "n1", "10.0.0.5", 5432, "tcp", "pg"))));

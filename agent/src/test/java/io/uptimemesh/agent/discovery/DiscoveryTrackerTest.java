@@ -23,6 +23,7 @@ class DiscoveryTrackerTest {
         node,
         revision,
         List.of(PROBE),
+        java.util.Map.of(),
         zone
             ? new DiscoveryDocument.Zone(
                 List.of(new DiscoveryNode("n1", "n1", "10.0.0.1")), List.of())

@@ -23,7 +23,9 @@ import java.util.Optional;
  * @param services every service, by name (sorted)
  * @param endpoints every endpoint, by id (sorted)
  * @param probes the probe list of each node that hosts an endpoint, sorted by endpoint id
- * @param probesDigests {@link DiscoveryDocument#probesDigest} of each list in {@code probes}
+ * @param reported the verdicts held about each node's endpoints (endpoint id → healthy), for the
+ *     documents: an agent reports again what differs
+ * @param probesDigests {@link DiscoveryDocument#probesDigest} of each node's probes and verdicts
  * @param zone the zone part: alive, non-revoked nodes and the healthy endpoints
  * @param zoneDigest {@code zone.digest()}
  * @param zoneJson {@code zone} as JSON, written once per view and spliced into every document
@@ -35,6 +37,7 @@ record DiscoveryView(
     Map<String, ServiceEntry> services,
     Map<String, EndpointEntry> endpoints,
     Map<String, List<EndpointProbe>> probes,
+    Map<String, Map<String, Boolean>> reported,
     Map<String, String> probesDigests,
     DiscoveryDocument.Zone zone,
     String zoneDigest,
@@ -42,7 +45,7 @@ record DiscoveryView(
     long serial) {
 
   /** The digest of an empty probe list: a node that hosts nothing. */
-  static final String NO_PROBES_DIGEST = DiscoveryDocument.probesDigest(List.of());
+  static final String NO_PROBES_DIGEST = DiscoveryDocument.probesDigest(List.of(), Map.of());
 
   /**
    * A node as discovery needs it.
@@ -81,7 +84,17 @@ record DiscoveryView(
   static DiscoveryView empty() {
     DiscoveryDocument.Zone zone = new DiscoveryDocument.Zone(List.of(), List.of());
     return new DiscoveryView(
-        0, Map.of(), Map.of(), Map.of(), Map.of(), Map.of(), zone, zone.digest(), jsonOf(zone), -1);
+        0,
+        Map.of(),
+        Map.of(),
+        Map.of(),
+        Map.of(),
+        Map.of(),
+        Map.of(),
+        zone,
+        zone.digest(),
+        jsonOf(zone),
+        -1);
   }
 
   Optional<NodeEntry> node(String id) {
@@ -101,7 +114,12 @@ record DiscoveryView(
   /** The document of {@code nodeId}; the caller checked the node exists. */
   DiscoveryDocument documentOf(String nodeId, boolean withZone) {
     return new DiscoveryDocument(
-        DiscoveryDocument.SCHEMA, nodeId, revision, probesOf(nodeId), withZone ? zone : null);
+        DiscoveryDocument.SCHEMA,
+        nodeId,
+        revision,
+        probesOf(nodeId),
+        reported.getOrDefault(nodeId, Map.of()),
+        withZone ? zone : null);
   }
 
   /**

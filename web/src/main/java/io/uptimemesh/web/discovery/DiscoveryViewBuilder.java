@@ -100,6 +100,7 @@ final class DiscoveryViewBuilder {
         decodeAll(snapshot, keys.endpointHealthPrefix(), EndpointHealthRecord.class, healthMemo);
     Map<String, DiscoveryView.EndpointEntry> endpoints = new TreeMap<>();
     Map<String, List<EndpointProbe>> probes = new TreeMap<>();
+    Map<String, Map<String, Boolean>> reported = new HashMap<>();
     List<HealthyEndpoint> healthy = new ArrayList<>();
     decodeAll(snapshot, keys.endpointsPrefix(), EndpointRecord.class, endpointMemo)
         .forEach(
@@ -120,6 +121,11 @@ final class DiscoveryViewBuilder {
               probes
                   .computeIfAbsent(record.nodeId(), k -> new ArrayList<>())
                   .add(EndpointProbe.of(record, d.createRevision()));
+              if (health != null && health.endpointRevision() == d.createRevision()) {
+                reported
+                    .computeIfAbsent(record.nodeId(), k -> new TreeMap<>())
+                    .put(id, health.healthy());
+              }
               if (state.published()) {
                 healthy.add(record.healthy());
               }
@@ -128,12 +134,15 @@ final class DiscoveryViewBuilder {
 
     Map<String, String> probesDigests = new HashMap<>();
     Map<String, List<EndpointProbe>> frozen = new LinkedHashMap<>();
+    Map<String, Map<String, Boolean>> frozenReports = new HashMap<>();
     probes.forEach(
         (node, list) -> {
           // Endpoints were visited in id order, so each list is sorted by endpoint id already.
           List<EndpointProbe> copy = List.copyOf(list);
+          Map<String, Boolean> held = Map.copyOf(reported.getOrDefault(node, Map.of()));
           frozen.put(node, copy);
-          probesDigests.put(node, DiscoveryDocument.probesDigest(copy));
+          frozenReports.put(node, held);
+          probesDigests.put(node, DiscoveryDocument.probesDigest(copy, held));
         });
 
     List<DiscoveryNode> zoneNodes = new ArrayList<>();
@@ -154,6 +163,7 @@ final class DiscoveryViewBuilder {
             java.util.Collections.unmodifiableMap(services),
             java.util.Collections.unmodifiableMap(endpoints),
             java.util.Collections.unmodifiableMap(frozen),
+            Map.copyOf(frozenReports),
             Map.copyOf(probesDigests),
             zone,
             zoneDigest,

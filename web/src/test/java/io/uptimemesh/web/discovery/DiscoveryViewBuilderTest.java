@@ -72,6 +72,9 @@ class DiscoveryViewBuilderTest {
         .containsExactly("e1", "e4", "e5");
     assertThat(v.probesOf("n1").get(0).endpointRevision()).isEqualTo(e1);
     assertThat(v.probesOf("n9")).isEmpty();
+    // The verdicts held for this create revision go back to the agent, which reports what differs.
+    assertThat(v.documentOf("n1", false).reported()).isEqualTo(java.util.Map.of("e1", true));
+    assertThat(v.documentOf("n2", false).reported()).isEqualTo(java.util.Map.of("e2", true));
     assertThat(v.serial()).isEqualTo(1_800_000_000L);
     // The digest the streams compare is the digest of the document they send.
     for (boolean zone : new boolean[] {true, false}) {
@@ -110,12 +113,14 @@ class DiscoveryViewBuilderTest {
     assertThat(second.zoneDigest()).isEqualTo(first.zoneDigest());
     assertThat(second.digestOf("n1", true)).isEqualTo(first.digestOf("n1", true));
 
-    // A healthy report changes the zone (new serial), not the probe list.
+    // A healthy report changes the zone (new serial) and the verdicts held in n1's document,
+    // not its probe list.
     report("e1", "n1", e1, true, 7);
     DiscoveryView third = builder.build(snapshot());
     assertThat(third.zoneDigest()).isNotEqualTo(second.zoneDigest());
     assertThat(third.serial()).isGreaterThan(second.serial());
-    assertThat(third.digestOf("n1", false)).isEqualTo(probes);
+    assertThat(third.probesOf("n1")).isEqualTo(first.probesOf("n1"));
+    assertThat(third.digestOf("n1", false)).isNotEqualTo(probes);
   }
 
   @Test
