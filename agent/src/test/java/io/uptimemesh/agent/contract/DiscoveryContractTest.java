@@ -289,15 +289,7 @@ class DiscoveryContractTest {
 
   @Test
   void verdictsAreSentAgainWhenHeartbeatsResumeAfterTheLeaseMayHaveExpired() throws Exception {
-    ContractServer server = new ContractServer(serverVertx, cluster, TestNode.freePort());
-    server.start();
-    TestNode n1 = new TestNode(ca, dir, "n1", 1, List.of(server.url()));
-    cluster.join("n1", n1.certificate, "10.200.0.1");
-    ServerSocket tcp = dbListener();
-    agentVertx
-        .deployVerticle(new Agent(n1.settings(), new RecordingMesh(), Clock.systemUTC(), () -> "x"))
-        .await(20, TimeUnit.SECONDS);
-    await().atMost(Duration.ofSeconds(10)).until(() -> healthy("db-1", true));
+    ServerSocket tcp = agentWithAHealthyDbEndpoint();
     int posts = cluster.healthPosts().size();
 
     // Heartbeats refused for longer than the TTL (5 s here): the lease expires with the reports,
@@ -319,6 +311,19 @@ class DiscoveryContractTest {
 
   @Test
   void verdictsTheControlPlaneNoLongerHoldsAreSentAgainWithoutAHeartbeatGap() throws Exception {
+    ServerSocket tcp = agentWithAHealthyDbEndpoint();
+    int posts = cluster.healthPosts().size();
+
+    // The reports are gone (as when etcd ended the lease) while heartbeats go on: the next
+    // document no longer lists the verdict, and the agent sends it again.
+    cluster.expireLease("n1");
+    await().atMost(Duration.ofSeconds(3)).until(() -> healthy("db-1", true));
+    assertThat(cluster.healthPosts()).hasSizeGreaterThan(posts);
+    tcp.close();
+  }
+
+  /** A contract server, agent n1 on it, and n1's endpoint db-1 reported healthy. */
+  private ServerSocket agentWithAHealthyDbEndpoint() throws Exception {
     ContractServer server = new ContractServer(serverVertx, cluster, TestNode.freePort());
     server.start();
     TestNode n1 = new TestNode(ca, dir, "n1", 1, List.of(server.url()));
@@ -328,14 +333,7 @@ class DiscoveryContractTest {
         .deployVerticle(new Agent(n1.settings(), new RecordingMesh(), Clock.systemUTC(), () -> "x"))
         .await(20, TimeUnit.SECONDS);
     await().atMost(Duration.ofSeconds(10)).until(() -> healthy("db-1", true));
-    int posts = cluster.healthPosts().size();
-
-    // The reports are gone (as when etcd ended the lease) while heartbeats go on: the next
-    // document no longer lists the verdict, and the agent sends it again.
-    cluster.expireLease("n1");
-    await().atMost(Duration.ofSeconds(3)).until(() -> healthy("db-1", true));
-    assertThat(cluster.healthPosts()).hasSizeGreaterThan(posts);
-    tcp.close();
+    return tcp;
   }
 
   /** A TCP listener on loopback, registered as endpoint db-1 of n1 (every 200 ms, threshold 3). */
