@@ -27,9 +27,7 @@ class ExternalEtcdServerIT {
   void staysReadyButDegradedWhenOneOfThreeMembersDies() throws Exception {
     try (ServerProcess server = new ServerProcess(dir).env("ETCD_ENDPOINTS", etcd.endpointsCsv())) {
       server.start();
-      await()
-          .atMost(Duration.ofSeconds(20))
-          .until(() -> server.get("/health/ready").status() == 200);
+      server.awaitReady(Duration.ofSeconds(20));
       JsonNode ready = JSON.readTree(server.get("/health/ready").body());
       assertThat(ready.path("etcd").path("managed").asBoolean()).isFalse();
       assertThat(ready.path("etcd").path("endpoints")).hasSize(3);

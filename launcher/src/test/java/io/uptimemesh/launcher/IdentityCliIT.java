@@ -1,7 +1,6 @@
 package io.uptimemesh.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -39,7 +38,7 @@ class IdentityCliIT {
     Files.createDirectories(dir.resolve("server"));
     server = new ServerProcess(dir.resolve("server")).withFreeEtcdPorts("");
     server.start();
-    await().atMost(Duration.ofSeconds(20)).until(() -> server.get("/health/ready").status() == 200);
+    server.awaitReady(Duration.ofSeconds(20));
     api = "http://127.0.0.1:" + server.httpPort;
     oldHome = System.getProperty("user.home");
     System.setProperty("user.home", dir.resolve("home").toString());

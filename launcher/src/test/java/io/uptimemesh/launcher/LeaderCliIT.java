@@ -57,7 +57,7 @@ class LeaderCliIT {
             + ports[1]
             + "\nleader:\n  election_ttl_seconds: 2\n  stale_sweep_interval_seconds: 1\n");
     server.start();
-    await().atMost(Duration.ofSeconds(20)).until(() -> server.get("/health/ready").status() == 200);
+    server.awaitReady(Duration.ofSeconds(20));
     api = "http://127.0.0.1:" + server.httpPort;
     etcd =
         EtcdClients.create(

@@ -28,9 +28,7 @@ class ManagedEtcdServerIT {
       server.start();
 
       // 1. Ready with a managed etcd, well within 20 s.
-      await()
-          .atMost(Duration.ofSeconds(20))
-          .until(() -> server.get("/health/ready").status() == 200);
+      server.awaitReady(Duration.ofSeconds(20));
       Duration toReady = Duration.ofNanos(System.nanoTime() - started);
       JsonNode ready = JSON.readTree(server.get("/health/ready").body());
       assertThat(ready.path("status").asText()).isEqualTo("ready");
@@ -117,9 +115,7 @@ class ManagedEtcdServerIT {
         "  crash_budget: 1\n  restart_backoff_initial_ms: 100\n  restart_backoff_max_ms: 200\n";
     try (ServerProcess server = new ServerProcess(dir).withFreeEtcdPorts(budget)) {
       server.start();
-      await()
-          .atMost(Duration.ofSeconds(20))
-          .until(() -> server.get("/health/ready").status() == 200);
+      server.awaitReady(Duration.ofSeconds(20));
 
       long first = etcdPid(server.get("/health/ready"));
       ProcessHandle.of(first).orElseThrow().destroyForcibly();

@@ -1,7 +1,6 @@
 package io.uptimemesh.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,9 +21,7 @@ class ServerConfigIT {
         new ServerProcess(dir)
             .withFreeEtcdPorts("  crash_window_seconds: 1234\nmy_notes:\n  owner: ops-team\n")) {
       server.start();
-      await()
-          .atMost(Duration.ofSeconds(20))
-          .until(() -> server.get("/health/ready").status() == 200);
+      server.awaitReady(Duration.ofSeconds(20));
       server.sigterm();
       server.awaitExit(Duration.ofSeconds(10));
 

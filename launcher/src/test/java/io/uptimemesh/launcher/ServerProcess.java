@@ -140,6 +140,30 @@ final class ServerProcess implements AutoCloseable {
     return "http://127.0.0.1:" + httpPort;
   }
 
+  /**
+   * Waits until {@code /health/ready} answers 200; fails at once if the server exits, and with its
+   * output (why it was not ready) after {@code timeout}.
+   */
+  void awaitReady(Duration timeout) {
+    try {
+      org.awaitility.Awaitility.await()
+          .atMost(timeout)
+          .failFast("server exited", () -> !process.isAlive())
+          .until(() -> get("/health/ready").status() == 200);
+    } catch (org.awaitility.core.ConditionTimeoutException
+        | org.awaitility.core.TerminalFailureException e) {
+      String out = output();
+      throw new AssertionError(
+          "server not ready after "
+              + timeout
+              + " ("
+              + e.getMessage()
+              + "); last output:\n"
+              + out.substring(Math.max(0, out.length() - 8000)),
+          e);
+    }
+  }
+
   String output() {
     try {
       return Files.readString(workDir.resolve("server.out"));

@@ -122,7 +122,7 @@ class SnapshotCliIT {
     assertThat(after).isEqualTo(before);
     assertThat(restored.stdout()).contains("previous data kept at", "etcd.before-restore-");
     assertThat(ok("util", "check", "--api-url", api).code()).isZero();
-    await().atMost(Duration.ofSeconds(10)).until(() -> server.get("/health/ready").status() == 200);
+    server.awaitReady(Duration.ofSeconds(10));
   }
 
   @Test
@@ -163,7 +163,7 @@ class SnapshotCliIT {
     Cli.Result restored = ok("snapshot-restore", snapshotId, "--yes", "--api-url", api);
     System.out.println("restore of a hung etcd: " + restored.stdout().strip());
 
-    await().atMost(Duration.ofSeconds(20)).until(() -> server.get("/health/ready").status() == 200);
+    server.awaitReady(Duration.ofSeconds(20));
     assertThat(member.isAlive()).isFalse();
     String after =
         await()
@@ -197,7 +197,7 @@ class SnapshotCliIT {
     System.out.println("local restore: " + output(restored).strip());
 
     server.start(); // the same data dir, port and environment
-    await().atMost(Duration.ofSeconds(30)).until(() -> server.get("/health/ready").status() == 200);
+    server.awaitReady(Duration.ofSeconds(30));
     String after =
         await()
             .atMost(Duration.ofSeconds(20))
