@@ -1,0 +1,128 @@
+package io.uptimemesh.testkit.lxd;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Builds the smallest useful LXD container image without downloading anything: a unified tarball
+ * with {@code metadata.yaml} and a rootfs holding the static busybox (from {@code busybox-static})
+ * and a symlink per applet. Its init brings up {@code lo}, asks for an address on {@code eth0} with
+ * {@code udhcpc} (so the container state shows a real address from the lab's bridge) and then keeps
+ * one long sleep alive.
+ */
+final class BusyboxImage {
+  static final Path BUSYBOX = Path.of("/bin/busybox");
+
+  private static final String INITTAB =
+      """
+      ::sysinit:/etc/init.d/rcS
+      ::respawn:/bin/sleep 2147483647
+      """;
+  private static final String RCS =
+      """
+      #!/bin/sh
+      mount -t tmpfs tmpfs /tmp 2>/dev/null
+      ip link set lo up
+      if [ -e /sys/class/net/eth0 ]; then
+        ip link set eth0 up
+        udhcpc -b -q -i eth0 -s /usr/share/udhcpc/default.script >/dev/null 2>&1 &
+      fi
+      """;
+  // udhcpc only reports a lease; the script applies it (busybox ships none).
+  private static final String UDHCPC_SCRIPT =
+      """
+      #!/bin/sh
+      case "$1" in
+        bound|renew)
+          ip addr flush dev "$interface"
+          ip addr add "$ip/${mask:-24}" dev "$interface"
+          [ -n "$router" ] && ip route add default via "${router%% *}" dev "$interface"
+          ;;
+      esac
+      exit 0
+      """;
+
+  private BusyboxImage() {}
+
+  /** Writes the tarball into {@code workDir} and returns its path. */
+  static Path build(Path workDir, LabCommands commands) throws IOException {
+    if (!Files.isExecutable(BUSYBOX)) {
+      throw new IllegalStateException(
+          BUSYBOX + " is missing: install busybox-static (scripts/deps.sh um_install_test_deps)");
+    }
+    Path tree = workDir.resolve("busybox-image");
+    LxdLab.deleteTree(tree);
+    Path rootfs = tree.resolve("rootfs");
+    for (String dir :
+        List.of(
+            "bin",
+            "sbin",
+            "etc/init.d",
+            "dev",
+            "proc",
+            "sys",
+            "tmp",
+            "root",
+            "run",
+            "var/run",
+            "usr/share/udhcpc")) {
+      Files.createDirectories(rootfs.resolve(dir));
+    }
+    Files.copy(BUSYBOX, rootfs.resolve("bin/busybox"));
+    String applets =
+        commands.require(Duration.ofSeconds(10), List.of(BUSYBOX.toString(), "--list"));
+    for (String applet : applets.split("\\s+")) {
+      Path link = rootfs.resolve("bin").resolve(applet);
+      if (!applet.isBlank() && !applet.contains("/") && !Files.exists(link)) {
+        Files.createSymbolicLink(link, Path.of("busybox"));
+      }
+    }
+    Files.createSymbolicLink(rootfs.resolve("sbin/init"), Path.of("../bin/busybox"));
+    write(rootfs.resolve("etc/inittab"), INITTAB, false);
+    write(rootfs.resolve("etc/init.d/rcS"), RCS, true);
+    write(rootfs.resolve("usr/share/udhcpc/default.script"), UDHCPC_SCRIPT, true);
+    write(rootfs.resolve("etc/passwd"), "root:x:0:0:root:/root:/bin/sh\n", false);
+    write(rootfs.resolve("etc/group"), "root:x:0:\n", false);
+    write(
+        tree.resolve("metadata.yaml"),
+        "architecture: "
+            + architecture()
+            + "\n"
+            + "creation_date: "
+            + (System.currentTimeMillis() / 1000)
+            + "\nproperties:\n  description: UptimeMesh test busybox\n  os: busybox\n",
+        false);
+    Path tarball = workDir.resolve("busybox-image.tar");
+    Files.deleteIfExists(tarball);
+    commands.require(
+        Duration.ofSeconds(30),
+        List.of(
+            "tar",
+            "-C",
+            tree.toString(),
+            "--numeric-owner",
+            "-cf",
+            tarball.toString(),
+            "metadata.yaml",
+            "rootfs"));
+    LxdLab.deleteTree(tree);
+    return tarball;
+  }
+
+  private static String architecture() {
+    String arch = System.getProperty("os.arch");
+    return "amd64".equals(arch) ? "x86_64" : arch;
+  }
+
+  private static void write(Path file, String text, boolean executable) throws IOException {
+    Files.writeString(file, text, StandardCharsets.UTF_8);
+    if (executable) {
+      Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
+  }
+}
