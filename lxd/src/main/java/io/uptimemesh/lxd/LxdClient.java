@@ -71,7 +71,8 @@ public final class LxdClient {
 
   /** Creates a container from a local image alias (it stays stopped). */
   public Future<Void> create(InstanceSpec spec) {
-    LxdAction action = container("create", spec.name());
+    LxdAction action =
+        container("create", spec.name()).with("from image alias '" + spec.imageAlias() + "'");
     return async(action, HttpMethod.POST, "/1.0/instances", LxdJson.createBody(spec)).mapEmpty();
   }
 

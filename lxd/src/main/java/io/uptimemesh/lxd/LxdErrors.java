@@ -95,7 +95,7 @@ public final class LxdErrors {
       return null;
     }
     String m = message.toLowerCase(Locale.ROOT);
-    if (m.contains("not found")) {
+    if (m.contains("not found") || m.contains("does not exist")) {
       return ErrorCode.NOT_FOUND;
     }
     if (m.contains("already exists")

@@ -2,17 +2,22 @@ package io.uptimemesh.lxd;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.uptimemesh.core.error.UptimeMeshException;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.SocketAddress;
 import java.time.Duration;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * HTTP/1.1 to the LXD daemon over its unix socket, with Vert.x's own client: on JDK 16+ the NIO
@@ -25,10 +30,14 @@ final class LxdTransport {
   private static final int POOL_SIZE = 16;
 
   private final LxdClientOptions options;
+  private final Vertx vertx;
+  private final Context context;
   private final HttpClientAgent http;
   private final SocketAddress server;
 
   LxdTransport(Vertx vertx, LxdClientOptions options) {
+    this.vertx = vertx;
+    this.context = vertx.getOrCreateContext();
     this.options = options;
     this.server = SocketAddress.domainSocketAddress(options.socket().toString());
     this.http =
@@ -45,6 +54,8 @@ final class LxdTransport {
     if (!shared.options.socket().equals(options.socket())) {
       throw new IllegalArgumentException("a shared transport serves one socket");
     }
+    this.vertx = shared.vertx;
+    this.context = shared.context;
     this.options = options;
     this.server = shared.server;
     this.http = shared.http;
@@ -104,9 +115,54 @@ final class LxdTransport {
             .setMethod(method)
             .setURI(uri)
             .setIdleTimeout(idleTimeout.toMillis());
-    return http.request(request)
+    // A deadline of our own over the whole exchange (connection, request, answer): the idle
+    // timeout only covers a request that has a connection, and no call may wait forever.
+    Promise<Answer> promise = Promise.promise();
+    if (Vertx.currentContext() == context) {
+      start(action, request, body, idleTimeout, promise);
+    } else {
+      context.runOnContext(v -> start(action, request, body, idleTimeout, promise));
+    }
+    return promise.future();
+  }
+
+  /**
+   * Runs on the client's one context. Pooled connections belong to the context that opened them; a
+   * request made from another thread got its response on the connection's event loop while our body
+   * handler was attached from the caller's context, and now and then the end of a short body was
+   * missed and the call hung (seen in LxdClientIT). One context for every exchange removes the
+   * race.
+   */
+  private void start(
+      LxdAction action,
+      RequestOptions request,
+      JsonNode body,
+      Duration idleTimeout,
+      Promise<Answer> promise) {
+    AtomicReference<HttpClientRequest> sent = new AtomicReference<>();
+    AtomicReference<String> phase = new AtomicReference<>("connecting");
+    long deadlineMillis = idleTimeout.plus(options.requestTimeout()).toMillis();
+    long timer =
+        vertx.setTimer(
+            deadlineMillis,
+            id -> {
+              if (promise.tryFail(
+                  LxdErrors.unreachable(
+                      action,
+                      options.socket(),
+                      new TimeoutException(
+                          "no answer within " + deadlineMillis + " ms (" + phase.get() + ")")))) {
+                HttpClientRequest req = sent.get();
+                if (req != null) {
+                  req.reset(); // closes the stream so the connection is not reused half-read
+                }
+              }
+            });
+    http.request(request)
         .compose(
             req -> {
+              sent.set(req);
+              phase.set("sending");
               if (body == null) {
                 return req.send();
               }
@@ -114,12 +170,22 @@ final class LxdTransport {
               return req.send(Buffer.buffer(LxdJson.bytes(body)));
             })
         .compose(
-            (HttpClientResponse resp) -> resp.body().map(buf -> new Answer(resp.statusCode(), buf)))
-        .recover(
-            err ->
-                Future.failedFuture(
+            (HttpClientResponse resp) -> {
+              phase.set("reading the answer");
+              return resp.body().map(buf -> new Answer(resp.statusCode(), buf));
+            })
+        .onComplete(
+            ar -> {
+              vertx.cancelTimer(timer);
+              if (ar.succeeded()) {
+                promise.tryComplete(ar.result());
+              } else {
+                Throwable err = ar.cause();
+                promise.tryFail(
                     err instanceof UptimeMeshException
                         ? err
-                        : LxdErrors.unreachable(action, options.socket(), err)));
+                        : LxdErrors.unreachable(action, options.socket(), err));
+              }
+            });
   }
 }

@@ -18,10 +18,19 @@ import java.util.List;
 final class BusyboxImage {
   static final Path BUSYBOX = Path.of("/bin/busybox");
 
-  private static final String INITTAB =
+  // A shell as init instead of busybox init: LXD stops a container with SIGPWR, which busybox
+  // init turns into a halt with fixed 1 s sleeps and which, in LxdClientIT, now and then did not
+  // finish at all ("shutting down the container failed"). This init exits at once on SIGPWR or
+  // SIGTERM, so a clean stop takes a fraction of a second and never fails.
+  private static final String INIT =
       """
-      ::sysinit:/etc/init.d/rcS
-      ::respawn:/bin/sleep 2147483647
+      #!/bin/sh
+      /etc/init.d/rcS
+      trap 'exit 0' PWR TERM INT
+      while :; do
+        sleep 3600 &
+        wait $!
+      done
       """;
   private static final String RCS =
       """
@@ -82,8 +91,7 @@ final class BusyboxImage {
         Files.createSymbolicLink(link, Path.of("busybox"));
       }
     }
-    Files.createSymbolicLink(rootfs.resolve("sbin/init"), Path.of("../bin/busybox"));
-    write(rootfs.resolve("etc/inittab"), INITTAB, false);
+    write(rootfs.resolve("sbin/init"), INIT, true);
     write(rootfs.resolve("etc/init.d/rcS"), RCS, true);
     write(rootfs.resolve("usr/share/udhcpc/default.script"), UDHCPC_SCRIPT, true);
     write(rootfs.resolve("etc/passwd"), "root:x:0:0:root:/root:/bin/sh\n", false);
