@@ -19,16 +19,18 @@ final class BusyboxImage {
   static final Path BUSYBOX = Path.of("/bin/busybox");
 
   // A shell as init instead of busybox init: LXD stops a container with SIGPWR, which busybox
-  // init turns into a halt with fixed 1 s sleeps and which, in LxdClientIT, now and then did not
-  // finish at all ("shutting down the container failed"). This init exits at once on SIGPWR or
-  // SIGTERM, so a clean stop takes a fraction of a second and never fails.
+  // init turns into a halt with fixed 1 s sleeps. This init exits on SIGPWR or SIGTERM. The trap
+  // comes first: PID 1 of a container ignores signals it has no handler for, so a stop that
+  // arrived while rcS still ran (right after a start or restart) was lost and the clean stop
+  // failed after its timeout ("shutting down the container failed", seen in LxdClientIT). Short
+  // sleeps, because ash runs a trap only once its foreground command ends.
   private static final String INIT =
       """
       #!/bin/sh
-      /etc/init.d/rcS
       trap 'exit 0' PWR TERM INT
+      /etc/init.d/rcS
       while :; do
-        sleep 3600 &
+        sleep 1 &
         wait $!
       done
       """;
