@@ -25,7 +25,7 @@ public record InstanceSpec(
     LxdNames.requireInstance(name);
     LxdNames.requireImageAlias(imageAlias);
     profiles = profiles == null ? List.of() : List.copyOf(profiles);
-    profiles.forEach(p -> LxdNames.requireProject(p)); // the same safe name set
+    profiles.forEach(LxdNames::requireProfile);
     config = config == null ? Map.of() : Map.copyOf(new TreeMap<>(config));
     Map<String, Map<String, String>> copy = new TreeMap<>();
     if (devices != null) {

@@ -82,8 +82,10 @@ public final class LxdClient {
   }
 
   /**
-   * Stops a container: a clean shutdown waited on for {@code timeout}, or a kill at once with
-   * {@code force}. A clean stop that takes longer fails; the caller may then force it.
+   * Stops a container: a clean shutdown (SIGPWR to its init) waited on for {@code timeout}, or a
+   * kill at once with {@code force} or a zero timeout (LXD's own rule). A clean stop that takes
+   * longer fails (its init may ignore the signal, e.g. when it arrives before the init set its
+   * handler); the caller may then force it.
    */
   public Future<Void> stop(String name, Duration timeout, boolean force) {
     LxdAction action = container(force ? "forced stop" : "stop", LxdNames.requireInstance(name));

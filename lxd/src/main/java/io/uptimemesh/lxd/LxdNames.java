@@ -32,6 +32,10 @@ final class LxdNames {
     return requireSimple(name, "snapshot name");
   }
 
+  static String requireProfile(String name) {
+    return requireSimple(name, "profile name");
+  }
+
   static String requireProject(String name) {
     return requireSimple(name, "LXD project name");
   }
