@@ -118,12 +118,19 @@ final class LxdTransport {
     // A deadline of our own over the whole exchange (connection, request, answer): the idle
     // timeout only covers a request that has a connection, and no call may wait forever.
     Promise<Answer> promise = Promise.promise();
-    if (Vertx.currentContext() == context) {
+    Context caller = Vertx.currentContext();
+    if (caller == context) {
       start(action, request, body, idleTimeout, promise);
-    } else {
-      context.runOnContext(v -> start(action, request, body, idleTimeout, promise));
+      return promise.future();
     }
-    return promise.future();
+    context.runOnContext(v -> start(action, request, body, idleTimeout, promise));
+    if (caller == null) {
+      return promise.future();
+    }
+    // A verticle's continuation runs on its own context, not on the client's.
+    Promise<Answer> back = Promise.promise();
+    promise.future().onComplete(ar -> caller.runOnContext(v -> back.handle(ar)));
+    return back.future();
   }
 
   /**

@@ -60,6 +60,25 @@ final class BusyboxImage {
 
   private BusyboxImage() {}
 
+  /**
+   * Names this recipe (scripts and busybox size): stored as an image property, so that a kept lab
+   * whose image came from an older recipe gets the new one.
+   */
+  static String recipe() {
+    try {
+      java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+      for (String part : List.of(INIT, RCS, UDHCPC_SCRIPT)) {
+        sha.update(part.getBytes(StandardCharsets.UTF_8));
+      }
+      sha.update(
+          Long.toString(Files.exists(BUSYBOX) ? Files.size(BUSYBOX) : 0)
+              .getBytes(StandardCharsets.UTF_8));
+      return java.util.HexFormat.of().formatHex(sha.digest(), 0, 8);
+    } catch (IOException | java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("cannot name the busybox image recipe", e);
+    }
+  }
+
   /** Writes the tarball into {@code workDir} and returns its path. */
   static Path build(Path workDir, LabCommands commands) throws IOException {
     if (!Files.isExecutable(BUSYBOX)) {
@@ -105,7 +124,10 @@ final class BusyboxImage {
             + "\n"
             + "creation_date: "
             + (System.currentTimeMillis() / 1000)
-            + "\nproperties:\n  description: UptimeMesh test busybox\n  os: busybox\n",
+            + "\nproperties:\n  description: UptimeMesh test busybox\n  os: busybox\n"
+            + "  uptimemesh_recipe: \""
+            + recipe()
+            + "\"\n",
         false);
     Path tarball = workDir.resolve("busybox-image.tar");
     Files.deleteIfExists(tarball);

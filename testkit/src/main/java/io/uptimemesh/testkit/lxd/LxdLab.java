@@ -314,12 +314,14 @@ public final class LxdLab implements AutoCloseable {
   }
 
   private void ensureImage() throws IOException {
-    if (commands
-        .run(COMMAND, List.of("lxc", "image", "alias", "list", "--format", "csv"))
-        .output()
-        .lines()
-        .anyMatch(l -> l.startsWith(IMAGE_ALIAS + ","))) {
-      return;
+    LabCommands.Result existing =
+        commands.run(COMMAND, List.of("lxc", "image", "show", IMAGE_ALIAS));
+    if (existing.ok()) {
+      if (existing.output().contains(BusyboxImage.recipe())) {
+        return;
+      }
+      // A kept lab with an image of an older recipe.
+      commands.require(COMMAND, List.of("lxc", "image", "delete", IMAGE_ALIAS));
     }
     long t0 = System.nanoTime();
     Path tarball = BusyboxImage.build(root, commands);
