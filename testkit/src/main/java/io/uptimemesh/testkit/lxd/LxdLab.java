@@ -116,7 +116,8 @@ public final class LxdLab implements AutoCloseable {
     return commands.require(COMMAND, command);
   }
 
-  private synchronized void start() {
+  // Called by shared() under the class lock, the one lock of the lab (close takes it too).
+  private void start() {
     long t0 = System.nanoTime();
     requireTools();
     try {
@@ -152,7 +153,13 @@ public final class LxdLab implements AutoCloseable {
    * unless {@code UPTIMEMESH_LXD_LAB_KEEP=1}.
    */
   @Override
-  public synchronized void close() {
+  public void close() {
+    synchronized (LxdLab.class) {
+      closeLocked();
+    }
+  }
+
+  private void closeLocked() {
     if (usersLock == null) {
       return;
     }
@@ -176,10 +183,8 @@ public final class LxdLab implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } finally {
-      synchronized (LxdLab.class) {
-        if (shared == this) {
-          shared = null;
-        }
+      if (shared == this) {
+        shared = null;
       }
       if (shutdownHook != null && Thread.currentThread() != shutdownHook) {
         try {
