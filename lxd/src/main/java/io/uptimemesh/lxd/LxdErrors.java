@@ -104,7 +104,10 @@ public final class LxdErrors {
         || m.contains("is running")
         || m.contains("is not running")
         || m.contains("is busy")
-        || m.contains("in use")) {
+        || m.contains("in use")
+        // Two projects on one bridge: Instance DNS name "web-1" already used on network.
+        || m.contains("already used")
+        || m.contains("only empty")) {
       return ErrorCode.CONFLICT;
     }
     return null;

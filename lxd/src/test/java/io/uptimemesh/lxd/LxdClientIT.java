@@ -196,8 +196,17 @@ class LxdClientIT {
     try {
       await(other.create(InstanceSpec.of("dup", lxd.lab().imageAlias())));
       assertThat(await(other.list())).extracting(InstanceSummary::name).containsExactly("dup");
-      await(other.delete("dup"));
+      // But not on the same bridge: LXD gives each container a DNS name on its network, so the
+      // second one cannot start while the first runs (projects sharing a daemon need distinct
+      // container names, or networks of their own).
+      assertThatThrownBy(() -> await(other.start("dup")))
+          .satisfies(e -> assertCode(e, ErrorCode.CONFLICT))
+          .hasMessageContaining("already used on network");
     } finally {
+      for (InstanceSummary i : await(other.list())) {
+        await(other.stop(i.name(), Duration.ZERO, true).recover(e -> Future.succeededFuture()));
+        await(other.delete(i.name()));
+      }
       await(other.deleteProject());
     }
   }

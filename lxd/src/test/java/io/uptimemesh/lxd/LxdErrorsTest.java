@@ -43,6 +43,16 @@ class LxdErrorsTest {
         ErrorCode.CONFLICT);
     assertCode(LxdErrors.fromResponse(START, 400, "Instance is running"), ErrorCode.CONFLICT);
     assertCode(
+        LxdErrors.fromOperation(
+            START,
+            "Failure",
+            "Failed start validation for device \"eth0\": Instance DNS name \"web-1\" already used"
+                + " on network"),
+        ErrorCode.CONFLICT);
+    assertCode(
+        LxdErrors.fromResponse(START, 400, "Only empty projects can be removed"),
+        ErrorCode.CONFLICT);
+    assertCode(
         LxdErrors.fromResponse(
             START,
             409,
