@@ -1,5 +1,7 @@
 package io.uptimemesh.lxd;
 
+import io.uptimemesh.core.error.ErrorCode;
+import io.uptimemesh.core.error.UptimeMeshException;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpMethod;
 import java.time.Duration;
@@ -48,6 +50,21 @@ final class LxdOperations {
     Duration idle = Duration.ofSeconds(slice).plus(transport.options().requestTimeout());
     return transport
         .call(action, HttpMethod.GET, uri, null, idle)
+        // LXD forgets finished operations after a few seconds: a wait that comes later finds
+        // nothing, and "not found" would be read as the container missing.
+        .recover(
+            err ->
+                Future.failedFuture(
+                    err instanceof UptimeMeshException e && e.errorCode() == ErrorCode.NOT_FOUND
+                        ? new UptimeMeshException(
+                            ErrorCode.UNAVAILABLE,
+                            "LXD: "
+                                + action.describe()
+                                + ": its operation "
+                                + operationPath
+                                + " was gone before it was waited on; the outcome is unknown",
+                            err)
+                        : err))
         .compose(
             r -> {
               LxdJson.Operation op = LxdJson.operation(r.metadata());

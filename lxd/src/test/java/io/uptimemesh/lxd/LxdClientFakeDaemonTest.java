@@ -75,6 +75,10 @@ class LxdClientFakeDaemonTest {
           req.response()
               .setStatusCode(202)
               .end("{\"type\":\"async\",\"operation\":\"/1.0/operations/op1\",\"metadata\":{}}");
+      case "/1.0/instances/forgotten/state" ->
+          req.response()
+              .setStatusCode(202)
+              .end("{\"type\":\"async\",\"operation\":\"/1.0/operations/gone\",\"metadata\":{}}");
       case "/1.0/operations/op1/wait" -> {
         assertThat(req.getParam("project")).isEqualTo("tenant");
         int n = waits.incrementAndGet();
@@ -119,6 +123,16 @@ class LxdClientFakeDaemonTest {
   void anOperationIsAskedAgainUntilItEnds() throws Exception {
     await(client.start("slow"));
     assertThat(waits.get()).isEqualTo(3);
+  }
+
+  @Test
+  void anOperationLxdForgotIsUnavailableNotAMissingContainer() {
+    assertThatThrownBy(() -> await(client.start("forgotten")))
+        .isInstanceOfSatisfying(
+            UptimeMeshException.class,
+            e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.UNAVAILABLE))
+        .hasMessageContaining("start of container 'forgotten'")
+        .hasMessageContaining("outcome is unknown");
   }
 
   @Test
