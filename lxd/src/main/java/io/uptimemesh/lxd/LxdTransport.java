@@ -115,8 +115,8 @@ final class LxdTransport {
             .setMethod(method)
             .setURI(uri)
             .setIdleTimeout(idleTimeout.toMillis());
-    // A deadline of our own over the whole exchange (connection, request, answer): the idle
-    // timeout only covers a request that has a connection, and no call may wait forever.
+    // The exchange itself always runs on the client's context (see start), which also puts a
+    // deadline of its own over it.
     Promise<Answer> promise = Promise.promise();
     Context caller = Vertx.currentContext();
     if (caller == context) {
@@ -138,7 +138,8 @@ final class LxdTransport {
    * request made from another thread got its response on the connection's event loop while our body
    * handler was attached from the caller's context, and now and then the end of a short body was
    * missed and the call hung (seen in LxdClientIT). One context for every exchange removes the
-   * race.
+   * race. A timer puts a deadline of our own over the whole exchange (connection, request, answer):
+   * the idle timeout only covers a request that has a connection, and no call may wait forever.
    */
   private void start(
       LxdAction action,
