@@ -6,6 +6,7 @@ import io.uptimemesh.agent.control.Backoff;
 import io.uptimemesh.agent.control.ControlPlaneClient;
 import io.uptimemesh.agent.control.ControlPlaneHealth;
 import io.uptimemesh.agent.control.NodeSigner;
+import io.uptimemesh.agent.discovery.Discovery;
 import io.uptimemesh.agent.identity.CertificateRenewal;
 import io.uptimemesh.agent.identity.IdentityFiles;
 import io.uptimemesh.agent.identity.SequenceFile;
@@ -53,7 +54,9 @@ import org.slf4j.LoggerFactory;
  * workers. Start: identity, WireGuard keys and the persisted desired state are read; the mesh is
  * reconciled from that state at once (the control plane may be down); the status socket and path
  * probes start; the keys are registered, then the desired-state stream opens. Heartbeats,
- * control-plane health checks and certificate renewal run alongside. Undeploying stops every loop.
+ * control-plane health checks and certificate renewal run alongside, and service discovery
+ * (endpoint probes, health reports, the zone when enabled; {@link Discovery}) starts from its
+ * persisted document. Undeploying stops every loop.
  */
 public final class Agent extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(Agent.class);
@@ -80,6 +83,7 @@ public final class Agent extends VerticleBase {
   private DesiredStateStream stream;
   private HeartbeatLoop heartbeat;
   private CertificateRenewal renewal;
+  private Discovery discovery;
   private long healthTimer = -1;
   private boolean rotating;
   private boolean stopped;
@@ -175,6 +179,13 @@ public final class Agent extends VerticleBase {
             tracker::current,
             reconciler::request);
     health.onChange(reachable -> monitor.controlPlane(reachable));
+    // Endpoint reports live on the node's lease: after an outage they may be gone server-side.
+    health.onChange(
+        reachable -> {
+          if (reachable && discovery != null) {
+            discovery.reportAgain();
+          }
+        });
     statusServer =
         new StatusServer(
             vertx, settings.statusSocket(), settings.metricsPort(), this::status, metrics);
@@ -196,9 +207,21 @@ public final class Agent extends VerticleBase {
             settings.nodeId(),
             settings.heartbeatInterval(),
             clock,
-            () ->
-                Map.of("wireguard", report(Optional.empty(), Optional.empty()).heartbeatSummary()));
+            this::heartbeatStatus);
     renewal = new CertificateRenewal(vertx, client, signer, clock);
+    discovery =
+        new Discovery(
+            vertx,
+            settings.nodeId(),
+            settings.dataDir(),
+            settings.discovery(),
+            client,
+            http,
+            settings.resync(),
+            () -> tracker.current().map(DesiredState::meshIp),
+            clock,
+            metrics);
+    heartbeat.onResumedAfter(settings.heartbeatTtl(), discovery::reportAgain);
     if (persisted.isPresent()) {
       LOG.info(
           "starting from the persisted desired state of revision {} ({} peers)",
@@ -209,6 +232,7 @@ public final class Agent extends VerticleBase {
     return statusServer
         .start()
         .compose(v -> monitor.start())
+        .compose(v -> discovery.start())
         .onSuccess(
             v -> {
               register(keys);
@@ -238,6 +262,7 @@ public final class Agent extends VerticleBase {
       reconciler.stop();
       vertx.cancelTimer(healthTimer);
       closing.add(monitor.stop());
+      closing.add(discovery.stop());
       closing.add(statusServer.stop());
       closing.add(http.close());
     }
@@ -308,7 +333,15 @@ public final class Agent extends VerticleBase {
     }
     if (outcome == DesiredStateTracker.Outcome.CHANGED || reconciler.appliedRevision() < 0) {
       reconciler.request();
+      discovery.meshAddressChanged();
     }
+  }
+
+  private Map<String, Object> heartbeatStatus() {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("wireguard", report(Optional.empty(), Optional.empty()).heartbeatSummary());
+    discovery.heartbeatSummary().ifPresent(d -> out.put("discovery", d));
+    return out;
   }
 
   private void checkHealth() {
@@ -394,6 +427,7 @@ public final class Agent extends VerticleBase {
                                   Optional.empty(),
                                   Optional.of(String.valueOf(ar.cause().getMessage())))
                               .toJson());
+              out.put("discovery", discovery.status());
               return Future.succeededFuture(out);
             });
   }

@@ -32,6 +32,8 @@ public final class HeartbeatLoop {
   private boolean inFlight;
   private String lastRefusal = "";
   private Optional<java.time.Instant> lastAccepted = Optional.empty();
+  private Duration resumeGap = Duration.ofDays(365);
+  private Runnable resumed = () -> {};
 
   public HeartbeatLoop(
       Vertx vertx,
@@ -63,6 +65,15 @@ public final class HeartbeatLoop {
     return lastAccepted;
   }
 
+  /**
+   * Runs {@code action} when a heartbeat is accepted more than {@code gap} after the one before
+   * (the node's liveness lease may have expired meanwhile, taking what hung on it).
+   */
+  public void onResumedAfter(Duration gap, Runnable action) {
+    this.resumeGap = gap;
+    this.resumed = action;
+  }
+
   /** Sends one heartbeat now unless one is still in flight. */
   public void send() {
     if (inFlight) {
@@ -81,8 +92,16 @@ public final class HeartbeatLoop {
                 return;
               }
               if (ar.result().status() == 200) {
-                lastAccepted = Optional.of(clock.instant());
+                java.time.Instant now = clock.instant();
+                boolean resumedAfterGap =
+                    lastAccepted
+                        .map(l -> Duration.between(l, now).compareTo(resumeGap) > 0)
+                        .orElse(false);
+                lastAccepted = Optional.of(now);
                 lastRefusal = "";
+                if (resumedAfterGap) {
+                  resumed.run();
+                }
               } else if (!ar.result().text().equals(lastRefusal)) {
                 lastRefusal = ar.result().text();
                 LOG.warn(

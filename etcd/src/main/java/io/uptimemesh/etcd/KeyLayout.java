@@ -30,6 +30,11 @@ import java.util.regex.Pattern;
  * {prefix}/node-wireguard/{id}     a node's WireGuard registration: schema, key generation, public
  *                                  keys, endpoints, updated_at (never a private key)
  * {prefix}/node-wg-rotation/{id}   desired WireGuard key generation of a node, requested_at/by
+ * {prefix}/services/{name}         a discovery service (ServiceRecord)
+ * {prefix}/endpoints/{id}          an endpoint of a service on a node (EndpointRecord); created
+ *                                  and deleted, never changed in place
+ * {prefix}/endpoint-health/{id}    the last health verdict of an endpoint's node agent, written on
+ *                                  transitions only, on the node's liveness lease
  * </pre>
  *
  * Later features add their families here (nodes, tokens, services…).
@@ -207,6 +212,30 @@ public final class KeyLayout {
 
   public String nodeWgRotationPrefix() {
     return root() + "node-wg-rotation/";
+  }
+
+  public String service(String name) {
+    return servicesPrefix() + segment(name);
+  }
+
+  public String servicesPrefix() {
+    return root() + "services/";
+  }
+
+  public String endpoint(String id) {
+    return endpointsPrefix() + segment(id);
+  }
+
+  public String endpointsPrefix() {
+    return root() + "endpoints/";
+  }
+
+  public String endpointHealth(String id) {
+    return endpointHealthPrefix() + segment(id);
+  }
+
+  public String endpointHealthPrefix() {
+    return root() + "endpoint-health/";
   }
 
   /**

@@ -84,6 +84,7 @@ final class CoreServer {
   private LeaderWiring leader;
   private io.uptimemesh.web.events.EventRoutes eventRoutes;
   private io.uptimemesh.web.mesh.MeshRoutes meshRoutes;
+  private io.uptimemesh.web.discovery.DiscoveryRoutes discoveryRoutes;
   private io.uptimemesh.etcd.events.EventPruner eventPruner;
 
   private CoreServer(Vertx vertx, ClusterConfig config) {
@@ -226,6 +227,15 @@ final class CoreServer {
             identity,
             events,
             io.uptimemesh.web.mesh.MeshModule.KEEP_ALIVE);
+    discoveryRoutes =
+        io.uptimemesh.web.discovery.DiscoveryModule.routes(
+            vertx,
+            etcd,
+            identityConfig,
+            identity,
+            events,
+            settings.discovery(),
+            io.uptimemesh.web.mesh.MeshModule.KEEP_ALIVE);
     api =
         new ApiServer(
             vertx,
@@ -252,7 +262,8 @@ final class CoreServer {
                     ::addRoutes,
                 eventRoutes::addRoutes,
                 ops::addRoutes,
-                meshRoutes::addRoutes));
+                meshRoutes::addRoutes,
+                discoveryRoutes::addRoutes));
     await(
         api.listen(settings.httpHost(), settings.httpPort()),
         Duration.ofSeconds(10),
@@ -330,6 +341,9 @@ final class CoreServer {
     if (meshRoutes != null) {
       // Agents see their desired-state stream end and resume on another core node.
       meshRoutes.hub().closeStreams();
+    }
+    if (discoveryRoutes != null) {
+      discoveryRoutes.hub().closeStreams();
     }
     Future<Void> apiStopped =
         api == null ? Future.succeededFuture() : api.shutdown(config.http().shutdownGrace());

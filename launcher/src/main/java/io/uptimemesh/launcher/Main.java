@@ -3,6 +3,8 @@ package io.uptimemesh.launcher;
 import io.uptimemesh.core.Version;
 import io.uptimemesh.launcher.cli.BootstrapCommand;
 import io.uptimemesh.launcher.cli.CreateTokenCommand;
+import io.uptimemesh.launcher.cli.DiscoveryCommand;
+import io.uptimemesh.launcher.cli.EndpointsCommand;
 import io.uptimemesh.launcher.cli.EtcdMembersCommand;
 import io.uptimemesh.launcher.cli.EtcdStatusCommand;
 import io.uptimemesh.launcher.cli.EventsCommand;
@@ -13,6 +15,7 @@ import io.uptimemesh.launcher.cli.LogoutCommand;
 import io.uptimemesh.launcher.cli.NodesCommand;
 import io.uptimemesh.launcher.cli.NodesStatusCommand;
 import io.uptimemesh.launcher.cli.RenewCertCommand;
+import io.uptimemesh.launcher.cli.ServicesCommand;
 import io.uptimemesh.launcher.cli.SnapshotDownloadCommand;
 import io.uptimemesh.launcher.cli.SnapshotListCommand;
 import io.uptimemesh.launcher.cli.SnapshotRestoreCommand;
@@ -51,6 +54,9 @@ import picocli.CommandLine.Command;
       SnapshotRestoreCommand.class,
       AgentCommand.class,
       StatusCommand.class,
+      ServicesCommand.class,
+      EndpointsCommand.class,
+      DiscoveryCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

@@ -23,7 +23,14 @@ class StatusCommandTest {
          {"name":"umesh1","path":"secondary","up":false}],
        "peers":[{"node_id":"w2","active_path":"secondary","primary":{"consecutive_successes":0,
          "consecutive_failures":4},"secondary":{"consecutive_successes":9,"consecutive_failures":0},
-         "failovers":1,"failbacks":0,"last_switch":"2026-11-22T11:58:00Z"}]}
+         "failovers":1,"failbacks":0,"last_switch":"2026-11-22T11:58:00Z"}],
+       "discovery":{"enabled":true,"domain":"mesh.local","zone_path":"/var/lib/um/mesh.zone",
+         "serial":1763812800,"records":{"nodes":3,"services":2,"endpoints":4,"total":17},
+         "last_render":"2026-11-22T11:57:00Z","last_reload":{"ok":false,"exit_code":3,
+         "at":"2026-11-22T11:57:01Z","duration_ms":42,"output_tail":"coredns not running"},
+         "reports_pending":1,"endpoints":[{"id":"db-1","service":"db","address":"10.42.0.2:5432",
+         "check":"tcp","state":"unhealthy","since":"2026-11-22T11:56:00Z",
+         "detail":"Connection refused"}]}}
       """;
 
   @TempDir Path dir;
@@ -63,7 +70,15 @@ class StatusCommandTest {
         .contains("no core node reachable")
         .containsPattern("umesh0\\s+primary\\s+up\\s+w2\\s+12 s")
         .containsPattern("umesh1\\s+secondary\\s+down")
-        .containsPattern("w2\\s+secondary\\s+0/4\\s+9/0\\s+1\\+0 back");
+        .containsPattern("w2\\s+secondary\\s+0/4\\s+9/0\\s+1\\+0 back")
+        .contains("discovery:         serving mesh.local")
+        .contains("zone:              /var/lib/um/mesh.zone")
+        .contains("1763812800 (17 records: 3 nodes, 2 services, 4 endpoints)")
+        .contains("FAILED (exit 3) at 2026-11-22T11:57:01Z in 42 ms")
+        .contains("| coredns not running")
+        .containsPattern(
+            "db-1\\s+db\\s+10.42.0.2:5432\\s+tcp\\s+unhealthy\\s+2026-11-22T11:56:00Z\\s+"
+                + "Connection refused");
   }
 
   @Test

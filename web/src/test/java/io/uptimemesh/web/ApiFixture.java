@@ -45,6 +45,9 @@ public final class ApiFixture implements AutoCloseable {
   /** The mesh routes (WireGuard registration, desired state), or null without identity. */
   public final io.uptimemesh.web.mesh.MeshRoutes mesh;
 
+  /** The discovery routes (services, endpoints, health, documents), or null without identity. */
+  public final io.uptimemesh.web.discovery.DiscoveryRoutes discovery;
+
   /** The port the API listens on (127.0.0.1). */
   public final int port;
 
@@ -59,8 +62,10 @@ public final class ApiFixture implements AutoCloseable {
       io.uptimemesh.etcd.events.EventLog events,
       io.uptimemesh.web.events.EventRoutes eventRoutes,
       io.uptimemesh.web.mesh.MeshRoutes mesh,
+      io.uptimemesh.web.discovery.DiscoveryRoutes discovery,
       int port) {
     this.port = port;
+    this.discovery = discovery;
     this.mesh = mesh;
     this.vertx = vertx;
     this.runtime = runtime;
@@ -133,19 +138,7 @@ public final class ApiFixture implements AutoCloseable {
       List<BiFunction<Vertx, EtcdRuntime, Consumer<Router>>> more,
       Clock idempotencyClock) {
     Vertx vertx = Vertx.vertx();
-    EtcdRuntime runtime =
-        EtcdRuntime.connect(
-            vertx,
-            endpoints,
-            "/it-" + UUID.randomUUID().toString().substring(0, 8),
-            new EtcdClientConfig(Duration.ofSeconds(2), 2, Duration.ofMillis(50)),
-            new EtcdHealthConfig(
-                Duration.ofMillis(200),
-                Duration.ofMillis(500),
-                Duration.ofMillis(1000),
-                Duration.ofMillis(3000)),
-            Optional.empty());
-    runtime.start();
+    EtcdRuntime runtime = connect(vertx, endpoints, "/it-");
     List<Consumer<Router>> routes = new ArrayList<>();
     routes.add(new HealthRoutes(runtime)::addRoutes);
     routes.add(new SystemRoutes(Version.current(), Optional.empty())::addRoutes);
@@ -155,6 +148,7 @@ public final class ApiFixture implements AutoCloseable {
     runtime.monitor().onResult(new WriteGuardEvents(events, "fixture", Clock.systemUTC()));
     io.uptimemesh.web.events.EventRoutes eventRoutes = null;
     io.uptimemesh.web.mesh.MeshRoutes mesh = null;
+    io.uptimemesh.web.discovery.DiscoveryRoutes discovery = null;
     java.util.function.Function<String, Optional<String>> sessions = token -> Optional.empty();
     if (identity.isPresent()) {
       var identityRoutes = IdentityModule.routes(vertx, runtime, identity.get(), events);
@@ -171,6 +165,16 @@ public final class ApiFixture implements AutoCloseable {
           io.uptimemesh.web.mesh.MeshModule.routes(
               vertx, runtime, identity.get(), identityRoutes, events, EVENT_HEARTBEAT);
       routes.add(mesh::addRoutes);
+      discovery =
+          io.uptimemesh.web.discovery.DiscoveryModule.routes(
+              vertx,
+              runtime,
+              identity.get(),
+              identityRoutes,
+              events,
+              io.uptimemesh.core.config.DiscoverySettings.defaults(),
+              EVENT_HEARTBEAT);
+      routes.add(discovery::addRoutes);
     }
     more.forEach(m -> routes.add(m.apply(vertx, runtime)));
     ApiServer api =
@@ -193,7 +197,28 @@ public final class ApiFixture implements AutoCloseable {
     org.awaitility.Awaitility.await()
         .atMost(Duration.ofSeconds(15))
         .until(() -> Await.result(http.get("/health/ready").send()).statusCode() == 200);
-    return new ApiFixture(vertx, runtime, api, http, events, eventRoutes, mesh, port);
+    return new ApiFixture(vertx, runtime, api, http, events, eventRoutes, mesh, discovery, port);
+  }
+
+  /**
+   * The etcd layer as tests connect it (2 s deadlines, fast health probes), under a key prefix of
+   * its own starting with {@code stem}, started.
+   */
+  public static EtcdRuntime connect(Vertx vertx, List<URI> endpoints, String stem) {
+    EtcdRuntime runtime =
+        EtcdRuntime.connect(
+            vertx,
+            endpoints,
+            stem + UUID.randomUUID().toString().substring(0, 8),
+            new EtcdClientConfig(Duration.ofSeconds(2), 2, Duration.ofMillis(50)),
+            new EtcdHealthConfig(
+                Duration.ofMillis(200),
+                Duration.ofMillis(500),
+                Duration.ofMillis(1000),
+                Duration.ofMillis(3000)),
+            Optional.empty());
+    runtime.start();
+    return runtime;
   }
 
   /** Identity settings for tests: a signing key of their own and the given liveness TTL. */
@@ -233,6 +258,9 @@ public final class ApiFixture implements AutoCloseable {
     }
     if (mesh != null) {
       mesh.hub().closeStreams();
+    }
+    if (discovery != null) {
+      discovery.hub().closeStreams();
     }
     Await.result(api.shutdown(Duration.ofSeconds(1)));
     Await.result(runtime.stop());

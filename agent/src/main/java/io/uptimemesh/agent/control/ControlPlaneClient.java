@@ -183,7 +183,13 @@ public final class ControlPlaneClient {
     options.setTimeout(timeout.toMillis());
     if (sign) {
       if (body == null) {
-        signer.signBodiless(method.name(), path, clock.millis(), options.getHeaders());
+        // The signature covers the path without its query (NodeRequests).
+        int query = path.indexOf('?');
+        signer.signBodiless(
+            method.name(),
+            query < 0 ? path : path.substring(0, query),
+            clock.millis(),
+            options.getHeaders());
       } else {
         signer.signBody(body, options.getHeaders());
       }

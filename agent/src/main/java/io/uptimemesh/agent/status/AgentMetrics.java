@@ -27,6 +27,11 @@ public final class AgentMetrics {
   private final Timer rttSecondary;
   private final Counter probesLost;
   private final Map<String, AtomicInteger> activePath = new ConcurrentHashMap<>();
+  private final Counter zoneRenders;
+  private final Counter reloadsOk;
+  private final Counter reloadsFailed;
+  private final Counter becameHealthy;
+  private final Counter becameUnhealthy;
 
   public AgentMetrics() {
     failovers =
@@ -53,6 +58,40 @@ public final class AgentMetrics {
         Counter.builder("uptimemesh_agent_probes_lost")
             .description("Path probes without an echo in time")
             .register(registry);
+    zoneRenders =
+        Counter.builder("uptimemesh_agent_discovery_zone_renders")
+            .description("Discovery zone files written with a new serial")
+            .register(registry);
+    reloadsOk = reloads("ok");
+    reloadsFailed = reloads("failed");
+    becameHealthy = transitions("healthy");
+    becameUnhealthy = transitions("unhealthy");
+  }
+
+  private Counter reloads(String result) {
+    return Counter.builder("uptimemesh_agent_discovery_reloads")
+        .description("Runs of the discovery reload command")
+        .tag("result", result)
+        .register(registry);
+  }
+
+  private Counter transitions(String to) {
+    return Counter.builder("uptimemesh_agent_endpoint_health_transitions")
+        .description("Endpoint health verdicts (the first one and each change)")
+        .tag("to", to)
+        .register(registry);
+  }
+
+  public void zoneRendered() {
+    zoneRenders.increment();
+  }
+
+  public void zoneReloaded(boolean ok) {
+    (ok ? reloadsOk : reloadsFailed).increment();
+  }
+
+  public void endpointVerdict(boolean healthy) {
+    (healthy ? becameHealthy : becameUnhealthy).increment();
   }
 
   private Timer rtt(String path) {

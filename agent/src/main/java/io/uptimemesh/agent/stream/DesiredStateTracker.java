@@ -1,12 +1,11 @@
 package io.uptimemesh.agent.stream;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.uptimemesh.core.error.UptimeMeshException;
-import io.uptimemesh.core.json.Json;
 import io.uptimemesh.core.mesh.DesiredState;
 import io.uptimemesh.core.mesh.DesiredStatePatch;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * The agent's current desired state and how stream events change it (pure: no I/O). A full document
@@ -51,11 +50,11 @@ public final class DesiredStateTracker {
           return replace(DesiredState.parse(data));
         }
         case "unchanged" -> {
-          JsonNode json = Json.mapper().readTree(data);
-          if (current.isEmpty() || !json.path("revision").canConvertToLong()) {
+          OptionalLong revision = event.revision();
+          if (current.isEmpty() || revision.isEmpty()) {
             return Outcome.RESYNC;
           }
-          current = Optional.of(current.get().withRevision(json.path("revision").asLong()));
+          current = Optional.of(current.get().withRevision(revision.getAsLong()));
           return Outcome.RESTAMPED;
         }
         case "patch" -> {
@@ -72,7 +71,7 @@ public final class DesiredStateTracker {
           return Outcome.RESTAMPED;
         }
       }
-    } catch (UptimeMeshException | java.io.IOException e) {
+    } catch (UptimeMeshException e) {
       return Outcome.RESYNC;
     }
   }

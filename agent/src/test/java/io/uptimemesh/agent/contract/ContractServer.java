@@ -1,6 +1,11 @@
 package io.uptimemesh.agent.contract;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.uptimemesh.core.discovery.DiscoveryDocument;
+import io.uptimemesh.core.discovery.DiscoveryNode;
+import io.uptimemesh.core.discovery.EndpointHealthReport;
+import io.uptimemesh.core.discovery.EndpointProbe;
+import io.uptimemesh.core.discovery.HealthyEndpoint;
 import io.uptimemesh.core.heartbeat.HeartbeatSignatures;
 import io.uptimemesh.core.heartbeat.NodeRequests;
 import io.uptimemesh.core.json.Json;
@@ -17,6 +22,7 @@ import io.vertx.core.http.HttpServerResponse;
 import java.security.PublicKey;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -30,7 +36,9 @@ import java.util.regex.Pattern;
  * A small server that speaks the agent/control-plane contract of issue 5, for the agent's tests
  * while the real routes are written elsewhere: it checks node signatures, keeps registrations in
  * memory, plans with the real {@link MeshPlanner} and streams full documents, {@code unchanged} and
- * patches. Several instances may share one {@link Cluster}, like core nodes share etcd.
+ * patches. Several instances may share one {@link Cluster}, like core nodes share etcd. It also
+ * speaks the discovery contract of ADR 0013: discovery documents (whole, streamed) and endpoint
+ * health reports, with registered nodes counting as alive.
  */
 public final class ContractServer {
   /** The shared state of the "cluster". */
@@ -43,7 +51,88 @@ public final class ContractServer {
     final Map<String, Long> desiredGenerations = new ConcurrentHashMap<>();
     final List<JsonNode> heartbeats = new CopyOnWriteArrayList<>();
     final List<ContractServer> servers = new CopyOnWriteArrayList<>();
+    final Map<String, List<EndpointProbe>> probes = new ConcurrentHashMap<>();
+    final Map<String, EndpointHealthReport.Report> health = new ConcurrentHashMap<>();
+    final List<JsonNode> healthPosts = new CopyOnWriteArrayList<>();
+
+    /** When above 0, endpoint health reports are answered with this status. */
+    public volatile int healthRefusal;
+
+    /** When above 0, heartbeats are answered with this status. */
+    public volatile int heartbeatRefusal;
+
+    /** What etcd does when the node's lease expires: its endpoint health reports are gone. */
+    public synchronized void expireLease(String nodeId) {
+      probes.getOrDefault(nodeId, List.of()).forEach(p -> health.remove(p.endpointId()));
+      changed();
+    }
+
     long revision = 1;
+
+    /** An endpoint hosted by {@code nodeId}. */
+    public synchronized void endpoint(String nodeId, EndpointProbe probe) {
+      probes.computeIfAbsent(nodeId, k -> new CopyOnWriteArrayList<>()).add(probe);
+      changed();
+    }
+
+    /** Deletes an endpoint and its health. */
+    public synchronized void deleteEndpoint(String endpointId) {
+      probes.values().forEach(l -> l.removeIf(p -> p.endpointId().equals(endpointId)));
+      health.remove(endpointId);
+      changed();
+    }
+
+    /** The last verdict reported about an endpoint. */
+    public Optional<EndpointHealthReport.Report> health(String endpointId) {
+      return Optional.ofNullable(health.get(endpointId));
+    }
+
+    /** Every endpoint health request body received, accepted or not. */
+    public List<JsonNode> healthPosts() {
+      return healthPosts;
+    }
+
+    synchronized DiscoveryDocument discoveryOf(String nodeId, boolean withZone) {
+      List<EndpointProbe> mine = new ArrayList<>(probes.getOrDefault(nodeId, List.of()));
+      mine.sort(Comparator.comparing(EndpointProbe::endpointId));
+      DiscoveryDocument.Zone zone = null;
+      if (withZone) {
+        List<DiscoveryNode> nodes = new ArrayList<>();
+        registered.keySet().stream()
+            .sorted()
+            .forEach(id -> nodes.add(new DiscoveryNode(id, id, meshIps.get(id))));
+        List<HealthyEndpoint> endpoints = new ArrayList<>();
+        probes.forEach(
+            (node, list) ->
+                list.forEach(
+                    p -> {
+                      EndpointHealthReport.Report r = health.get(p.endpointId());
+                      if (registered.containsKey(node)
+                          && r != null
+                          && r.healthy()
+                          && r.endpointRevision() == p.endpointRevision()) {
+                        endpoints.add(
+                            new HealthyEndpoint(
+                                p.service(), node, p.address(), p.port(), p.protocol(), "app"));
+                      }
+                    }));
+        endpoints.sort(
+            Comparator.comparing(HealthyEndpoint::service)
+                .thenComparing(HealthyEndpoint::nodeId)
+                .thenComparing(HealthyEndpoint::address)
+                .thenComparing(HealthyEndpoint::port));
+        zone = new DiscoveryDocument.Zone(nodes, endpoints);
+      }
+      Map<String, Boolean> reported = new java.util.TreeMap<>();
+      for (EndpointProbe p : mine) {
+        EndpointHealthReport.Report r = health.get(p.endpointId());
+        if (r != null && r.endpointRevision() == p.endpointRevision()) {
+          reported.put(p.endpointId(), r.healthy());
+        }
+      }
+      return new DiscoveryDocument(
+          DiscoveryDocument.SCHEMA, nodeId, revision, mine, reported, zone);
+    }
 
     /** A joined node: its certificate and mesh address. */
     public void join(String nodeId, X509Certificate cert, String meshIp) {
@@ -101,6 +190,21 @@ public final class ContractServer {
   private HttpServer server;
   private final List<Stream> streams = new ArrayList<>();
   private final List<String> streamQueries = new CopyOnWriteArrayList<>();
+  private final List<DiscoveryStream> discoveryStreams = new ArrayList<>();
+  private final List<String> discoveryQueries = new CopyOnWriteArrayList<>();
+
+  private static final class DiscoveryStream {
+    final String nodeId;
+    final boolean withZone;
+    final HttpServerResponse response;
+    String digest;
+
+    DiscoveryStream(String nodeId, boolean withZone, HttpServerResponse response) {
+      this.nodeId = nodeId;
+      this.withZone = withZone;
+      this.response = response;
+    }
+  }
 
   private static final class Stream {
     final String nodeId;
@@ -141,12 +245,23 @@ public final class ContractServer {
         v -> {
           streams.forEach(s -> s.response.reset());
           streams.clear();
+          discoveryStreams.forEach(s -> s.response.reset());
+          discoveryStreams.clear();
         });
     server.close().await(10, TimeUnit.SECONDS);
   }
 
   public int openStreams() {
     return streams.size();
+  }
+
+  public int openDiscoveryStreams() {
+    return discoveryStreams.size();
+  }
+
+  /** The query strings discovery streams were opened with. */
+  public List<String> discoveryQueries() {
+    return discoveryQueries;
   }
 
   /** When above 0, every request is answered with this status (a core node refusing work). */
@@ -179,6 +294,10 @@ public final class ContractServer {
                 return;
               }
               if (path.equals("/api/v1/heartbeat")) {
+                if (cluster.heartbeatRefusal > 0) {
+                  request.response().setStatusCode(cluster.heartbeatRefusal).end("{}");
+                  return;
+                }
                 JsonNode hb = json(body);
                 cluster.heartbeats.add(hb);
                 request.response().end("{\"seq\":" + hb.path("seq").asLong() + "}");
@@ -204,6 +323,16 @@ public final class ContractServer {
                       .end(s.toJsonText());
                 }
                 case "desired-state/stream" -> stream(request, nodeId);
+                case "discovery" ->
+                    request
+                        .response()
+                        .end(
+                            Buffer.buffer(
+                                cluster
+                                    .discoveryOf(nodeId, "true".equals(request.getParam("zone")))
+                                    .toJson()));
+                case "discovery/stream" -> discoveryStream(request, nodeId);
+                case "endpoint-health" -> endpointHealth(request, nodeId, body);
                 default -> request.response().setStatusCode(404).end("{}");
               }
             });
@@ -272,12 +401,7 @@ public final class ContractServer {
     DesiredState now = cluster.stateOf(nodeId);
     String digest = request.getParam("digest");
     if (now.digest().equals(digest)) {
-      response.write(
-          "id: "
-              + now.revision()
-              + "\nevent: unchanged\ndata: {\"revision\":"
-              + now.revision()
-              + "}\n\n");
+      writeUnchanged(response, now.revision());
     } else {
       response.write(
           "id: " + now.revision() + "\nevent: desired-state\ndata: " + now.toJsonText() + "\n\n");
@@ -287,8 +411,98 @@ public final class ContractServer {
     response.closeHandler(v -> streams.remove(s));
   }
 
+  private void discoveryStream(HttpServerRequest request, String nodeId) {
+    discoveryQueries.add(request.query() == null ? "" : request.query());
+    HttpServerResponse response = request.response();
+    response.setChunked(true).putHeader("Content-Type", "text/event-stream");
+    DiscoveryStream s =
+        new DiscoveryStream(nodeId, "true".equals(request.getParam("zone")), response);
+    DiscoveryDocument now = cluster.discoveryOf(nodeId, s.withZone);
+    if (now.digest().equals(request.getParam("digest"))) {
+      writeUnchanged(response, now.revision());
+    } else {
+      writeDiscovery(s, now);
+    }
+    s.digest = now.digest();
+    discoveryStreams.add(s);
+    response.closeHandler(v -> discoveryStreams.remove(s));
+  }
+
+  private static void writeUnchanged(HttpServerResponse response, long revision) {
+    response.write(
+        "id: " + revision + "\nevent: unchanged\ndata: {\"revision\":" + revision + "}\n\n");
+  }
+
+  private static void writeDiscovery(DiscoveryStream s, DiscoveryDocument doc) {
+    s.response.write(
+        "id: "
+            + doc.revision()
+            + "\nevent: discovery\ndata: "
+            + new String(doc.toJson(), java.nio.charset.StandardCharsets.UTF_8)
+            + "\n\n");
+    s.digest = doc.digest();
+  }
+
+  private void endpointHealth(HttpServerRequest request, String nodeId, Buffer body) {
+    JsonNode json = json(body);
+    cluster.healthPosts.add(json);
+    if (cluster.healthRefusal > 0) {
+      request
+          .response()
+          .setStatusCode(cluster.healthRefusal)
+          .end("{\"error\":\"refused by the test\"}");
+      return;
+    }
+    if (!nodeId.equals(json.path("node_id").asText())) {
+      request.response().setStatusCode(400).end("{\"error\":\"node_id\"}");
+      return;
+    }
+    EndpointHealthReport report = EndpointHealthReport.parse(json);
+    int written = 0;
+    StringBuilder ignored = new StringBuilder();
+    synchronized (cluster) {
+      for (EndpointHealthReport.Report r : report.reports()) {
+        Optional<EndpointProbe> probe =
+            cluster.probes.getOrDefault(nodeId, List.of()).stream()
+                .filter(p -> p.endpointId().equals(r.endpointId()))
+                .findFirst();
+        if (probe.isEmpty() || probe.get().endpointRevision() != r.endpointRevision()) {
+          ignored
+              .append(ignored.length() == 0 ? "" : ",")
+              .append("{\"endpoint_id\":\"")
+              .append(r.endpointId())
+              .append("\",\"reason\":\"gone\"}");
+          continue;
+        }
+        EndpointHealthReport.Report before = cluster.health.put(r.endpointId(), r);
+        if (before == null || before.healthy() != r.healthy()) {
+          written++;
+        }
+      }
+      if (written > 0) {
+        cluster.changed();
+      }
+    }
+    request
+        .response()
+        .end(
+            "{\"accepted\":"
+                + report.reports().size()
+                + ",\"written\":"
+                + written
+                + ",\"ignored\":["
+                + ignored
+                + "]}");
+  }
+
   /** Sends each open stream the patch from what it last sent. */
   void push() {
+    for (DiscoveryStream s : new ArrayList<>(discoveryStreams)) {
+      DiscoveryDocument next = cluster.discoveryOf(s.nodeId, s.withZone);
+      if (!next.digest().equals(s.digest)) {
+        writeDiscovery(s, next);
+      }
+    }
     for (Stream s : new ArrayList<>(streams)) {
       DesiredState next = cluster.stateOf(s.nodeId);
       if (next.revision() == s.last.revision()) {

@@ -1,16 +1,23 @@
 package io.uptimemesh.agent.contract;
 
+import io.uptimemesh.agent.control.ApiUrls;
+import io.uptimemesh.agent.control.ControlPlaneClient;
+import io.uptimemesh.agent.control.ControlPlaneHealth;
+import io.uptimemesh.agent.control.NodeSigner;
 import io.uptimemesh.agent.identity.IdentityFiles;
 import io.uptimemesh.core.config.AgentSettings;
 import io.uptimemesh.core.pki.ClusterCa;
 import io.uptimemesh.core.pki.CsrValidator;
 import io.uptimemesh.core.pki.NodeKeys;
 import io.uptimemesh.core.pki.Pem;
+import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.net.URI;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.cert.X509Certificate;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -50,6 +57,18 @@ public final class TestNode {
     env.put("RUNTIME_HEARTBEAT_INTERVAL_SECONDS", "1");
     env.put("RUNTIME_HEARTBEAT_TTL_SECONDS", "5");
     env.put("RUNTIME_CONTROL_PLANE_CHECK_SECONDS", "5");
+  }
+
+  /** A control-plane client signing as this node, talking to {@code url} only. */
+  public ControlPlaneClient client(Vertx vertx, String url) throws IOException {
+    Clock clock = Clock.systemUTC();
+    return new ControlPlaneClient(
+        vertx.createHttpClient(),
+        new ApiUrls(List.of(URI.create(url))),
+        new ControlPlaneHealth(clock),
+        new NodeSigner(id, new IdentityFiles(dataDir.resolve("identities"), id)),
+        clock,
+        Duration.ofSeconds(5));
   }
 
   public AgentSettings settings() {

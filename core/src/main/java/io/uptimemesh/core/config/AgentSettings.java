@@ -56,8 +56,9 @@ public final class AgentSettings {
   private final Path statusSocket;
   private final int metricsPort;
   private final Duration resync;
+  private final AgentDiscoverySettings discovery;
 
-  private AgentSettings(SettingsReader in) {
+  private AgentSettings(SettingsReader in, Map<String, String> environment, Path dotEnvFile) {
     String id = in.text(RuntimeKey.RUNTIME_NODE_ID);
     if (id == null) {
       in.problems()
@@ -144,6 +145,7 @@ public final class AgentSettings {
     statusSocket = in.path(RuntimeKey.RUNTIME_STATUS_SOCKET, dataDir.resolve("agent.sock"));
     metricsPort = in.integer(RuntimeKey.RUNTIME_METRICS_PORT, 0, 0, 65535);
     resync = Duration.ofSeconds(in.integer(RuntimeKey.RUNTIME_RESYNC_SECONDS, 600, 30, 86_400));
+    discovery = AgentDiscoverySettings.read(in, dataDir);
   }
 
   /**
@@ -154,7 +156,7 @@ public final class AgentSettings {
    */
   public static AgentSettings load(Map<String, String> environment, Path dotEnvFile) {
     SettingsReader in = SettingsReader.open(environment, dotEnvFile);
-    AgentSettings settings = new AgentSettings(in);
+    AgentSettings settings = new AgentSettings(in, environment, dotEnvFile);
     in.throwIfProblems();
     return settings;
   }
@@ -364,6 +366,11 @@ public final class AgentSettings {
   /** How often the agent fetches the whole desired state, whatever the stream said. */
   public Duration resync() {
     return resync;
+  }
+
+  /** Service discovery: endpoint probes and, when enabled, the zone this node serves. */
+  public AgentDiscoverySettings discovery() {
+    return discovery;
   }
 
   @Override

@@ -89,7 +89,33 @@ enum RuntimeKey {
   RUNTIME_METRICS_PORT(
       "0", "Agent: Prometheus metrics on 127.0.0.1 at this port: 1..65535; 0 turns it off."),
   RUNTIME_RESYNC_SECONDS(
-      "600", "Agent: full desired-state fetch as a safety net this often: 30..86400 s.");
+      "600", "Agent: full desired-state fetch as a safety net this often: 30..86400 s."),
+  // Service discovery, read by the server (zone preview, Corefile) and the agents that render.
+  RUNTIME_DISCOVERY_DOMAIN(
+      "mesh.local",
+      "Discovery: the DNS domain of the zone (<node>.node.<domain>, <service>.svc.<domain>)."),
+  RUNTIME_DISCOVERY_TTL_SECONDS(
+      "10", "Discovery: TTL of the zone's records and its negative-caching time: 1..86400 s."),
+  RUNTIME_DISCOVERY_NAMESERVERS(
+      "",
+      "Discovery: comma-separated IP addresses of the zone's name servers; empty: each agent names itself (its mesh address), the server's zone preview the first alive node."),
+  RUNTIME_DISCOVERY_PORT("53", "Discovery: the port CoreDNS serves the zone on: 1..65535."),
+  RUNTIME_DISCOVERY_UPSTREAMS(
+      "",
+      "Discovery: comma-separated resolvers (IP or IP:port) CoreDNS forwards other names to; empty: no forwarding."),
+  // The agent's side of service discovery (ADR 0013).
+  RUNTIME_DISCOVERY_ENABLE(
+      "false",
+      "Agent: serve DNS: render the discovery zone and Corefile and run the reload command: true or false."),
+  RUNTIME_DISCOVERY_ZONE_PATH(
+      "./data/discovery/mesh.zone",
+      "Agent: the zone file the agent writes; by default under the data dir."),
+  RUNTIME_DISCOVERY_COREFILE_PATH(
+      "", "Agent: the Corefile the agent writes; empty: Corefile beside the zone."),
+  RUNTIME_DISCOVERY_RELOAD_COMMAND(
+      "", "Agent: run with /bin/sh -c after the zone changed (10 s timeout); empty: none."),
+  RUNTIME_DISCOVERY_LISTEN(
+      "", "Agent: IP address CoreDNS binds (Corefile); empty: the node's mesh address.");
 
   private final String defaultText;
   private final String description;

@@ -49,6 +49,7 @@ public final class RuntimeSettings {
   private final String advertiseHost;
   private final int httpPort;
   private final Path configFile;
+  private final DiscoverySettings discovery;
   private final List<String> warnings;
 
   private RuntimeSettings(SettingsReader in) {
@@ -107,6 +108,7 @@ public final class RuntimeSettings {
           Integer.toString(heartbeatIntervalSeconds),
           "expected less than RUNTIME_HEARTBEAT_TTL_SECONDS (" + heartbeatTtlSeconds + ")");
     }
+    discovery = DiscoverySettings.read(in);
     in.checkSecrets(appEnv, authSecretKey, clusterSigningKey);
     if (!etcdEnabled && in.text(RuntimeKey.ETCD_ENDPOINTS) != null) {
       in.warn("ETCD_ENDPOINTS is ignored because ETCD_ENABLED is false");
@@ -345,6 +347,11 @@ public final class RuntimeSettings {
     return configFile;
   }
 
+  /** The discovery zone's settings ({@code RUNTIME_DISCOVERY_*}), for the zone preview. */
+  public DiscoverySettings discovery() {
+    return discovery;
+  }
+
   /**
    * Lists what is allowed but unwise, such as development-default secrets outside production.
    *
@@ -402,6 +409,8 @@ public final class RuntimeSettings {
         + heartbeatIntervalSeconds
         + ", heartbeatTtlSeconds="
         + heartbeatTtlSeconds
+        + ", discovery="
+        + discovery
         + "}";
   }
 

@@ -7,9 +7,12 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Collections;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 
 /**
  * What one node's agent needs for discovery, as the control plane sends it on {@code GET
@@ -24,10 +27,19 @@ import java.util.Objects;
  * @param nodeId the receiving node
  * @param revision the etcd revision it was computed at
  * @param probes the endpoints hosted by this node, sorted by id
+ * @param reported the verdict the control plane holds for each of them (endpoint id → healthy),
+ *     absent where it holds none for that create revision: after the node's lease ended, or before
+ *     the first report. The agent reports again every verdict of its own that differs, so the two
+ *     sides converge whatever was lost.
  * @param zone the zone data, or null when not asked for
  */
 public record DiscoveryDocument(
-    int schema, String nodeId, long revision, List<EndpointProbe> probes, Zone zone) {
+    int schema,
+    String nodeId,
+    long revision,
+    List<EndpointProbe> probes,
+    Map<String, Boolean> reported,
+    Zone zone) {
   public static final int SCHEMA = 1;
 
   /**
@@ -49,15 +61,19 @@ public record DiscoveryDocument(
   public DiscoveryDocument {
     Objects.requireNonNull(nodeId, "nodeId");
     probes = List.copyOf(probes);
+    reported = reported == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(reported));
   }
 
   public DiscoveryDocument withRevision(long newRevision) {
-    return new DiscoveryDocument(schema, nodeId, newRevision, probes, zone);
+    return new DiscoveryDocument(schema, nodeId, newRevision, probes, reported, zone);
   }
 
-  /** SHA-256 (hex) of the probes part's JSON. */
-  public static String probesDigest(List<EndpointProbe> probes) {
-    return partDigest(probes);
+  /** The node's own part: its probes and the verdicts held about them. */
+  private record NodePart(List<EndpointProbe> probes, Map<String, Boolean> reported) {}
+
+  /** SHA-256 (hex) of the node's own part (probes and reported verdicts) as JSON. */
+  public static String probesDigest(List<EndpointProbe> probes, Map<String, Boolean> reported) {
+    return partDigest(new NodePart(probes, new TreeMap<>(reported)));
   }
 
   /**
@@ -71,7 +87,7 @@ public record DiscoveryDocument(
 
   /** SHA-256 (hex) of the content without the revision. */
   public String digest() {
-    return digestOf(nodeId, probesDigest(probes), zone == null ? null : zone.digest());
+    return digestOf(nodeId, probesDigest(probes, reported), zone == null ? null : zone.digest());
   }
 
   public byte[] toJson() {

@@ -18,7 +18,9 @@ public enum EventCategory {
   /** etcd as seen by a core node: the write guard engaging and releasing. */
   ETCD,
   /** etcd snapshots taken and restored. */
-  SNAPSHOT;
+  SNAPSHOT,
+  /** Services and endpoints created and deleted, endpoint health transitions. */
+  DISCOVERY;
 
   /** The lower-case name used in JSON, storage and the CLI, e.g. {@code node}. */
   public String wireName() {

@@ -109,7 +109,17 @@ class RepositoryFilesTest {
             "RUNTIME_PROBE_PORT",
             "RUNTIME_STATUS_SOCKET",
             "RUNTIME_METRICS_PORT",
-            "RUNTIME_RESYNC_SECONDS");
+            "RUNTIME_RESYNC_SECONDS",
+            "RUNTIME_DISCOVERY_DOMAIN",
+            "RUNTIME_DISCOVERY_TTL_SECONDS",
+            "RUNTIME_DISCOVERY_NAMESERVERS",
+            "RUNTIME_DISCOVERY_PORT",
+            "RUNTIME_DISCOVERY_UPSTREAMS",
+            "RUNTIME_DISCOVERY_ENABLE",
+            "RUNTIME_DISCOVERY_ZONE_PATH",
+            "RUNTIME_DISCOVERY_COREFILE_PATH",
+            "RUNTIME_DISCOVERY_RELOAD_COMMAND",
+            "RUNTIME_DISCOVERY_LISTEN");
     assertThat(RuntimeSettings.documentation())
         .allSatisfy(doc -> assertThat(doc.description()).isNotBlank().doesNotContain("\n"));
   }

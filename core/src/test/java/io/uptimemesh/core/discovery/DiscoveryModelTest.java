@@ -7,6 +7,7 @@ import io.uptimemesh.core.error.UptimeMeshException;
 import io.uptimemesh.core.json.Json;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -146,19 +147,24 @@ class DiscoveryModelTest {
         new DiscoveryDocument.Zone(
             List.of(new DiscoveryNode("b", "b", "10.1.0.2")),
             List.of(new HealthyEndpoint("web", "b", "10.1.0.2", 8080, "tcp", "http")));
-    DiscoveryDocument doc = new DiscoveryDocument(1, "b", 40, List.of(probe), zone);
+    DiscoveryDocument doc = new DiscoveryDocument(1, "b", 40, List.of(probe), Map.of(), zone);
 
     assertThat(doc.withRevision(41).digest()).isEqualTo(doc.digest());
-    assertThat(new DiscoveryDocument(1, "b", 40, List.of(probe), null).digest())
+    assertThat(new DiscoveryDocument(1, "b", 40, List.of(probe), Map.of(), null).digest())
         .isNotEqualTo(doc.digest());
-    assertThat(new DiscoveryDocument(1, "b", 40, List.of(), zone).digest())
+    assertThat(new DiscoveryDocument(1, "b", 40, List.of(), Map.of(), zone).digest())
         .isNotEqualTo(doc.digest());
-    assertThat(new DiscoveryDocument(1, "c", 40, List.of(probe), zone).digest())
+    assertThat(new DiscoveryDocument(1, "c", 40, List.of(probe), Map.of(), zone).digest())
         .isNotEqualTo(doc.digest());
     assertThat(doc.digest())
         .isEqualTo(
             DiscoveryDocument.digestOf(
-                "b", DiscoveryDocument.probesDigest(List.of(probe)), zone.digest()));
+                "b", DiscoveryDocument.probesDigest(List.of(probe), Map.of()), zone.digest()));
+    // A verdict the control plane now holds changes the node's document.
+    assertThat(
+            new DiscoveryDocument(1, "b", 40, List.of(probe), Map.of("web-http-b", true), zone)
+                .digest())
+        .isNotEqualTo(doc.digest());
 
     DiscoveryDocument back = DiscoveryDocument.parse(doc.toJson());
     assertThat(back).isEqualTo(doc);

@@ -97,7 +97,24 @@ public final class ApiClient {
     return send("DELETE", path, null, UUID.randomUUID().toString(), DEFAULT_TIMEOUT);
   }
 
+  /** A GET of a text answer (a zone file, a Corefile); errors are read as the JSON they are. */
+  public String getText(String path) {
+    Exchange e = exchange("GET", path, null, null, DEFAULT_TIMEOUT);
+    if (e.response().statusCode() >= 400) {
+      throw error(e.request(), e.response());
+    }
+    return e.response().body();
+  }
+
   private JsonNode send(
+      String method, String path, byte[] body, String idempotencyKey, Duration timeout) {
+    Exchange e = exchange(method, path, body, idempotencyKey, timeout);
+    return result(e.request(), e.response());
+  }
+
+  private record Exchange(HttpRequest request, HttpResponse<String> response) {}
+
+  private Exchange exchange(
       String method, String path, byte[] body, String idempotencyKey, Duration timeout) {
     String requestId = "cli-" + UUID.randomUUID();
     CliException last = null;
@@ -130,7 +147,7 @@ public final class ApiClient {
         next();
         continue;
       }
-      return result(request, response);
+      return new Exchange(request, response);
     }
     throw last;
   }

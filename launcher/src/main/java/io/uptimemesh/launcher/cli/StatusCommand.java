@@ -15,7 +15,8 @@ import picocli.CommandLine.Option;
 /**
  * {@code uptimemesh status}: asks the local agent over its unix socket. Prints who the node is, the
  * core API in use, degraded since when, last sync, the applied revision, each interface's peers and
- * each peer's path; {@code --output json} prints the agent's document as it is.
+ * each peer's path, and the discovery section (the zone this node writes, the last reload, each
+ * probed endpoint's health); {@code --output json} prints the agent's document as it is.
  */
 @Command(
     name = "status",
@@ -149,5 +150,72 @@ public final class StatusCommand implements Callable<Integer> {
           text(p.get("last_switch")));
     }
     peers.print();
+    printDiscovery(s.path("discovery"));
+  }
+
+  /** The discovery section: the zone this node writes (if enabled) and its probed endpoints. */
+  private static void printDiscovery(JsonNode d) {
+    if (d.isMissingNode() || d.isNull()) {
+      return;
+    }
+    System.out.println();
+    boolean enabled = d.path("enabled").asBoolean();
+    System.out.println(
+        "discovery:         "
+            + (enabled ? "serving " + text(d.get("domain")) : "off (endpoint probes only)"));
+    if (enabled) {
+      JsonNode records = d.path("records");
+      System.out.println("zone:              " + text(d.get("zone_path")));
+      System.out.println(
+          "serial:            "
+              + text(d.get("serial"))
+              + " ("
+              + text(records.get("total"))
+              + " records: "
+              + text(records.get("nodes"))
+              + " nodes, "
+              + text(records.get("services"))
+              + " services, "
+              + text(records.get("endpoints"))
+              + " endpoints)");
+      System.out.println("last render:       " + text(d.get("last_render")));
+      JsonNode reload = d.path("last_reload");
+      System.out.println(
+          "last reload:       "
+              + (reload.isMissingNode() || reload.isNull()
+                  ? "-"
+                  : (reload.path("ok").asBoolean() ? "ok" : "FAILED")
+                      + " (exit "
+                      + text(reload.get("exit_code"))
+                      + ") at "
+                      + text(reload.get("at"))
+                      + " in "
+                      + text(reload.get("duration_ms"))
+                      + " ms"));
+      String tail = reload.path("output_tail").asText("");
+      if (!tail.isEmpty()) {
+        for (String line : tail.split("\n")) {
+          System.out.println("                   | " + line);
+        }
+      }
+      if (d.hasNonNull("last_error")) {
+        System.out.println("zone error:        " + text(d.get("last_error")));
+      }
+    }
+    System.out.println("reports pending:   " + text(d.get("reports_pending")));
+    System.out.println();
+    Table endpoints =
+        new Table("ENDPOINT", "SERVICE", "ADDRESS", "CHECK", "STATE", "SINCE", "DETAIL");
+    for (JsonNode e : d.path("endpoints")) {
+      endpoints.row(
+          text(e.get("id")),
+          text(e.get("service")),
+          text(e.get("address")),
+          text(e.get("check")),
+          text(e.get("state")),
+          text(e.get("since")),
+          text(e.get("detail")));
+    }
+    endpoints.print();
   }
 }

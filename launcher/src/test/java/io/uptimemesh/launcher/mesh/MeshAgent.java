@@ -141,6 +141,18 @@ final class MeshAgent implements AutoCloseable {
     }
   }
 
+  /**
+   * SIGKILL, as a crash or a power loss would end it: no goodbye to the control plane. Its
+   * wireguard-go processes keep running (they are daemons of their own), as they would after a
+   * crash.
+   */
+  void kill() throws InterruptedException {
+    if (process != null && process.isAlive()) {
+      process.process.destroyForcibly();
+      process.process.waitFor();
+    }
+  }
+
   @Override
   public void close() {
     stop();

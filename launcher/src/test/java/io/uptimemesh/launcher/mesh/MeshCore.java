@@ -32,6 +32,9 @@ final class MeshCore implements AutoCloseable {
   private int starts;
   String adminPassword;
 
+  /** Settings added to the server's environment, e.g. a shorter heartbeat TTL for a test. */
+  final Map<String, String> extraEnv = new HashMap<>();
+
   MeshCore(MeshLab lab) throws IOException {
     this.lab = lab;
     this.workDir = lab.dir.resolve("core");
@@ -93,6 +96,7 @@ final class MeshCore implements AutoCloseable {
     env.put("UPTIMEMESH_CONFIG", workDir.resolve("config.yaml").toString());
     env.put("UPTIMEMESH_ENV_FILE", workDir.resolve(".env").toString());
     env.put("LOG_LEVEL", "INFO");
+    env.putAll(extraEnv);
     return env;
   }
 

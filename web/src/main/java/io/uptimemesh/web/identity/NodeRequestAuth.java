@@ -107,6 +107,40 @@ public final class NodeRequestAuth {
     return node;
   }
 
+  /**
+   * Checks the signed request with a body of {@code ctx}, for the node of its {@code :id}.
+   *
+   * @return the body as JSON
+   */
+  public JsonNode body(io.vertx.ext.web.RoutingContext ctx) {
+    String id = io.uptimemesh.core.identity.NodeIds.validate(ctx.pathParam("id"));
+    byte[] bytes = ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes();
+    return body(
+        id,
+        bytes,
+        ctx.request().getHeader(HeartbeatSignatures.SIGNATURE_HEADER),
+        ctx.request().getHeader(HeartbeatSignatures.FINGERPRINT_HEADER));
+  }
+
+  /**
+   * Checks the signed bodiless request of {@code ctx} (path without the query), for the node of its
+   * {@code :id}.
+   *
+   * @return the node id
+   */
+  public String bodiless(io.vertx.ext.web.RoutingContext ctx) {
+    String id = io.uptimemesh.core.identity.NodeIds.validate(ctx.pathParam("id"));
+    var request = ctx.request();
+    bodiless(
+        id,
+        request.method().name(),
+        request.path(),
+        request.getHeader(NodeRequests.SENT_AT_HEADER),
+        request.getHeader(HeartbeatSignatures.SIGNATURE_HEADER),
+        request.getHeader(HeartbeatSignatures.FINGERPRINT_HEADER));
+    return id;
+  }
+
   private NodeCredentials credentialsFor(String signature, String fingerprint) {
     if (signature == null || fingerprint == null) {
       throw new HeartbeatRejected(

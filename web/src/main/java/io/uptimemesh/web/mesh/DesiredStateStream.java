@@ -2,9 +2,9 @@ package io.uptimemesh.web.mesh;
 
 import io.uptimemesh.core.mesh.DesiredState;
 import io.uptimemesh.core.mesh.DesiredStatePatch;
+import io.uptimemesh.web.SseChannel;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -22,11 +22,9 @@ import org.slf4j.LoggerFactory;
 final class DesiredStateStream {
   private static final Logger log = LoggerFactory.getLogger(DesiredStateStream.class);
 
-  private final Vertx vertx;
   private final Context context;
-  private final HttpServerResponse response;
+  private final SseChannel channel;
   private final String nodeId;
-  private final Consumer<DesiredStateStream> onEnd;
   private MeshView view;
 
   /** The latest view handed over before {@link #start}; confined to the context. */
@@ -35,16 +33,16 @@ final class DesiredStateStream {
   /** The revision of the last event sent: the base of the next patch. */
   private long lastRevision;
 
-  private long timer = -1;
-  private boolean ended;
-
   DesiredStateStream(
       Vertx vertx, HttpServerResponse response, String nodeId, Consumer<DesiredStateStream> onEnd) {
-    this.vertx = vertx;
     this.context = vertx.getOrCreateContext();
-    this.response = response;
+    this.channel =
+        new SseChannel(
+            vertx,
+            response,
+            "node " + nodeId + "'s desired-state stream",
+            () -> onEnd.accept(this));
     this.nodeId = nodeId;
-    this.onEnd = onEnd;
   }
 
   String nodeId() {
@@ -80,20 +78,11 @@ final class DesiredStateStream {
   /** Sends the first event and starts the keep-alives. On the request's context. */
   void start(First first, Duration keepAlive) {
     view = first.view();
-    response
-        .setStatusCode(200)
-        .setChunked(true)
-        .putHeader("Content-Type", "text/event-stream; charset=utf-8")
-        .putHeader("Cache-Control", "no-store")
-        .putHeader("X-Accel-Buffering", "no");
-    response.closeHandler(v -> release());
-    response.exceptionHandler(t -> release());
     // Room for the first document and a burst of patches behind it: a client still reading a
     // large first document is not "too slow" yet.
-    response.setWriteQueueMaxSize(Math.max(1 << 20, 2 * first.data().length()));
+    channel.open(keepAlive, Math.max(1 << 20, 2 * first.data().length()));
     lastRevision = first.revision();
-    write(first.event(), first.revision(), first.data());
-    timer = vertx.setPeriodic(keepAlive.toMillis(), id -> writeRaw(": keep-alive\n\n"));
+    channel.event(first.event(), first.revision(), first.data());
     if (pending != null && pending.revision() > view.revision()) {
       // Views published while the first event was being prepared.
       apply(pending, null);
@@ -108,7 +97,7 @@ final class DesiredStateStream {
 
   /** Ends the response (the client reconnects and resumes); safe from any thread. */
   void end() {
-    context.runOnContext(v -> endNow());
+    context.runOnContext(v -> channel.end());
   }
 
   private void apply(MeshView to, MeshDelta delta) {
@@ -118,7 +107,7 @@ final class DesiredStateStream {
       }
       return;
     }
-    if (ended || to.revision() <= view.revision()) {
+    if (channel.ended() || to.revision() <= view.revision()) {
       return;
     }
     MeshView.NodeEntry before = view.nodes().get(nodeId);
@@ -126,7 +115,7 @@ final class DesiredStateStream {
     if (after == null || after.registration() == null) {
       log.info("node {} is gone or unregistered: ending its desired-state stream", nodeId);
       view = to;
-      endNow();
+      channel.end();
       return;
     }
     DesiredStatePatch patch;
@@ -159,48 +148,12 @@ final class DesiredStateStream {
     }
     view = to;
     if (!patch.isEmpty() || scalarsChanged) {
-      write("patch", to.revision(), new String(patch.toJson(), StandardCharsets.UTF_8));
+      channel.event("patch", to.revision(), new String(patch.toJson(), StandardCharsets.UTF_8));
       lastRevision = to.revision();
     }
     if (after.revoked()) {
       log.info("node {} is revoked: ending its desired-state stream", nodeId);
-      endNow();
+      channel.end();
     }
-  }
-
-  private void write(String event, long revision, String json) {
-    // The JSON is one line (Jackson escapes control characters), so one data line carries it.
-    writeRaw("event: " + event + "\nid: " + revision + "\ndata: " + json + "\n\n");
-  }
-
-  private void writeRaw(String chunk) {
-    if (ended || response.ended() || response.closed()) {
-      release();
-      return;
-    }
-    if (response.writeQueueFull()) {
-      log.info("node {} reads its desired-state stream too slowly: ending it", nodeId);
-      endNow();
-      return;
-    }
-    response.write(Buffer.buffer(chunk));
-  }
-
-  private void endNow() {
-    if (!ended && !response.ended() && !response.closed()) {
-      response.end();
-    }
-    release();
-  }
-
-  private void release() {
-    if (ended) {
-      return;
-    }
-    ended = true;
-    if (timer >= 0) {
-      vertx.cancelTimer(timer);
-    }
-    onEnd.accept(this);
   }
 }

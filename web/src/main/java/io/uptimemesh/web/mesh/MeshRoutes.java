@@ -3,15 +3,12 @@ package io.uptimemesh.web.mesh;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.uptimemesh.core.error.UptimeMeshException;
 import io.uptimemesh.core.events.Events;
-import io.uptimemesh.core.heartbeat.HeartbeatSignatures;
-import io.uptimemesh.core.heartbeat.NodeRequests;
 import io.uptimemesh.core.identity.NodeIds;
 import io.uptimemesh.web.Responses;
 import io.uptimemesh.web.idempotency.IdempotencyHandler;
 import io.uptimemesh.web.identity.AuthHandler;
 import io.uptimemesh.web.identity.NodeRequestAuth;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -64,13 +61,7 @@ public final class MeshRoutes {
 
   private void register(RoutingContext ctx) {
     String id = NodeIds.validate(ctx.pathParam("id"));
-    byte[] body = ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes();
-    JsonNode json =
-        nodeAuth.body(
-            id,
-            body,
-            ctx.request().getHeader(HeartbeatSignatures.SIGNATURE_HEADER),
-            ctx.request().getHeader(HeartbeatSignatures.FINGERPRINT_HEADER));
+    JsonNode json = nodeAuth.body(ctx);
     registrations
         .register(id, json, IdempotencyHandler.claim(ctx))
         .onSuccess(
@@ -152,16 +143,7 @@ public final class MeshRoutes {
   }
 
   private String authenticateRead(RoutingContext ctx) {
-    String id = NodeIds.validate(ctx.pathParam("id"));
-    HttpServerRequest request = ctx.request();
-    nodeAuth.bodiless(
-        id,
-        request.method().name(),
-        request.path(),
-        request.getHeader(NodeRequests.SENT_AT_HEADER),
-        request.getHeader(HeartbeatSignatures.SIGNATURE_HEADER),
-        request.getHeader(HeartbeatSignatures.FINGERPRINT_HEADER));
-    return id;
+    return nodeAuth.bodiless(ctx);
   }
 
   private static UptimeMeshException notRegistered(String id) {

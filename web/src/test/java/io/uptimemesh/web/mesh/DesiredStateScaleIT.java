@@ -3,8 +3,6 @@ package io.uptimemesh.web.mesh;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.uptimemesh.core.config.EtcdClientConfig;
-import io.uptimemesh.core.config.EtcdHealthConfig;
 import io.uptimemesh.core.identity.AliveRecord;
 import io.uptimemesh.core.identity.NodeRecord;
 import io.uptimemesh.core.mesh.WireGuardRegistration;
@@ -13,6 +11,8 @@ import io.uptimemesh.etcd.EtcdStore;
 import io.uptimemesh.etcd.KeyLayout;
 import io.uptimemesh.testkit.Await;
 import io.uptimemesh.testkit.EtcdClusterExtension;
+import io.uptimemesh.web.ApiFixture;
+import io.uptimemesh.web.StreamLatencies;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
@@ -23,13 +23,10 @@ import io.vertx.core.http.PoolOptions;
 import io.vertx.core.parsetools.RecordParser;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Random;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLongArray;
@@ -60,19 +57,7 @@ class DesiredStateScaleIT {
   void aJoinReachesAThousandStreams() throws Exception {
     Vertx vertx = Vertx.vertx();
     Vertx clients = Vertx.vertx();
-    EtcdRuntime runtime =
-        EtcdRuntime.connect(
-            vertx,
-            etcd.endpoints(),
-            "/scale-" + UUID.randomUUID().toString().substring(0, 8),
-            new EtcdClientConfig(Duration.ofSeconds(2), 2, Duration.ofMillis(50)),
-            new EtcdHealthConfig(
-                Duration.ofMillis(200),
-                Duration.ofMillis(500),
-                Duration.ofMillis(1000),
-                Duration.ofMillis(3000)),
-            Optional.empty());
-    runtime.start();
+    EtcdRuntime runtime = ApiFixture.connect(vertx, etcd.endpoints(), "/scale-");
     try {
       EtcdStore store = runtime.store();
       Random random = new Random(7);
@@ -151,8 +136,7 @@ class DesiredStateScaleIT {
           "%d streams opened with full documents in %d ms%n",
           NODES, (System.nanoTime() - connectStart) / 1_000_000);
 
-      List<Long> latencies = new ArrayList<>();
-      List<Long> lasts = new ArrayList<>();
+      StreamLatencies measured = new StreamLatencies();
       for (int round = -WARMUP; round < ROUNDS; round++) {
         for (int i = 0; i < NODES; i++) {
           arrival.set(i, 0);
@@ -171,46 +155,18 @@ class DesiredStateScaleIT {
                         .commit("join " + id))
                 .orElseThrow();
         awaited[0] = rev;
-        await()
-            .atMost(Duration.ofSeconds(20))
-            .pollInterval(Duration.ofMillis(5))
-            .until(
-                () -> {
-                  for (int i = 0; i < NODES; i++) {
-                    if (arrival.get(i) == 0) {
-                      return false;
-                    }
-                  }
-                  return true;
-                });
+        StreamLatencies.awaitAll(arrival, Duration.ofSeconds(20));
         if (round < 0) {
           continue;
         }
-        long last = 0;
-        for (int i = 0; i < NODES; i++) {
-          long ms = (arrival.get(i) - start) / 1_000;
-          latencies.add(ms);
-          last = Math.max(last, ms);
-        }
-        lasts.add(last);
+        measured.add(arrival, start);
         Thread.sleep(100);
       }
-      long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
-      long p50 = sorted[sorted.length / 2];
-      long p99 = sorted[(int) (sorted.length * 0.99)];
-      long[] lastSorted = lasts.stream().mapToLong(Long::longValue).sorted().toArray();
       System.out.printf(
-          "propagation etcd write -> %d streams, %d rounds: p50 %.1f ms, p99 %.1f ms, max %.1f ms;"
-              + " last client per round p50 %.1f ms, max %.1f ms%n",
-          NODES,
-          ROUNDS,
-          p50 / 1000.0,
-          p99 / 1000.0,
-          sorted[sorted.length - 1] / 1000.0,
-          lastSorted[lastSorted.length / 2] / 1000.0,
-          lastSorted[lastSorted.length - 1] / 1000.0);
-      System.out.println("per-round last arrivals (us): " + Arrays.toString(lastSorted));
-      assertThat(p99).isLessThan(1_000_000L);
+          "propagation etcd write -> %d streams, %d rounds: %s%n",
+          NODES, ROUNDS, measured.describe());
+      System.out.println("per-round last arrivals (us): " + measured.lastsPerRound());
+      assertThat(measured.p99()).isLessThan(1_000_000L);
       http.close();
       hub.closeStreams();
       Await.result(server.close());

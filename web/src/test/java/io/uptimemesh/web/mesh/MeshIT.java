@@ -2,32 +2,26 @@ package io.uptimemesh.web.mesh;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.uptimemesh.core.heartbeat.Heartbeat;
 import io.uptimemesh.core.heartbeat.HeartbeatSignatures;
-import io.uptimemesh.core.heartbeat.NodeRequests;
 import io.uptimemesh.core.mesh.DesiredState;
 import io.uptimemesh.core.mesh.DesiredStatePatch;
 import io.uptimemesh.core.mesh.MeshPlanner;
-import io.uptimemesh.core.pki.Fingerprints;
-import io.uptimemesh.core.pki.NodeKeys;
-import io.uptimemesh.core.pki.Pem;
 import io.uptimemesh.testkit.Await;
 import io.uptimemesh.testkit.EtcdClusterExtension;
 import io.uptimemesh.web.ApiFixture;
+import io.uptimemesh.web.NodeCluster;
+import io.uptimemesh.web.NodeCluster.Node;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import java.nio.charset.StandardCharsets;
-import java.security.KeyPair;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -45,38 +39,23 @@ class MeshIT {
   private static final Duration TTL = Duration.ofSeconds(3);
   private static final Duration WAIT = Duration.ofSeconds(10);
 
+  private NodeCluster cluster;
   private ApiFixture fixture;
   private WebClient http;
   private String adminToken;
-  private final AtomicLong seq = new AtomicLong();
-  private final List<Node> keptAlive = new java.util.concurrent.CopyOnWriteArrayList<>();
-  private long aliveTimer = -1;
-
-  private record Node(String id, KeyPair key, String fingerprint, String meshIp) {}
 
   @BeforeEach
   void setUp() {
-    fixture =
-        ApiFixture.start(etcd.endpoints(), 1 << 20, Optional.of(ApiFixture.identityConfig(TTL)));
+    // Nodes under test heartbeat every 500 ms once kept alive, like agents, so they stay members.
+    cluster = new NodeCluster(etcd.endpoints(), TTL);
+    fixture = cluster.fixture;
     http = fixture.http;
-    JsonObject boot = post("/api/v1/bootstrap", new JsonObject(), null).bodyAsJsonObject();
-    adminToken =
-        post(
-                "/api/v1/auth/login",
-                new JsonObject()
-                    .put("username", "admin")
-                    .put("password", boot.getString("admin_password")),
-                null)
-            .bodyAsJsonObject()
-            .getString("token");
-    // Nodes under test heartbeat every 500 ms, like agents, so they stay members.
-    aliveTimer = fixture.vertx.setPeriodic(500, id -> keptAlive.forEach(this::heartbeatAsync));
+    adminToken = cluster.admin;
   }
 
   @AfterEach
   void tearDown() {
-    fixture.vertx.cancelTimer(aliveTimer);
-    fixture.close();
+    cluster.close();
   }
 
   @Test
@@ -208,7 +187,7 @@ class MeshIT {
       // Revoked: it disappears from its peers, and its own stream says it is no member and ends.
       try (SseClient sc = stream(c, "")) {
         DesiredState dc = first(sc);
-        keptAlive.remove(c);
+        cluster.stopHeartbeats(c);
         HttpResponse<Buffer> revoked =
             post("/api/v1/nodes/st-c/revoke", new JsonObject(), adminToken);
         assertThat(revoked.statusCode()).as(revoked.bodyAsString()).isEqualTo(200);
@@ -232,7 +211,7 @@ class MeshIT {
           .isEqualTo(200);
       da = follow(sa, da, List.of("st-b", "st-d"));
       db = follow(sb, db, List.of("st-a", "st-d"));
-      keptAlive.remove(d);
+      cluster.stopHeartbeats(d);
       long staleStart = System.nanoTime();
       da = follow(sa, da, List.of("st-b"), Duration.ofSeconds(15));
       assertThat(Duration.ofNanos(System.nanoTime() - staleStart))
@@ -415,19 +394,11 @@ class MeshIT {
   }
 
   private HttpResponse<Buffer> signedGet(Node n, String path) {
-    return Await.result(
-        http.get(path)
-            .putHeaders(signedHeaders(n, "GET", path, System.currentTimeMillis()))
-            .send());
+    return cluster.signedGet(n, path, "");
   }
 
   private static MultiMap signedHeaders(Node n, String method, String path, long sentAt) {
-    return MultiMap.caseInsensitiveMultiMap()
-        .add(
-            HeartbeatSignatures.SIGNATURE_HEADER,
-            NodeRequests.sign(method, path, sentAt, n.key().getPrivate()))
-        .add(HeartbeatSignatures.FINGERPRINT_HEADER, n.fingerprint())
-        .add(NodeRequests.SENT_AT_HEADER, Long.toString(sentAt));
+    return NodeCluster.signedHeaders(n, method, path, sentAt);
   }
 
   private static JsonObject registration(
@@ -477,54 +448,12 @@ class MeshIT {
 
   private void keepAlive(Node... nodes) {
     for (Node n : nodes) {
-      HttpResponse<Buffer> r = heartbeat(n);
-      assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(200);
-      keptAlive.add(n);
+      cluster.keepAlive(n);
     }
   }
 
-  private HttpResponse<Buffer> heartbeat(Node n) {
-    return Await.result(heartbeatRequest(n));
-  }
-
-  private void heartbeatAsync(Node n) {
-    heartbeatRequest(n);
-  }
-
-  private io.vertx.core.Future<HttpResponse<Buffer>> heartbeatRequest(Node n) {
-    byte[] body =
-        new Heartbeat(n.id(), seq.incrementAndGet(), System.currentTimeMillis(), Map.of())
-            .toBytes();
-    return http.post("/api/v1/heartbeat")
-        .putHeader(
-            HeartbeatSignatures.SIGNATURE_HEADER,
-            HeartbeatSignatures.sign(body, n.key().getPrivate()))
-        .putHeader(HeartbeatSignatures.FINGERPRINT_HEADER, n.fingerprint())
-        .sendBuffer(Buffer.buffer(body));
-  }
-
   private Node join(String id) {
-    KeyPair key = NodeKeys.generateEd25519();
-    HttpResponse<Buffer> token =
-        post(
-            "/api/v1/tokens",
-            new JsonObject().put("role", "worker").put("uses", 1).put("ttl_seconds", 600),
-            adminToken);
-    JsonObject joined =
-        post(
-                "/api/v1/join",
-                new JsonObject()
-                    .put("token", token.bodyAsJsonObject().getString("token"))
-                    .put("node_id", id)
-                    .put("name", id)
-                    .put("csr", NodeKeys.csrPem(key, id)),
-                null)
-            .bodyAsJsonObject();
-    return new Node(
-        id,
-        key,
-        Fingerprints.sha256(Pem.parseCertificate(joined.getString("certificate"))),
-        joined.getString("mesh_ip"));
+    return cluster.join(id);
   }
 
   private HttpResponse<Buffer> post(String path, JsonObject body, String bearer) {

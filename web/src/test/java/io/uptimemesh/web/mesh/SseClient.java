@@ -16,11 +16,11 @@ import java.util.concurrent.TimeUnit;
 /**
  * A minimal server-sent-events client for tests: connects, parses {@code event:}/{@code id:}/{@code
  * data:} blocks into {@link Event}s (comments are counted, not queued), and notices the end of the
- * stream.
+ * stream. Shared by the mesh and discovery stream tests.
  */
-final class SseClient implements AutoCloseable {
+public final class SseClient implements AutoCloseable {
   /** One event; {@code name} is "message" when the block has no event line. */
-  record Event(String name, String id, String data) {}
+  public record Event(String name, String id, String data) {}
 
   private final HttpClient client;
   private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
@@ -31,10 +31,10 @@ final class SseClient implements AutoCloseable {
   private StringBuilder data;
 
   /** The status of the response (the stream is open if 200). */
-  final int status;
+  public final int status;
 
   /** The body if the status is not 200. */
-  final String errorBody;
+  public final String errorBody;
 
   private SseClient(HttpClient client, int status, String errorBody) {
     this.client = client;
@@ -42,7 +42,7 @@ final class SseClient implements AutoCloseable {
     this.errorBody = errorBody;
   }
 
-  static SseClient connect(Vertx vertx, int port, String pathAndQuery, MultiMap headers) {
+  public static SseClient connect(Vertx vertx, int port, String pathAndQuery, MultiMap headers) {
     HttpClient client = vertx.createHttpClient();
     CompletableFuture<SseClient> opened = new CompletableFuture<>();
     client
@@ -99,7 +99,7 @@ final class SseClient implements AutoCloseable {
   }
 
   /** The next event, waiting at most {@code timeout}; null if none came. */
-  Event next(Duration timeout) {
+  public Event next(Duration timeout) {
     try {
       return events.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
@@ -109,15 +109,15 @@ final class SseClient implements AutoCloseable {
   }
 
   /** True if no event comes within {@code quiet}. */
-  boolean silentFor(Duration quiet) {
+  public boolean silentFor(Duration quiet) {
     return next(quiet) == null;
   }
 
-  int comments() {
+  public int comments() {
     return comments;
   }
 
-  boolean ended(Duration within) {
+  public boolean ended(Duration within) {
     try {
       ended.get(within.toMillis(), TimeUnit.MILLISECONDS);
       return true;
