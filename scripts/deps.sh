@@ -80,7 +80,8 @@ um_install_agent_deps() {
 # (promtool from the prometheus package, ps/kill from procps, wg and the userspace wireguard-go
 # for the WireGuard backend's tests, ip for their network namespaces, ping and socat for the
 # mesh tests' traffic, named-checkzone from bind9-utils for the discovery zone's checks, knotd/knotc
-# and kdig from knot and knot-dnsutils for the discovery tests' real DNS server).
+# and kdig from knot and knot-dnsutils for the discovery tests' real DNS server, and LXD with
+# busybox-static, dnsmasq-base and nftables for the LXD client's tests).
 um_install_test_deps() {
   um_install_runtime_deps
   local need=()
@@ -98,6 +99,14 @@ um_install_test_deps() {
   # (knotd and knotc are in /usr/sbin, which a user's PATH may lack).
   command -v knotd >/dev/null 2>&1 || [ -x /usr/sbin/knotd ] || need+=(knot)
   command -v kdig >/dev/null 2>&1 || need+=(knot-dnsutils)
+  # The LXD client's ITs run a real LXD (testkit LxdLab): the daemon and lxc, the static busybox
+  # its test image is built from, dnsmasq for the bridge's DHCP, and nft for LXD's bridge firewall
+  # (without nft or iptables LXD cannot create its bridge).
+  command -v lxd >/dev/null 2>&1 || need+=(lxd)
+  command -v lxc >/dev/null 2>&1 || need+=(lxd-client)
+  dpkg-query -W -f='${Status}' busybox-static 2>/dev/null | grep -q 'ok installed' || need+=(busybox-static)
+  command -v dnsmasq >/dev/null 2>&1 || [ -x /usr/sbin/dnsmasq ] || need+=(dnsmasq-base)
+  command -v nft >/dev/null 2>&1 || [ -x /usr/sbin/nft ] || need+=(nftables)
   if [ "${#need[@]}" -gt 0 ]; then
     echo "installing: ${need[*]}"
     um_apt_install "${need[@]}"
