@@ -1,0 +1,45 @@
+package io.uptimemesh.core.workload;
+
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+
+/**
+ * One replica of a service ({@code replicas/{id}}), written by the leader (scheduler, rollout,
+ * move, drain) in fenced transactions. Its id is also its container's name and the prefix of its
+ * discovery endpoints ({@code <id>-<port name>}).
+ *
+ * @param schema {@value #SCHEMA}
+ * @param id {@code <service>-<5 lower-case hex digits>}
+ * @param service the service
+ * @param nodeId the node that runs it
+ * @param generation the spec generation it must run
+ * @param hostPorts port name → the port on the node's mesh address (the container port unless
+ *     replicas share the node)
+ * @param replaces the id of the replica this one replaces once it is healthy (move, drain,
+ *     reschedule), or null
+ * @param createdAtMs epoch milliseconds
+ */
+public record ReplicaRecord(
+    int schema,
+    String id,
+    String service,
+    String nodeId,
+    long generation,
+    Map<String, Integer> hostPorts,
+    String replaces,
+    long createdAtMs) {
+  public static final int SCHEMA = 1;
+
+  public ReplicaRecord {
+    Objects.requireNonNull(id, "id");
+    Objects.requireNonNull(service, "service");
+    Objects.requireNonNull(nodeId, "nodeId");
+    hostPorts = hostPorts == null ? Map.of() : Map.copyOf(new TreeMap<>(hostPorts));
+  }
+
+  public ReplicaRecord withGeneration(long newGeneration) {
+    return new ReplicaRecord(
+        schema, id, service, nodeId, newGeneration, hostPorts, replaces, createdAtMs);
+  }
+}
