@@ -35,6 +35,15 @@ import java.util.regex.Pattern;
  *                                  and deleted, never changed in place
  * {prefix}/endpoint-health/{id}    the last health verdict of an endpoint's node agent, written on
  *                                  transitions only, on the node's liveness lease
+ * {prefix}/service-generations/{name}/{generation}
+ *                                  a kept generation of a service's WorkloadSpec (the spec's
+ *                                  fields plus generation, created_at_ms, created_by), immutable;
+ *                                  generation zero-padded to 19 digits so keys sort by number
+ * {prefix}/replicas/{id}           a replica of a service (ReplicaRecord), written by the leader
+ * {prefix}/replica-status/{id}     what a replica's node agent observed (ReplicaStatus), on change
+ *                                  only, on the node's liveness lease
+ * {prefix}/rollouts/{service}      the rollout of a service to its current generation, leader
+ * {prefix}/node-scheduling/{id}    cordoned / draining (NodeScheduling); absent = schedulable
  * </pre>
  *
  * Later features add their families here (nodes, tokens, services…).
@@ -236,6 +245,66 @@ public final class KeyLayout {
 
   public String endpointHealthPrefix() {
     return root() + "endpoint-health/";
+  }
+
+  /** Generations are zero-padded to this many digits: every non-negative long fits. */
+  private static final int GENERATION_DIGITS = 19;
+
+  /** A kept generation of a service's spec; keys of one service sort by generation. */
+  public String serviceGeneration(String service, long generation) {
+    if (generation < 0) {
+      throw new IllegalArgumentException("generation must not be negative: " + generation);
+    }
+    return serviceGenerationsPrefix(service)
+        + String.format(java.util.Locale.ROOT, "%0" + GENERATION_DIGITS + "d", generation);
+  }
+
+  /**
+   * Every kept generation of one service (mind the trailing slash: {@code web/} not {@code web2/}).
+   */
+  public String serviceGenerationsPrefix(String service) {
+    return serviceGenerationsPrefix() + segment(service) + "/";
+  }
+
+  public String serviceGenerationsPrefix() {
+    return root() + "service-generations/";
+  }
+
+  /** The generation a {@link #serviceGeneration} key names. */
+  public static long generationOf(String serviceGenerationKey) {
+    return Long.parseLong(lastSegment(serviceGenerationKey));
+  }
+
+  public String replica(String id) {
+    return replicasPrefix() + segment(id);
+  }
+
+  public String replicasPrefix() {
+    return root() + "replicas/";
+  }
+
+  public String replicaStatus(String id) {
+    return replicaStatusPrefix() + segment(id);
+  }
+
+  public String replicaStatusPrefix() {
+    return root() + "replica-status/";
+  }
+
+  public String rollout(String service) {
+    return rolloutsPrefix() + segment(service);
+  }
+
+  public String rolloutsPrefix() {
+    return root() + "rollouts/";
+  }
+
+  public String nodeScheduling(String nodeId) {
+    return nodeSchedulingPrefix() + segment(nodeId);
+  }
+
+  public String nodeSchedulingPrefix() {
+    return root() + "node-scheduling/";
   }
 
   /**

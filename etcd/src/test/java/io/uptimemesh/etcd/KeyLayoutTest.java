@@ -83,4 +83,32 @@ class KeyLayoutTest {
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> layout.nodeWireGuard("../x"))
         .isInstanceOf(IllegalArgumentException.class);
   }
+
+  @Test
+  void workloadFamiliesSortGenerationsAndStaySeparate() {
+    assertThat(layout.serviceGeneration("web", 3))
+        .isEqualTo("/uptimemesh/service-generations/web/0000000000000000003");
+    // Zero-padding makes key order number order (9 < 10 as text too).
+    assertThat(layout.serviceGeneration("web", 9)).isLessThan(layout.serviceGeneration("web", 10));
+    assertThat(layout.serviceGeneration("web", Long.MAX_VALUE))
+        .startsWith(layout.serviceGenerationsPrefix("web"));
+    assertThat(KeyLayout.generationOf(layout.serviceGeneration("web", 42))).isEqualTo(42);
+    // One service's copies are not another's whose name it prefixes, nor the service itself.
+    assertThat(layout.serviceGeneration("web2", 1))
+        .doesNotStartWith(layout.serviceGenerationsPrefix("web"));
+    assertThat(layout.serviceGeneration("web", 1)).doesNotStartWith(layout.servicesPrefix());
+    assertThat(layout.replica("web-0a1b2")).isEqualTo("/uptimemesh/replicas/web-0a1b2");
+    assertThat(layout.replicaStatus("web-0a1b2"))
+        .isEqualTo("/uptimemesh/replica-status/web-0a1b2")
+        .doesNotStartWith(layout.replicasPrefix());
+    assertThat(layout.rollout("web")).isEqualTo("/uptimemesh/rollouts/web");
+    assertThat(layout.nodeScheduling("n1"))
+        .isEqualTo("/uptimemesh/node-scheduling/n1")
+        .doesNotStartWith(layout.nodesPrefix());
+    assertThat(layout.uncachedPrefixes()).doesNotContain(layout.replicasPrefix());
+    assertThatThrownBy(() -> layout.serviceGeneration("web", -1))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> layout.serviceGeneration("../x", 1))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
 }
