@@ -20,7 +20,9 @@ public enum EventCategory {
   /** etcd snapshots taken and restored. */
   SNAPSHOT,
   /** Services and endpoints created and deleted, endpoint health transitions. */
-  DISCOVERY;
+  DISCOVERY,
+  /** Workload specs applied and rolled back, nodes cordoned, uncordoned and drained. */
+  WORKLOADS;
 
   /** The lower-case name used in JSON, storage and the CLI, e.g. {@code node}. */
   public String wireName() {
