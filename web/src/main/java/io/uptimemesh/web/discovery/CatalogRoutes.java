@@ -47,15 +47,21 @@ final class CatalogRoutes {
     JsonObject body = Bodies.json(ctx);
     String name = Bodies.requiredString(body, "name");
     String description = Bodies.optionalString(body, "description");
+    var workload = io.uptimemesh.web.workload.WorkloadRoutes.workload(body, false);
     services
-        .create(name, description, AuthHandler.user(ctx), IdempotencyHandler.claim(ctx))
+        .create(name, description, workload, AuthHandler.user(ctx), IdempotencyHandler.claim(ctx))
         .onSuccess(
-            c ->
-                Responses.json(
-                    ctx,
-                    201,
-                    DiscoveryJson.service(
-                        c.record(), c.revision(), hub.view().endpointsOf(c.record().name()))))
+            c -> {
+              ctx.response().putHeader("ETag", "\"" + c.revision() + "\"");
+              Responses.json(
+                  ctx,
+                  201,
+                  DiscoveryJson.service(
+                      c.record(),
+                      c.revision(),
+                      c.revision(),
+                      hub.view().endpointsOf(c.record().name())));
+            })
         .onFailure(ctx::fail);
   }
 
@@ -68,7 +74,10 @@ final class CatalogRoutes {
             s ->
                 out.add(
                     DiscoveryJson.service(
-                        s.record(), s.createRevision(), view.endpointsOf(s.record().name()))));
+                        s.record(),
+                        s.createRevision(),
+                        s.modRevision(),
+                        view.endpointsOf(s.record().name()))));
     Responses.json(
         ctx, 200, new JsonObject().put("services", out).put("revision", view.revision()));
   }
@@ -81,11 +90,12 @@ final class CatalogRoutes {
       throw UptimeMeshException.notFound("service " + name + " does not exist");
     }
     List<DiscoveryView.EndpointEntry> own = view.endpointsOf(name);
+    ctx.response().putHeader("ETag", "\"" + s.modRevision() + "\"");
     Responses.json(
         ctx,
         200,
         // Here "endpoints" is the list itself; the listing's count moves to "endpoint_count".
-        DiscoveryJson.service(s.record(), s.createRevision(), own)
+        DiscoveryJson.service(s.record(), s.createRevision(), s.modRevision(), own)
             .put("endpoint_count", own.size())
             .put("endpoints", DiscoveryJson.endpoints(own)));
   }

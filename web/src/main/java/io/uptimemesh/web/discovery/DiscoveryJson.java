@@ -22,19 +22,30 @@ final class DiscoveryJson {
   }
 
   /**
-   * A service with its counts: {@code name, description, created_at_ms, created_by, revision,
-   * endpoints, healthy}.
+   * A service with its counts: {@code name, description, created_at_ms, created_by, revision
+   * (create revision), mod_revision (its ETag, for If-Match), endpoints, healthy, generation,
+   * workload} ({@code workload} null for a discovery-only service).
    */
   static JsonObject service(
-      ServiceRecord record, long revision, List<DiscoveryView.EndpointEntry> endpoints) {
+      ServiceRecord record,
+      long revision,
+      long modRevision,
+      List<DiscoveryView.EndpointEntry> endpoints) {
     return new JsonObject()
         .put("name", record.name())
         .put("description", record.description())
         .put("created_at_ms", record.createdAtMs())
         .put("created_by", record.createdBy())
         .put("revision", revision)
+        .put("mod_revision", modRevision)
         .put("endpoints", endpoints.size())
-        .put("healthy", endpoints.stream().filter(e -> e.state().published()).count());
+        .put("healthy", endpoints.stream().filter(e -> e.state().published()).count())
+        .put("generation", record.generation())
+        .put(
+            "workload",
+            record.workload() == null
+                ? null
+                : io.uptimemesh.web.workload.WorkloadJson.spec(record.workload()));
   }
 
   /**

@@ -40,6 +40,8 @@ public final class DiscoveryModule {
             new EndpointHealthWriter(etcd.store(), etcd.cache(), hub, events, clock),
             keepAlive),
         new PreviewRoutes(
-            vertx, identityRoutes.authHandler(), hub, etcd.store(), etcd.cache(), settings));
+            vertx, identityRoutes.authHandler(), hub, etcd.store(), etcd.cache(), settings),
+        io.uptimemesh.web.workload.WorkloadModule.routes(
+            etcd, identityRoutes.authHandler(), events, clock));
   }
 }

@@ -4,20 +4,28 @@ import io.vertx.ext.web.Router;
 
 /**
  * Every discovery route: services and endpoints (operators), health reports and discovery documents
- * (nodes), zone, Corefile and status previews (operators). Built by {@link DiscoveryModule}.
+ * (nodes), zone, Corefile and status previews (operators), and the workload routes of ADR 0014
+ * (services' specs and generations, node scheduling, replicas), which build on services. Built by
+ * {@link DiscoveryModule}.
  */
 public final class DiscoveryRoutes {
   private final DiscoveryHub hub;
   private final CatalogRoutes catalog;
   private final NodeDiscoveryRoutes nodes;
   private final PreviewRoutes previews;
+  private final io.uptimemesh.web.workload.WorkloadRoutes workloads;
 
   DiscoveryRoutes(
-      DiscoveryHub hub, CatalogRoutes catalog, NodeDiscoveryRoutes nodes, PreviewRoutes previews) {
+      DiscoveryHub hub,
+      CatalogRoutes catalog,
+      NodeDiscoveryRoutes nodes,
+      PreviewRoutes previews,
+      io.uptimemesh.web.workload.WorkloadRoutes workloads) {
     this.hub = hub;
     this.catalog = catalog;
     this.nodes = nodes;
     this.previews = previews;
+    this.workloads = workloads;
   }
 
   public DiscoveryHub hub() {
@@ -28,5 +36,6 @@ public final class DiscoveryRoutes {
     catalog.addRoutes(router);
     nodes.addRoutes(router);
     previews.addRoutes(router);
+    workloads.addRoutes(router);
   }
 }

@@ -63,8 +63,8 @@ record DiscoveryView(
     }
   }
 
-  /** A service and the revision it was created at. */
-  record ServiceEntry(ServiceRecord record, long createRevision) {}
+  /** A service, the revision it was created at and that of its last change (its ETag). */
+  record ServiceEntry(ServiceRecord record, long createRevision, long modRevision) {}
 
   /**
    * An endpoint, its create revision, its stored report (null if none) and its state.

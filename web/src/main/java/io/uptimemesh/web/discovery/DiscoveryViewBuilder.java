@@ -94,7 +94,10 @@ final class DiscoveryViewBuilder {
     decodeAll(snapshot, keys.servicesPrefix(), ServiceRecord.class, serviceMemo)
         .forEach(
             (name, d) ->
-                services.put(name, new DiscoveryView.ServiceEntry(d.value(), d.createRevision())));
+                services.put(
+                    name,
+                    new DiscoveryView.ServiceEntry(
+                        d.value(), d.createRevision(), d.modRevision())));
 
     Map<String, Decoded<EndpointHealthRecord>> reports =
         decodeAll(snapshot, keys.endpointHealthPrefix(), EndpointHealthRecord.class, healthMemo);

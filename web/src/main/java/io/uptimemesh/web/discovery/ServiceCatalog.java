@@ -5,12 +5,14 @@ import io.uptimemesh.core.discovery.ServiceRecord;
 import io.uptimemesh.core.error.UptimeMeshException;
 import io.uptimemesh.core.events.EventCategory;
 import io.uptimemesh.core.events.Events;
+import io.uptimemesh.core.workload.WorkloadSpec;
 import io.uptimemesh.etcd.EtcdStore;
 import io.uptimemesh.etcd.EtcdTransaction;
 import io.uptimemesh.etcd.IdempotencyClaim;
 import io.uptimemesh.etcd.KeyLayout;
 import io.uptimemesh.etcd.Versioned;
 import io.uptimemesh.etcd.WatchCache;
+import io.uptimemesh.web.workload.ServiceGenerations;
 import io.vertx.core.Future;
 import java.time.Clock;
 import java.time.Duration;
@@ -40,20 +42,32 @@ final class ServiceCatalog {
     this.clock = clock;
   }
 
-  /** 409 if it exists; 400 naming the field if the name or description is bad. */
-  Future<Created> create(String name, String description, String user, IdempotencyClaim claim) {
+  /**
+   * 409 if it exists; 400 naming the field if the name or description is bad. With a workload spec
+   * the service starts at generation 1, whose copy is written in the same transaction.
+   *
+   * @param workload the checked spec, or null for a discovery-only service
+   */
+  Future<Created> create(
+      String name, String description, WorkloadSpec workload, String user, IdempotencyClaim claim) {
     ServiceRecord record;
     try {
-      record = ServiceRecord.validated(name, description, clock.millis(), Events.user(user));
+      ServiceRecord plain =
+          ServiceRecord.validated(name, description, clock.millis(), Events.user(user));
+      record = workload == null ? plain : plain.withWorkload(workload, 1);
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
     String key = store.layout().service(name);
-    return store
-        .transaction()
-        .requireAbsent(key)
-        .put(key, record)
-        .claim(claim)
+    EtcdTransaction tx = store.transaction().requireAbsent(key).put(key, record);
+    if (workload != null) {
+      ServiceGenerations.write(
+          tx,
+          store.layout(),
+          new ServiceGenerations.Copy(
+              name, 1, record.createdAtMs(), record.createdBy(), 0, workload));
+    }
+    return tx.claim(claim)
         .commit("create service " + name)
         .compose(
             rev -> {
@@ -64,7 +78,7 @@ final class ServiceCatalog {
                   EventCategory.DISCOVERY,
                   "service_created",
                   Events.user(user),
-                  Map.of("service", name));
+                  Map.of("service", name, "generation", Long.toString(record.generation())));
               return cache
                   .awaitRevision(rev.get(), READ_YOUR_WRITES)
                   .map(v -> new Created(record, rev.get()));
@@ -124,6 +138,8 @@ final class ServiceCatalog {
                     .delete(keys.endpoint(id))
                     .delete(keys.endpointHealth(id));
               }
+              // Its kept generations go with it: a new service of this name starts afresh.
+              ServiceGenerations.deleteAll(tx, keys, name);
               return tx.delete(keys.service(name))
                   .claim(claim)
                   .commit("delete service " + name)

@@ -263,7 +263,11 @@ public final class IdentityRoutes {
                               .put("state", v.state().wireName())
                               .put("last_heartbeat_ms", v.lastHeartbeatMs())
                               .put("stale_since_ms", v.staleSinceMs())
-                              .put("wireguard", wireGuardJson(v.node().nodeId()))));
+                              .put("wireguard", wireGuardJson(v.node().nodeId()))
+                              .put(
+                                  "scheduling",
+                                  io.uptimemesh.web.workload.WorkloadJson.scheduling(
+                                      nodes.scheduling(v.node().nodeId()).orElse(null)))));
               Responses.json(ctx, 200, new JsonObject().put("nodes", out));
             })
         .onFailure(ctx::fail);

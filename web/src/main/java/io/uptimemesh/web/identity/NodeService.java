@@ -79,6 +79,14 @@ public final class NodeService {
         .map(e -> store.decode(e, io.uptimemesh.core.mesh.WireGuardRegistration.class).value());
   }
 
+  /** Whether new replicas may go to the node (ADR 0014), from the cache; empty: schedulable. */
+  public Optional<io.uptimemesh.core.workload.NodeScheduling> scheduling(String nodeId) {
+    return cache
+        .snapshot()
+        .get(store.layout().nodeScheduling(nodeId))
+        .map(e -> store.decode(e, io.uptimemesh.core.workload.NodeScheduling.class).value());
+  }
+
   private Future<NodeView> view(NodeRecord node, CacheSnapshot snapshot) {
     KeyLayout keys = store.layout();
     long reported =

@@ -139,8 +139,13 @@ class WriteGuardIT {
               "DELETE /api/v1/services/:name",
               "POST /api/v1/endpoints",
               "DELETE /api/v1/endpoints/:id",
-              "POST /api/v1/nodes/:id/endpoint-health")
-          .hasSizeGreaterThanOrEqualTo(19);
+              "POST /api/v1/nodes/:id/endpoint-health",
+              "PUT /api/v1/services/:name/workload",
+              "POST /api/v1/services/:name/rollback",
+              "POST /api/v1/nodes/:id/cordon",
+              "POST /api/v1/nodes/:id/uncordon",
+              "POST /api/v1/nodes/:id/drain")
+          .hasSizeGreaterThanOrEqualTo(24);
       // Exactly the documented exemptions, each of them mounted, and nothing else.
       assertThat(exempt)
           .containsExactlyInAnyOrderElementsOf(
