@@ -15,6 +15,7 @@ import io.uptimemesh.launcher.cli.LogoutCommand;
 import io.uptimemesh.launcher.cli.NodesCommand;
 import io.uptimemesh.launcher.cli.NodesStatusCommand;
 import io.uptimemesh.launcher.cli.RenewCertCommand;
+import io.uptimemesh.launcher.cli.ReplicasCommand;
 import io.uptimemesh.launcher.cli.ServicesCommand;
 import io.uptimemesh.launcher.cli.SnapshotDownloadCommand;
 import io.uptimemesh.launcher.cli.SnapshotListCommand;
@@ -57,6 +58,7 @@ import picocli.CommandLine.Command;
       ServicesCommand.class,
       EndpointsCommand.class,
       DiscoveryCommand.class,
+      ReplicasCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

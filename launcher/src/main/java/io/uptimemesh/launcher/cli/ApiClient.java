@@ -13,6 +13,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -93,6 +94,29 @@ public final class ApiClient {
     }
   }
 
+  /**
+   * A PUT (e.g. a workload spec).
+   *
+   * @param ifMatch sent as {@code If-Match} (the revision the change is based on), or null
+   */
+  public JsonNode put(String path, Object body, String ifMatch) {
+    byte[] bytes;
+    try {
+      bytes = JSON.writeValueAsBytes(body);
+    } catch (IOException e) {
+      throw new CliException("cannot encode the request: " + e.getMessage());
+    }
+    Exchange e =
+        exchange(
+            "PUT",
+            path,
+            bytes,
+            UUID.randomUUID().toString(),
+            DEFAULT_TIMEOUT,
+            ifMatch == null ? Map.of() : Map.of("If-Match", ifMatch));
+    return result(e.request(), e.response());
+  }
+
   public JsonNode delete(String path) {
     return send("DELETE", path, null, UUID.randomUUID().toString(), DEFAULT_TIMEOUT);
   }
@@ -116,6 +140,16 @@ public final class ApiClient {
 
   private Exchange exchange(
       String method, String path, byte[] body, String idempotencyKey, Duration timeout) {
+    return exchange(method, path, body, idempotencyKey, timeout, Map.of());
+  }
+
+  private Exchange exchange(
+      String method,
+      String path,
+      byte[] body,
+      String idempotencyKey,
+      Duration timeout,
+      Map<String, String> headers) {
     String requestId = "cli-" + UUID.randomUUID();
     CliException last = null;
     int attempts = ROUNDS * bases.size();
@@ -124,7 +158,8 @@ public final class ApiClient {
         pause(FIRST_PAUSE.multipliedBy(1L << (attempt / bases.size() - 1)));
       }
       URI base = bases.get(current);
-      HttpRequest request = request(base, method, path, body, idempotencyKey, requestId, timeout);
+      HttpRequest request =
+          request(base, method, path, body, idempotencyKey, requestId, timeout, headers);
       HttpResponse<String> response;
       try {
         response = http.send(request, HttpResponse.BodyHandlers.ofString());
@@ -159,7 +194,8 @@ public final class ApiClient {
       byte[] body,
       String idempotencyKey,
       String requestId,
-      Duration timeout) {
+      Duration timeout,
+      Map<String, String> headers) {
     HttpRequest.Builder b =
         HttpRequest.newBuilder(base.resolve(path.startsWith("/") ? path.substring(1) : path))
             .timeout(timeout)
@@ -170,6 +206,7 @@ public final class ApiClient {
     if (idempotencyKey != null) {
       b.header(IdempotencyKeys.HEADER, idempotencyKey);
     }
+    headers.forEach(b::header);
     if (body != null) {
       b.header("Content-Type", "application/json");
       b.method(method, HttpRequest.BodyPublishers.ofByteArray(body));
@@ -290,7 +327,7 @@ public final class ApiClient {
   Downloaded download(String path, java.nio.file.Path target, Duration timeout) {
     URI base = base();
     HttpRequest request =
-        request(base, "GET", path, null, null, "cli-" + UUID.randomUUID(), timeout);
+        request(base, "GET", path, null, null, "cli-" + UUID.randomUUID(), timeout, Map.of());
     HttpResponse<java.nio.file.Path> response;
     try {
       response = http.send(request, HttpResponse.BodyHandlers.ofFile(target));

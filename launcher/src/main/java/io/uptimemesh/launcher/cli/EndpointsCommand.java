@@ -1,9 +1,7 @@
 package io.uptimemesh.launcher.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -160,16 +158,8 @@ public final class EndpointsCommand implements Runnable {
 
     @Override
     protected int run() {
-      List<String> query = new ArrayList<>();
-      if (service != null) {
-        query.add("service=" + Urls.query(service));
-      }
-      if (node != null) {
-        query.add("node=" + Urls.query(node));
-      }
       JsonNode r =
-          authenticated()
-              .get("/api/v1/endpoints" + (query.isEmpty() ? "" : "?" + String.join("&", query)));
+          authenticated().get("/api/v1/endpoints" + Urls.filters("service", service, "node", node));
       if (json()) {
         printJson(r);
       } else {

@@ -37,7 +37,7 @@ public final class EventsCommand extends ClientCommand {
       names = "--category",
       description =
           "Only these categories, comma-separated: node, token, auth, cluster, etcd,"
-              + " snapshot, discovery.")
+              + " snapshot, discovery, workloads.")
   String category;
 
   @Option(

@@ -4,17 +4,89 @@ import com.fasterxml.jackson.databind.JsonNode;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
-/** {@code uptimemesh nodes revoke ID} and {@code uptimemesh nodes rotate-wg-keys ID}. */
+/**
+ * {@code uptimemesh nodes revoke ID}, {@code uptimemesh nodes rotate-wg-keys ID} and {@code
+ * uptimemesh nodes cordon|uncordon|drain ID}.
+ */
 @Command(
     name = "nodes",
     mixinStandardHelpOptions = true,
     description = "Manage nodes.",
-    subcommands = {NodesCommand.Revoke.class, NodesCommand.RotateWgKeys.class})
+    subcommands = {
+      NodesCommand.Revoke.class,
+      NodesCommand.RotateWgKeys.class,
+      NodesCommand.Cordon.class,
+      NodesCommand.Uncordon.class,
+      NodesCommand.Drain.class
+    })
 public final class NodesCommand implements Runnable {
   @Override
   public void run() {
     throw new picocli.CommandLine.ParameterException(
-        new picocli.CommandLine(this), "name a subcommand: revoke, rotate-wg-keys");
+        new picocli.CommandLine(this),
+        "name a subcommand: revoke, rotate-wg-keys, cordon, uncordon, drain");
+  }
+
+  /** Cordon, uncordon and drain: one POST, the node's scheduling state in the answer. */
+  abstract static class Scheduling extends ClientCommand {
+    @Parameters(paramLabel = "ID")
+    String id;
+
+    abstract String action();
+
+    @Override
+    protected int run() {
+      JsonNode r =
+          authenticated()
+              .post("/api/v1/nodes/" + Urls.segment(id) + "/" + action(), java.util.Map.of());
+      if (json()) {
+        printJson(r);
+        return 0;
+      }
+      JsonNode s = r.path("scheduling");
+      String state =
+          s.path("draining").asBoolean()
+              ? "cordoned and draining (its replicas are moved away)"
+              : s.path("cordoned").asBoolean()
+                  ? "cordoned (no new replicas; the ones it runs stay)"
+                  : "schedulable";
+      System.out.println("node " + id + ": " + state);
+      return 0;
+    }
+  }
+
+  @Command(
+      name = "cordon",
+      mixinStandardHelpOptions = true,
+      description = "Stop placing new replicas on a node; the ones it runs stay.")
+  public static final class Cordon extends Scheduling {
+    @Override
+    String action() {
+      return "cordon";
+    }
+  }
+
+  @Command(
+      name = "uncordon",
+      mixinStandardHelpOptions = true,
+      description = "Make a cordoned or draining node schedulable again (ends a drain).")
+  public static final class Uncordon extends Scheduling {
+    @Override
+    String action() {
+      return "uncordon";
+    }
+  }
+
+  @Command(
+      name = "drain",
+      mixinStandardHelpOptions = true,
+      description =
+          "Cordon a node and have the scheduler move its replicas away (make-before-break).")
+  public static final class Drain extends Scheduling {
+    @Override
+    String action() {
+      return "drain";
+    }
   }
 
   /** Revokes a node: its certificate is refused everywhere from now on. */

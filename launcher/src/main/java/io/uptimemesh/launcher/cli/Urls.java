@@ -14,4 +14,18 @@ final class Urls {
   static String query(String text) {
     return URLEncoder.encode(text, StandardCharsets.UTF_8);
   }
+
+  /**
+   * A query string of filters, {@code ?a=1&b=2}, from name/value pairs; null values are left out,
+   * and with none left it is empty.
+   */
+  static String filters(String... namesAndValues) {
+    java.util.List<String> out = new java.util.ArrayList<>();
+    for (int i = 0; i + 1 < namesAndValues.length; i += 2) {
+      if (namesAndValues[i + 1] != null) {
+        out.add(namesAndValues[i] + "=" + query(namesAndValues[i + 1]));
+      }
+    }
+    return out.isEmpty() ? "" : "?" + String.join("&", out);
+  }
 }
