@@ -3,6 +3,7 @@ package io.uptimemesh.web.workload;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.uptimemesh.core.idempotency.IdempotencyKeys;
 import io.uptimemesh.core.workload.ReplicaRecord;
 import io.uptimemesh.core.workload.ReplicaStatus;
 import io.uptimemesh.etcd.EtcdStore;
@@ -218,6 +219,48 @@ class WorkloadRoutesIT {
             () ->
                 assertThat(eventNames("workloads"))
                     .contains("workload_applied", "workload_rolled_back"));
+  }
+
+  @Test
+  void aRepeatedApplyOrRollbackWithItsIdempotencyKeyIsAppliedOnce() {
+    c.op(
+        HttpMethod.POST,
+        "/api/v1/services",
+        new JsonObject().put("name", "web").put("workload", spec(1)));
+    JsonObject body = new JsonObject().put("workload", spec(2));
+    HttpResponse<Buffer> first =
+        keyed(HttpMethod.PUT, "/api/v1/services/web/workload", body, "k-1");
+    HttpResponse<Buffer> again =
+        keyed(HttpMethod.PUT, "/api/v1/services/web/workload", body, "k-1");
+    assertThat(first.statusCode()).as(first.bodyAsString()).isEqualTo(200);
+    assertThat(again.statusCode()).isEqualTo(200);
+    assertThat(again.getHeader(IdempotencyKeys.REPLAYED_HEADER)).isEqualTo("true");
+    assertThat(again.bodyAsJsonObject()).isEqualTo(first.bodyAsJsonObject());
+    HttpResponse<Buffer> back =
+        keyed(HttpMethod.POST, "/api/v1/services/web/rollback", new JsonObject(), "k-2");
+    HttpResponse<Buffer> backAgain =
+        keyed(HttpMethod.POST, "/api/v1/services/web/rollback", new JsonObject(), "k-2");
+    assertThat(back.bodyAsJsonObject().getLong("generation")).isEqualTo(3);
+    assertThat(backAgain.bodyAsJsonObject()).isEqualTo(back.bodyAsJsonObject());
+    assertThat(service("web").getLong("generation")).isEqualTo(3);
+    assertThat(generations("web")).containsExactly(1L, 2L, 3L);
+    // If-Match on a rollback too, in the weak form as well.
+    long rev = service("web").getLong("mod_revision");
+    var req = c.fixture.http.request(HttpMethod.POST, "/api/v1/services/web/rollback");
+    req.bearerTokenAuthentication(c.admin).putHeader("If-Match", "W/\"" + (rev - 1) + "\"");
+    HttpResponse<Buffer> stale = Await.result(req.sendJsonObject(new JsonObject()));
+    assertThat(stale.statusCode()).as(stale.bodyAsString()).isEqualTo(412);
+    assertThat(service("web").getLong("generation")).isEqualTo(3);
+  }
+
+  private HttpResponse<Buffer> keyed(HttpMethod method, String path, JsonObject body, String key) {
+    return Await.result(
+        c.fixture
+            .http
+            .request(method, path)
+            .bearerTokenAuthentication(c.admin)
+            .putHeader(IdempotencyKeys.HEADER, key)
+            .sendJsonObject(body));
   }
 
   @Test
