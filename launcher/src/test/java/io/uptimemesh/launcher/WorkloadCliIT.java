@@ -180,7 +180,12 @@ class WorkloadCliIT {
     }
     assertThat(w1).as("w1 in %s", nodes).isNotNull();
     assertThat(w1.path("scheduling").path("draining").asBoolean()).isTrue();
+    assertThat(ok("nodes-status", "--api-url", api))
+        .containsPattern("SCHEDULING\\n")
+        .containsPattern("w1\\s+w1\\s+.*\\s+draining\\n");
     assertThat(ok("nodes", "uncordon", "w1", "--api-url", api)).contains("node w1: schedulable");
+    assertThat(ok("nodes-status", "--api-url", api))
+        .containsPattern("w1\\s+w1\\s+.*\\s+schedulable\\n");
     Cli.Result ghost = Cli.run("nodes", "cordon", "ghost", "--api-url", api);
     assertThat(ghost.code()).isEqualTo(1);
     assertThat(ghost.stderr()).contains("node ghost does not exist");

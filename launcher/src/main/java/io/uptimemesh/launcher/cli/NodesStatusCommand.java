@@ -17,7 +17,15 @@ public final class NodesStatusCommand extends ClientCommand {
       return 0;
     }
     Table t =
-        new Table("NODE", "NAME", "ROLE", "MESH_IP", "STATE", "LAST_HEARTBEAT", "CERT_EXPIRES");
+        new Table(
+            "NODE",
+            "NAME",
+            "ROLE",
+            "MESH_IP",
+            "STATE",
+            "LAST_HEARTBEAT",
+            "CERT_EXPIRES",
+            "SCHEDULING");
     for (JsonNode n : r.path("nodes")) {
       t.row(
           n.path("node_id").asText(),
@@ -26,7 +34,11 @@ public final class NodesStatusCommand extends ClientCommand {
           n.path("mesh_ip").asText(),
           n.path("state").asText(),
           Times.ago(n.path("last_heartbeat_ms").asLong()),
-          Times.at(n.path("cert_not_after_ms").asLong()));
+          Times.at(n.path("cert_not_after_ms").asLong()),
+          // Whether new replicas may go there (nodes cordon|uncordon|drain).
+          n.path("scheduling").path("draining").asBoolean()
+              ? "draining"
+              : n.path("scheduling").path("cordoned").asBoolean() ? "cordoned" : "schedulable");
     }
     t.print();
     return 0;
