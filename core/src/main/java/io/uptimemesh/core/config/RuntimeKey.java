@@ -115,7 +115,11 @@ enum RuntimeKey {
   RUNTIME_DISCOVERY_RELOAD_COMMAND(
       "", "Agent: run with /bin/sh -c after the zone changed (10 s timeout); empty: none."),
   RUNTIME_DISCOVERY_LISTEN(
-      "", "Agent: IP address CoreDNS binds (Corefile); empty: the node's mesh address.");
+      "", "Agent: IP address CoreDNS binds (Corefile); empty: the node's mesh address."),
+  // Workloads (ADR 0014), read by the server.
+  WORKLOAD_GENERATIONS_KEPT(
+      "10",
+      "Workloads: how many generations of a service's spec are kept for rollback, the current one included: 2..1000.");
 
   private final String defaultText;
   private final String description;

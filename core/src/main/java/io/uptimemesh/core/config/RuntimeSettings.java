@@ -50,6 +50,7 @@ public final class RuntimeSettings {
   private final int httpPort;
   private final Path configFile;
   private final DiscoverySettings discovery;
+  private final int workloadGenerationsKept;
   private final List<String> warnings;
 
   private RuntimeSettings(SettingsReader in) {
@@ -109,6 +110,9 @@ public final class RuntimeSettings {
           "expected less than RUNTIME_HEARTBEAT_TTL_SECONDS (" + heartbeatTtlSeconds + ")");
     }
     discovery = DiscoverySettings.read(in);
+    workloadGenerationsKept =
+        in.integer(
+            RuntimeKey.WORKLOAD_GENERATIONS_KEPT, DEFAULT_WORKLOAD_GENERATIONS_KEPT, 2, 1000);
     in.checkSecrets(appEnv, authSecretKey, clusterSigningKey);
     if (!etcdEnabled && in.text(RuntimeKey.ETCD_ENDPOINTS) != null) {
       in.warn("ETCD_ENDPOINTS is ignored because ETCD_ENABLED is false");
@@ -352,6 +356,17 @@ public final class RuntimeSettings {
     return discovery;
   }
 
+  /** The default of {@code WORKLOAD_GENERATIONS_KEPT}. */
+  public static final int DEFAULT_WORKLOAD_GENERATIONS_KEPT = 10;
+
+  /**
+   * How many generations of each service's workload spec are kept, the current one included ({@code
+   * WORKLOAD_GENERATIONS_KEPT}, 2..1000): rollback can go to any of them.
+   */
+  public int workloadGenerationsKept() {
+    return workloadGenerationsKept;
+  }
+
   /**
    * Lists what is allowed but unwise, such as development-default secrets outside production.
    *
@@ -411,6 +426,8 @@ public final class RuntimeSettings {
         + heartbeatTtlSeconds
         + ", discovery="
         + discovery
+        + ", workloadGenerationsKept="
+        + workloadGenerationsKept
         + "}";
   }
 

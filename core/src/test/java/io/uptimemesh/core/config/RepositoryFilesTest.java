@@ -119,7 +119,8 @@ class RepositoryFilesTest {
             "RUNTIME_DISCOVERY_ZONE_PATH",
             "RUNTIME_DISCOVERY_COREFILE_PATH",
             "RUNTIME_DISCOVERY_RELOAD_COMMAND",
-            "RUNTIME_DISCOVERY_LISTEN");
+            "RUNTIME_DISCOVERY_LISTEN",
+            "WORKLOAD_GENERATIONS_KEPT");
     assertThat(RuntimeSettings.documentation())
         .allSatisfy(doc -> assertThat(doc.description()).isNotBlank().doesNotContain("\n"));
   }

@@ -1,0 +1,24 @@
+package io.uptimemesh.core.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class WorkloadSettingsTest {
+  @Test
+  void generationsKeptDefaultsToTenAndIsChecked() {
+    assertThat(RuntimeSettings.load(Map.of(), null).workloadGenerationsKept()).isEqualTo(10);
+    assertThat(
+            RuntimeSettings.load(Map.of("WORKLOAD_GENERATIONS_KEPT", "3"), null)
+                .workloadGenerationsKept())
+        .isEqualTo(3);
+    // One kept generation would leave nothing to roll back to.
+    assertThatThrownBy(() -> RuntimeSettings.load(Map.of("WORKLOAD_GENERATIONS_KEPT", "1"), null))
+        .hasMessageContaining("WORKLOAD_GENERATIONS_KEPT");
+    assertThatThrownBy(
+            () -> RuntimeSettings.load(Map.of("WORKLOAD_GENERATIONS_KEPT", "many"), null))
+        .hasMessageContaining("WORKLOAD_GENERATIONS_KEPT");
+  }
+}
