@@ -235,7 +235,8 @@ final class CoreServer {
             identity,
             events,
             settings.discovery(),
-            io.uptimemesh.web.mesh.MeshModule.KEEP_ALIVE);
+            io.uptimemesh.web.mesh.MeshModule.KEEP_ALIVE,
+            settings.workloadGenerationsKept());
     api =
         new ApiServer(
             vertx,

@@ -27,7 +27,8 @@ class WorkloadCliIT {
 
   @BeforeAll
   static void start() throws Exception {
-    cluster = CoreCluster.start(dir, 1, "", Map.of());
+    // Four kept generations: the server reads WORKLOAD_GENERATIONS_KEPT from its environment.
+    cluster = CoreCluster.start(dir, 1, "", Map.of("WORKLOAD_GENERATIONS_KEPT", "4"));
     api = cluster.servers.get(0).url();
     String token =
         cluster
@@ -149,6 +150,11 @@ class WorkloadCliIT {
     assertThat(shown.path("workload").path("replicas").asInt()).isEqualTo(2);
     assertThat(ok("services", "generations", "web", "--api-url", api))
         .containsPattern("5\\s+.*current, rollback to 1");
+    JsonNode kept =
+        JSON.readTree(ok("services", "generations", "web", "--api-url", api, "--output", "json"));
+    assertThat(kept.path("kept").asInt()).isEqualTo(4);
+    assertThat(kept.path("generations").findValuesAsText("generation"))
+        .containsExactly("2", "3", "4", "5");
     Cli.Result notKept =
         Cli.run("services", "rollback", "web", "--to-generation", "99", "--api-url", api);
     assertThat(notKept.code()).isEqualTo(1);

@@ -140,7 +140,9 @@ public final class ServicesCommand implements Runnable {
   @Command(
       name = "generations",
       mixinStandardHelpOptions = true,
-      description = "List the kept generations of a service's spec (the last 10), oldest first.")
+      description =
+          "List the kept generations of a service's spec (the last WORKLOAD_GENERATIONS_KEPT of"
+              + " the server, 10 by default), oldest first.")
   public static final class Generations extends ClientCommand {
     @Parameters(paramLabel = "NAME")
     String name;

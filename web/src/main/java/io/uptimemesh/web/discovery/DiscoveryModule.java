@@ -13,6 +13,8 @@ public final class DiscoveryModule {
   private DiscoveryModule() {}
 
   /**
+   * As below, keeping the default number of generations of workload specs.
+   *
    * @param keepAlive the keep-alive comment interval of discovery streams ({@code
    *     MeshModule.KEEP_ALIVE} in production)
    */
@@ -24,6 +26,32 @@ public final class DiscoveryModule {
       Events events,
       DiscoverySettings settings,
       Duration keepAlive) {
+    return routes(
+        vertx,
+        etcd,
+        identity,
+        identityRoutes,
+        events,
+        settings,
+        keepAlive,
+        io.uptimemesh.web.workload.ServiceGenerations.DEFAULT_KEPT);
+  }
+
+  /**
+   * @param keepAlive the keep-alive comment interval of discovery streams ({@code
+   *     MeshModule.KEEP_ALIVE} in production)
+   * @param generationsKept {@code WORKLOAD_GENERATIONS_KEPT}: how many generations of a service's
+   *     workload spec are kept
+   */
+  public static DiscoveryRoutes routes(
+      Vertx vertx,
+      EtcdRuntime etcd,
+      IdentityConfig identity,
+      IdentityRoutes identityRoutes,
+      Events events,
+      DiscoverySettings settings,
+      Duration keepAlive,
+      int generationsKept) {
     var clock = identity.clock();
     DiscoveryHub hub = new DiscoveryHub(etcd.store(), etcd.cache(), clock);
     return new DiscoveryRoutes(
@@ -42,6 +70,6 @@ public final class DiscoveryModule {
         new PreviewRoutes(
             vertx, identityRoutes.authHandler(), hub, etcd.store(), etcd.cache(), settings),
         io.uptimemesh.web.workload.WorkloadModule.routes(
-            etcd, identityRoutes.authHandler(), events, clock));
+            etcd, identityRoutes.authHandler(), events, clock, generationsKept));
   }
 }

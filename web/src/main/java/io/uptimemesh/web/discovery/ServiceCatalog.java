@@ -65,7 +65,9 @@ final class ServiceCatalog {
           tx,
           store.layout(),
           new ServiceGenerations.Copy(
-              name, 1, record.createdAtMs(), record.createdBy(), 0, workload));
+              name, 1, record.createdAtMs(), record.createdBy(), 0, workload),
+          // A first generation drops nothing, whatever number is kept.
+          ServiceGenerations.DEFAULT_KEPT);
     }
     return tx.claim(claim)
         .commit("create service " + name)

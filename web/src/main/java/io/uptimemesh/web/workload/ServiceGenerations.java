@@ -20,8 +20,12 @@ import java.util.Optional;
  * fields are ignored, and the history needs no second key.
  */
 public final class ServiceGenerations {
-  /** How many generations of a service are kept, the current one included. */
-  public static final int KEPT = 10;
+  /**
+   * How many generations of a service are kept, the current one included, unless {@code
+   * WORKLOAD_GENERATIONS_KEPT} says otherwise.
+   */
+  public static final int DEFAULT_KEPT =
+      io.uptimemesh.core.config.RuntimeSettings.DEFAULT_WORKLOAD_GENERATIONS_KEPT;
 
   /**
    * One kept generation.
@@ -40,11 +44,11 @@ public final class ServiceGenerations {
 
   /**
    * Adds the writes of a new generation to {@code tx}: its copy, and the deletion of every copy
-   * that falls out of the last {@value #KEPT} (one range delete, however many there are).
+   * that falls out of the last {@code kept} (one range delete, however many there are).
    */
-  public static EtcdTransaction write(EtcdTransaction tx, KeyLayout keys, Copy copy) {
+  public static EtcdTransaction write(EtcdTransaction tx, KeyLayout keys, Copy copy, int kept) {
     tx.put(keys.serviceGeneration(copy.service(), copy.generation()), document(copy));
-    long oldestKept = copy.generation() - KEPT + 1;
+    long oldestKept = copy.generation() - kept + 1;
     if (oldestKept > 0) {
       tx.deleteRange(
           keys.serviceGenerationsPrefix(copy.service()),

@@ -47,12 +47,21 @@ final class WorkloadCatalog {
   private final WatchCache cache;
   private final Events events;
   private final Clock clock;
+  private final int kept;
 
-  WorkloadCatalog(EtcdStore store, WatchCache cache, Events events, Clock clock) {
+  /**
+   * @param kept how many generations of a service are kept ({@code WORKLOAD_GENERATIONS_KEPT})
+   */
+  WorkloadCatalog(EtcdStore store, WatchCache cache, Events events, Clock clock, int kept) {
     this.store = store;
     this.cache = cache;
     this.events = events;
     this.clock = clock;
+    this.kept = kept;
+  }
+
+  int kept() {
+    return kept;
   }
 
   /**
@@ -81,14 +90,14 @@ final class WorkloadCatalog {
               }
               long target = to == null ? s.generation() - 1 : to;
               if (target < 1) {
-                throw notKept(name, target);
+                throw notKept(name, target, kept);
               }
               return store
                   .get(store.layout().serviceGeneration(name, target), ObjectNode.class)
                   .compose(
                       copy -> {
                         if (copy.isEmpty()) {
-                          throw notKept(name, target);
+                          throw notKept(name, target, kept);
                         }
                         WorkloadSpec spec = ServiceGenerations.read(copy.get().value()).spec();
                         return change(name, spec, target, ifMatch, user, claim, ATTEMPTS);
@@ -96,14 +105,14 @@ final class WorkloadCatalog {
             });
   }
 
-  private static UptimeMeshException notKept(String name, long generation) {
+  private static UptimeMeshException notKept(String name, long generation, int kept) {
     return UptimeMeshException.notFound(
         "generation "
             + generation
             + " of service "
             + name
             + " is not kept (the last "
-            + ServiceGenerations.KEPT
+            + kept
             + " are: see its generations)");
   }
 
@@ -151,7 +160,8 @@ final class WorkloadCatalog {
               ServiceGenerations.write(
                   tx,
                   keys,
-                  new ServiceGenerations.Copy(name, next, clock.millis(), actor, rollbackOf, spec));
+                  new ServiceGenerations.Copy(name, next, clock.millis(), actor, rollbackOf, spec),
+                  kept);
               return tx.claim(claim)
                   .commit((rollbackOf > 0 ? "roll back service " : "apply to service ") + name)
                   .compose(
@@ -218,6 +228,6 @@ final class WorkloadCatalog {
       throw UptimeMeshException.notFound("service " + name + " does not exist");
     }
     Optional<ServiceGenerations.Copy> copy = ServiceGenerations.find(store, snapshot, name, n);
-    return copy.orElseThrow(() -> notKept(name, n));
+    return copy.orElseThrow(() -> notKept(name, n, kept));
   }
 }

@@ -9,11 +9,15 @@ import java.time.Clock;
 public final class WorkloadModule {
   private WorkloadModule() {}
 
+  /**
+   * @param generationsKept how many generations of a service's spec are kept ({@code
+   *     WORKLOAD_GENERATIONS_KEPT})
+   */
   public static WorkloadRoutes routes(
-      EtcdRuntime etcd, AuthHandler loggedIn, Events events, Clock clock) {
+      EtcdRuntime etcd, AuthHandler loggedIn, Events events, Clock clock, int generationsKept) {
     return new WorkloadRoutes(
         loggedIn,
-        new WorkloadCatalog(etcd.store(), etcd.cache(), events, clock),
+        new WorkloadCatalog(etcd.store(), etcd.cache(), events, clock, generationsKept),
         new NodeSchedulingService(etcd.store(), etcd.cache(), events, clock),
         new ReplicaListing(etcd.store()),
         etcd.cache());

@@ -126,10 +126,7 @@ public final class WorkloadRoutes {
     Responses.json(
         ctx,
         200,
-        new JsonObject()
-            .put("name", name)
-            .put("kept", ServiceGenerations.KEPT)
-            .put("generations", out));
+        new JsonObject().put("name", name).put("kept", catalog.kept()).put("generations", out));
   }
 
   private void generation(RoutingContext ctx) {
