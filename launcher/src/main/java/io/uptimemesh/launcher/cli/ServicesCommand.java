@@ -215,7 +215,7 @@ public final class ServicesCommand implements Runnable {
   @Command(
       name = "list",
       mixinStandardHelpOptions = true,
-      description = "List services with their endpoint counts.")
+      description = "List services with their endpoint counts and workload generations.")
   public static final class ListServices extends ClientCommand {
     @Override
     protected int run() {
@@ -243,7 +243,9 @@ public final class ServicesCommand implements Runnable {
   @Command(
       name = "show",
       mixinStandardHelpOptions = true,
-      description = "Show a service and its endpoints with their health.")
+      description =
+          "Show a service (for a workload, its generation and a summary of its spec) and its"
+              + " endpoints with their health.")
   public static final class Show extends ClientCommand {
     @Parameters(paramLabel = "NAME")
     String name;
