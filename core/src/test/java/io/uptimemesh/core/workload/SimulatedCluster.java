@@ -179,6 +179,7 @@ final class SimulatedCluster {
       assertThat(replicas)
           .as("%s: the replica exists", action.describe())
           .containsKey(remove.replicaId());
+      assertMakeBeforeBreak(replicas.get(remove.replicaId()), action.describe());
       replicas.remove(remove.replicaId());
       statuses.remove(remove.replicaId());
       healthy.remove(remove.replicaId());
@@ -218,6 +219,32 @@ final class SimulatedCluster {
         .doesNotHaveDuplicates()
         .noneMatch(used::contains);
     replicas.put(place.replicaId(), place.record(nowMs));
+  }
+
+  /**
+   * A replica being replaced goes only once its replacement serves, or at once when it serves
+   * nothing anyway (node revoked or gone) or its service no longer runs anything. (A scale-down
+   * removes the replacement first, so by then the replica is no longer being replaced.)
+   */
+  private void assertMakeBeforeBreak(ReplicaRecord old, String what) {
+    SchedulerNode node = nodes.get(old.nodeId());
+    SchedulerService service = services.get(old.service());
+    if (node == null || node.revoked() || service == null || service.workload() == null) {
+      return;
+    }
+    for (ReplicaRecord r : replicas.values()) {
+      if (old.id().equals(r.replaces())) {
+        SchedulerNode at = nodes.get(r.nodeId());
+        boolean serving =
+            at != null
+                && at.alive()
+                && statuses.containsKey(r.id())
+                && statuses.get(r.id()).running()
+                && (service.workload().health() == null
+                    || Boolean.TRUE.equals(healthy.get(r.id())));
+        assertThat(serving).as("%s: make-before-break, %s must serve first", what, r.id()).isTrue();
+      }
+    }
   }
 
   List<ReplicaRecord> replicasOn(String nodeId, String service) {
