@@ -27,6 +27,7 @@ class SchedulerConvergenceTest {
   private static final int DISTURBANCES = 6;
   private static final int MAX_ROUNDS = 80;
   private static final long ROUND_MS = 25_000;
+  private static final int MID_WAY_ROUNDS = 8;
 
   @Test
   void randomClustersConvergeAfterEveryDisturbance() {
@@ -65,6 +66,11 @@ class SchedulerConvergenceTest {
     int quietRounds = 0;
     SchedulerPlan plan = null;
     for (int round = 0; round < MAX_ROUNDS; round++) {
+      if (round < MID_WAY_ROUNDS && random.nextInt(4) == 0) {
+        // The cluster also changes while replicas are still moving (replacements not yet serving).
+        disturb(c, random);
+        quietRounds = 0;
+      }
       sweepStaleNodes(c);
       plan = c.plan();
       c.apply(plan);
