@@ -44,7 +44,8 @@ public record SchedulerNode(
   /**
    * Why a replica of this spec running here must move to another node (make-before-break), or empty
    * when it may stay. Cordoned nodes keep their replicas; a node stale for less than the grace
-   * period keeps them too (if it comes back first, nothing moves).
+   * period keeps them too (if it comes back first, nothing moves). A revoked node's replicas are
+   * not moved but removed at once (they serve nothing), so revocation is not a reason here.
    */
   public Optional<String> evacuationReason(WorkloadSpec spec, long nowMs, long graceMs) {
     if (!alive && staleSinceMs != null && nowMs - staleSinceMs > graceMs) {
