@@ -16,7 +16,8 @@ import java.util.Optional;
  * @param staleSinceMs when the stale sweep first saw it without a lease, or null: not alive without
  *     a stale record means it went stale less than one sweep ago, so it is not rescheduled yet
  * @param scheduling cordoned/draining, or null (schedulable)
- * @param meshIp its mesh address (where its replicas' ports listen)
+ * @param meshIp its mesh address (where its replicas' ports listen); a node without one takes no
+ *     replicas
  */
 public record SchedulerNode(
     String id,
@@ -35,8 +36,11 @@ public record SchedulerNode(
 
   /** True if a new replica of a service with this spec may be placed here. */
   public boolean eligibleFor(WorkloadSpec spec) {
+    // Without a mesh address there is nothing for the replica's ports to listen on.
     return alive
         && !revoked
+        && meshIp != null
+        && !meshIp.isBlank()
         && (scheduling == null || scheduling.schedulable())
         && spec.nodeSelector().matches(labels, role);
   }

@@ -178,20 +178,21 @@ final class ServiceScheduler {
    * then node id; under hard anti-affinity only nodes without one; only nodes with free host ports.
    */
   private Optional<SchedulerNode> chooseNode() {
-    List<SchedulerNode> candidates = new ArrayList<>();
-    for (SchedulerNode node : state.nodes()) {
-      if (node.eligibleFor(spec)
-          && (spec.mayShareNodes() || state.countOn(node.id(), service.name()) == 0)) {
-        candidates.add(node);
-      }
-    }
-    candidates.sort(
+    // One pass, no sort: a plan may place hundreds of replicas over a thousand nodes.
+    Comparator<SchedulerNode> order =
         Comparator.comparingInt((SchedulerNode n) -> state.countOn(n.id(), service.name()))
             .thenComparingInt(n -> state.totalOn(n.id()))
-            .thenComparing(SchedulerNode::id));
-    return candidates.stream()
-        .filter(n -> state.freeHostPorts(n.id(), spec.ports()) != null)
-        .findFirst();
+            .thenComparing(SchedulerNode::id);
+    SchedulerNode best = null;
+    for (SchedulerNode node : state.nodes()) {
+      if (node.eligibleFor(spec)
+          && (spec.mayShareNodes() || state.countOn(node.id(), service.name()) == 0)
+          && (best == null || order.compare(node, best) < 0)
+          && state.freeHostPorts(node.id(), spec.ports()) != null) {
+        best = node;
+      }
+    }
+    return Optional.ofNullable(best);
   }
 
   private String noNodeExplanation() {

@@ -18,19 +18,19 @@ class SchedulerNodeTest {
       delimiter = '|',
       nullValues = "-",
       value = {
-        // case                  |role   |zone|alive|revoked|stale ms ago|sched   |eligible|must
-        // move
-        "healthy worker          |worker |a   |true |false  |-           |-       |true    |-",
-        "gateway not selected    |gateway|a   |true |false  |-           |-       |false   |node n1 no longer matches the node selector",
-        "other zone              |worker |b   |true |false  |-           |-       |false   |node n1 no longer matches the node selector",
-        "no zone label           |worker |-   |true |false  |-           |-       |false   |node n1 no longer matches the node selector",
-        "revoked                 |worker |a   |true |true   |-           |-       |false   |-",
-        "cordoned keeps its own  |worker |a   |true |false  |-           |cordon  |false   |-",
-        "draining                |worker |a   |true |false  |-           |drain   |false   |node n1 is draining",
-        "just gone, no sweep yet |worker |a   |false|false  |-           |-       |false   |-",
-        "stale within the grace  |worker |a   |false|false  |60000       |-       |false   |-",
-        "stale beyond the grace  |worker |a   |false|false  |60001       |-       |false   |node n1 stale for 60 s (grace 60 s)",
-        "stale long and draining |worker |a   |false|false  |600000      |drain   |false   |node n1 stale for 600 s (grace 60 s)",
+        // case |role |zone |alive |revoked |stale ms ago |scheduling |eligible |must move |mesh ip
+        "healthy worker          |worker |a   |true |false  |-           |-       |true    |-|10.42.0.5",
+        "gateway not selected    |gateway|a   |true |false  |-           |-       |false   |node n1 no longer matches the node selector|10.42.0.5",
+        "other zone              |worker |b   |true |false  |-           |-       |false   |node n1 no longer matches the node selector|10.42.0.5",
+        "no zone label           |worker |-   |true |false  |-           |-       |false   |node n1 no longer matches the node selector|10.42.0.5",
+        "revoked                 |worker |a   |true |true   |-           |-       |false   |-|10.42.0.5",
+        "cordoned keeps its own  |worker |a   |true |false  |-           |cordon  |false   |-|10.42.0.5",
+        "draining                |worker |a   |true |false  |-           |drain   |false   |node n1 is draining|10.42.0.5",
+        "just gone, no sweep yet |worker |a   |false|false  |-           |-       |false   |-|10.42.0.5",
+        "stale within the grace  |worker |a   |false|false  |60000       |-       |false   |-|10.42.0.5",
+        "stale beyond the grace  |worker |a   |false|false  |60001       |-       |false   |node n1 stale for 60 s (grace 60 s)|10.42.0.5",
+        "stale long and draining |worker |a   |false|false  |600000      |drain   |false   |node n1 stale for 600 s (grace 60 s)|10.42.0.5",
+        "no mesh address yet     |worker |a   |true |false  |-           |-       |false   |-|-",
       })
   void eligibilityAndEvacuation(
       String name,
@@ -41,7 +41,8 @@ class SchedulerNodeTest {
       Long staleAgoMs,
       String scheduling,
       boolean eligible,
-      String mustMove) {
+      String mustMove,
+      String meshIp) {
     NodeScheduling s =
         scheduling == null
             ? null
@@ -56,7 +57,7 @@ class SchedulerNodeTest {
             revoked,
             staleAgoMs == null ? null : NOW - staleAgoMs,
             s,
-            "10.42.0.5");
+            meshIp);
 
     assertThat(node.eligibleFor(ZONE_A)).as(name).isEqualTo(eligible);
     assertThat(node.evacuationReason(ZONE_A, NOW, GRACE).orElse(null)).as(name).isEqualTo(mustMove);
