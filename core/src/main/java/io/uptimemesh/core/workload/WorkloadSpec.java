@@ -331,6 +331,7 @@ public record WorkloadSpec(
     Long successes = number(h, "success_threshold");
     HealthCheck check;
     try {
+      // The thresholds are clamped, not cast, so 2^32+1 cannot wrap into HealthCheck's 1..100.
       check =
           HealthCheck.validated(
               type,
