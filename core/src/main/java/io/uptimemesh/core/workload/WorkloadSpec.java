@@ -45,7 +45,8 @@ public record WorkloadSpec(
 
   private static final Pattern IMAGE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._/-]{0,127}");
   private static final Pattern PROFILE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
-  private static final Pattern CONFIG_KEY = Pattern.compile("[a-z0-9][a-z0-9._-]{0,127}");
+  // Upper case too: the ADR's own example, environment.X, names an environment variable.
+  private static final Pattern CONFIG_KEY = Pattern.compile("[a-z0-9][A-Za-z0-9._-]{0,127}");
   private static final Pattern MEMORY = Pattern.compile("[1-9][0-9]{0,6}(MiB|GiB|MB|GB)");
   private static final Pattern LABEL_KEY = Pattern.compile("[a-z0-9]([a-z0-9._/-]{0,61}[a-z0-9])?");
   private static final Pattern LABEL_VALUE = Pattern.compile("[A-Za-z0-9._:/@ -]{0,63}");
@@ -100,9 +101,10 @@ public record WorkloadSpec(
   public record RollingUpdate(int maxUnavailable, int maxSurge) {}
 
   public WorkloadSpec {
-    profiles = List.copyOf(profiles);
-    config = Map.copyOf(new TreeMap<>(config));
-    ports = List.copyOf(ports);
+    // Null-tolerant: a stored copy read back by Jackson may omit empty lists and maps.
+    profiles = profiles == null ? List.of() : List.copyOf(profiles);
+    config = config == null ? Map.of() : Map.copyOf(new TreeMap<>(config));
+    ports = ports == null ? List.of() : List.copyOf(ports);
   }
 
   /** True when two replicas of the service may share a node. */
@@ -148,11 +150,16 @@ public record WorkloadSpec(
       }
       for (Iterator<Map.Entry<String, JsonNode>> it = c.fields(); it.hasNext(); ) {
         Map.Entry<String, JsonNode> e = it.next();
-        if (!CONFIG_KEY.matcher(e.getKey()).matches() || e.getKey().startsWith("limits.")) {
+        if (!CONFIG_KEY.matcher(e.getKey()).matches()) {
+          throw invalid("config", "key '" + e.getKey() + "' is not an LXD config key");
+        }
+        if (e.getKey().startsWith("limits.")) {
           throw invalid(
               "config", "key '" + e.getKey() + "' is not allowed (limits.* go in workload.limits)");
         }
-        if (!e.getValue().isValueNode() || e.getValue().asText().length() > 4096) {
+        if (!e.getValue().isValueNode()
+            || e.getValue().isNull()
+            || e.getValue().asText().length() > 4096) {
           throw invalid("config." + e.getKey(), "must be text of at most 4096 characters");
         }
         config.put(e.getKey(), e.getValue().asText());
@@ -162,10 +169,11 @@ public record WorkloadSpec(
     int cpu = 0;
     String memory = null;
     if (!l.isMissingNode() && !l.isNull()) {
+      if (!l.isObject()) {
+        throw invalid("limits", "must be an object with cpu and memory");
+      }
       if (l.has("cpu")) {
-        if (!l.get("cpu").canConvertToInt()
-            || l.get("cpu").asInt() < 0
-            || l.get("cpu").asInt() > 64) {
+        if (!wholeNumber(l.get("cpu")) || l.get("cpu").asInt() < 0 || l.get("cpu").asInt() > 64) {
           throw invalid("limits.cpu", "must be 0 (no limit) to 64 cores");
         }
         cpu = l.get("cpu").asInt();
@@ -261,7 +269,10 @@ public record WorkloadSpec(
     for (int i = 0; i < p.size(); i++) {
       JsonNode n = p.get(i);
       String at = "ports[" + i + "].";
-      String name = text(n, "name");
+      if (!n.isObject()) {
+        throw invalid("ports[" + i + "]", "must be an object with name, port and protocol");
+      }
+      String name = text(n, at, "name");
       if (name == null || !DnsNames.isLabel(name)) {
         throw invalid(at + "name", "must be a DNS label (lower-case letters, digits, hyphens)");
       }
@@ -269,10 +280,10 @@ public record WorkloadSpec(
         throw invalid(at + "name", "'" + name + "' is used twice");
       }
       JsonNode port = n.path("port");
-      if (!port.isIntegralNumber() || port.asInt() < 1 || port.asInt() > 65535) {
+      if (!wholeNumber(port) || port.asInt() < 1 || port.asInt() > 65535) {
         throw invalid(at + "port", "must be between 1 and 65535");
       }
-      String protocol = text(n, "protocol");
+      String protocol = text(n, at, "protocol");
       protocol = protocol == null ? "tcp" : protocol.toLowerCase(Locale.ROOT);
       if (!"tcp".equals(protocol) && !"udp".equals(protocol)) {
         throw invalid(at + "protocol", "must be tcp or udp");
@@ -294,10 +305,13 @@ public record WorkloadSpec(
               : HealthCheck.defaultTcp();
       return new Health(first.name(), check);
     }
+    if (!h.isObject()) {
+      throw invalid("health", "must be an object with port_name and the check's fields");
+    }
     if (ports.isEmpty()) {
       throw invalid("health", "needs a port to check: give workload.ports");
     }
-    String portName = text(h, "port_name");
+    String portName = text(h, "health.", "port_name");
     PortSpec port =
         portName == null
             ? ports.get(0)
@@ -305,23 +319,30 @@ public record WorkloadSpec(
                 .filter(x -> x.name().equals(portName))
                 .findFirst()
                 .orElseThrow(() -> invalid("health.port_name", "names no port in workload.ports"));
+    String type = text(h, "health.", "type");
+    if (type == null && "udp".equals(port.protocol())) {
+      // Nothing answers a connect on udp: none is the only check, so it is the default.
+      type = HealthCheck.NONE;
+    }
+    String path = text(h, "health.", "path");
+    Long interval = number(h, "interval_ms");
+    Long timeout = number(h, "timeout_ms");
+    Long failures = number(h, "failure_threshold");
+    Long successes = number(h, "success_threshold");
     HealthCheck check;
     try {
+      // The thresholds are clamped, not cast, so 2^32+1 cannot wrap into HealthCheck's 1..100.
       check =
           HealthCheck.validated(
-              text(h, "type"),
-              text(h, "path"),
-              h.path("interval_ms").isMissingNode() ? null : h.get("interval_ms").asLong(),
-              h.path("timeout_ms").isMissingNode() ? null : h.get("timeout_ms").asLong(),
-              h.path("failure_threshold").isMissingNode()
-                  ? null
-                  : h.get("failure_threshold").asInt(),
-              h.path("success_threshold").isMissingNode()
-                  ? null
-                  : h.get("success_threshold").asInt());
+              type,
+              path,
+              interval,
+              timeout,
+              failures == null ? null : (int) Math.max(-1, Math.min(failures, 1_000)),
+              successes == null ? null : (int) Math.max(-1, Math.min(successes, 1_000)));
     } catch (UptimeMeshException e) {
-      throw UptimeMeshException.invalid(
-          "workload.health." + e.getMessage().replaceFirst("^check\\.", ""));
+      // HealthCheck names its fields check.*; here they live in workload.health.
+      throw UptimeMeshException.invalid(e.getMessage().replace("check.", "workload.health."));
     }
     if ("udp".equals(port.protocol()) && !HealthCheck.NONE.equals(check.type())) {
       throw invalid("health.type", "must be none for the udp port " + port.name());
@@ -333,8 +354,11 @@ public record WorkloadSpec(
     int unavailable = 1;
     int surge = 0;
     if (!r.isMissingNode() && !r.isNull()) {
+      if (!r.isObject()) {
+        throw invalid("rolling_update", "must be an object with max_unavailable and max_surge");
+      }
       if (r.has("max_unavailable")) {
-        if (!r.get("max_unavailable").isIntegralNumber()
+        if (!wholeNumber(r.get("max_unavailable"))
             || r.get("max_unavailable").asInt() < 0
             || r.get("max_unavailable").asInt() > MAX_REPLICAS) {
           throw invalid("rolling_update.max_unavailable", "must be 0 to " + MAX_REPLICAS);
@@ -342,7 +366,7 @@ public record WorkloadSpec(
         unavailable = r.get("max_unavailable").asInt();
       }
       if (r.has("max_surge")) {
-        if (!r.get("max_surge").isIntegralNumber()
+        if (!wholeNumber(r.get("max_surge"))
             || r.get("max_surge").asInt() < 0
             || r.get("max_surge").asInt() > MAX_REPLICAS) {
           throw invalid("rolling_update.max_surge", "must be 0 to " + MAX_REPLICAS);
@@ -357,14 +381,36 @@ public record WorkloadSpec(
   }
 
   private static String text(JsonNode json, String field) {
+    return text(json, "", field);
+  }
+
+  /** A text field of a nested object; {@code at} is that object's path, e.g. {@code ports[0].}. */
+  private static String text(JsonNode json, String at, String field) {
     JsonNode n = json.path(field);
     if (n.isMissingNode() || n.isNull()) {
       return null;
     }
     if (!n.isTextual()) {
-      throw invalid(field, "must be text");
+      throw invalid(at + field, "must be text");
     }
     return n.asText();
+  }
+
+  /** An integral JSON number in int range: 1.5 or 2^32+80 must not be truncated into range. */
+  private static boolean wholeNumber(JsonNode n) {
+    return n.isIntegralNumber() && n.canConvertToInt();
+  }
+
+  /** A whole number of the health check, null when absent; HealthCheck checks its range. */
+  private static Long number(JsonNode h, String field) {
+    JsonNode n = h.path(field);
+    if (n.isMissingNode() || n.isNull()) {
+      return null;
+    }
+    if (!n.isIntegralNumber() || !n.canConvertToLong()) {
+      throw invalid("health." + field, "must be a whole number");
+    }
+    return n.asLong();
   }
 
   private static UptimeMeshException invalid(String field, String what) {
