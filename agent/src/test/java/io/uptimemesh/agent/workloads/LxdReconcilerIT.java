@@ -304,9 +304,7 @@ class LxdReconcilerIT {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     String last = "";
     while (System.nanoTime() < deadline) {
-      last =
-          inLabMaybe(
-              "busybox", "wget", "-q", "-T", "2", "-O", "-", "http://127.0.0.1:" + hostPort + "/");
+      last = inLabMaybe("curl", "-sS", "-m", "2", "http://127.0.0.1:" + hostPort + "/");
       if (!last.startsWith("!")) {
         return last;
       }
