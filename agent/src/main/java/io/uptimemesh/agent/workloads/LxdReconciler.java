@@ -110,6 +110,9 @@ public final class LxdReconciler {
             })
         .compose(
             keys -> {
+              // Actions of replicas gone before this pass are forgotten now, not at their removal,
+              // so that the pass that removed one still shows what it did.
+              lastActions.keySet().retainAll(keys);
               List<Future<Void>> done = new ArrayList<>();
               keys.forEach(k -> done.add(runs.request(k)));
               return Future.join(done);
@@ -162,7 +165,6 @@ public final class LxdReconciler {
                 lastActions.put(id, r.actions());
                 if (ar.succeeded()) {
                   statuses.remove(id);
-                  lastActions.remove(id);
                   if (!r.actions().isEmpty()) {
                     LOG.info("LXD: removed '{}': {} ({} ms)", id, r.actions(), millis(start));
                   }

@@ -179,6 +179,9 @@ class LxdReconcilerIT {
 
     s = pass("remove a replica", List.of(a1back));
     assertThat(s).containsOnlyKeys(web1);
+    assertThat(reconciler.lastActions().get(web2))
+        .extracting(ReplicaAction::what)
+        .contains("deleted " + web2);
     assertThat(await(client.list())).extracting(InstanceSummary::name).containsExactly(web1);
     assertThat(inLab("ss", "-ltnH")).doesNotContain("127.0.0.1:" + port2);
   }
@@ -203,6 +206,45 @@ class LxdReconcilerIT {
     assertThat(s.get(good).state()).isEqualTo("running");
     assertThat(s.get(good).error()).isEmpty();
     assertThat(await(client.list())).extracting(InstanceSummary::name).containsExactly(good);
+
+    // The next desired state with an image that exists heals it; the other is left alone.
+    s =
+        pass(
+            "the failed replica gets an existing image",
+            List.of(
+                assignment(bad, 2, spec("busybox", "x"), port),
+                assignment(good, 1, spec("busybox", "x"), port + 1)));
+    assertThat(s.get(bad).state()).isEqualTo("running");
+    assertThat(s.get(bad).generation()).isEqualTo(2);
+    assertThat(s.get(bad).error()).isEmpty();
+    assertThat(reconciler.lastActions().get(good)).isEmpty();
+  }
+
+  @Test
+  void changesThatArriveDuringAReconcileAreRunAfterIt() throws Exception {
+    String id = "busy-" + hex(3).substring(0, 5);
+    int port = freePortGuess();
+    ReplicaAssignment v1 = assignment(id, 1, spec("busybox", "one"), port);
+    ReplicaAssignment v2 = v1.toGeneration(2, spec("busybox", "two"));
+
+    long t0 = System.nanoTime();
+    Future<Map<String, ReplicaStatus>> first = reconciler.reconcile(List.of(v1));
+    // Generation 2 arrives while generation 1 is being created: the replica is busy, so it is
+    // marked dirty and reconciled again once the first run ends.
+    org.awaitility.Awaitility.await()
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(5))
+        .until(() -> reported.stream().anyMatch(r -> r.state().equals("creating")));
+    Future<Map<String, ReplicaStatus>> second = reconciler.reconcile(List.of(v2));
+    await(first);
+    Map<String, ReplicaStatus> s = await(second);
+    passes.put("create, and generation 2 given during it", (System.nanoTime() - t0) / 1_000_000);
+
+    assertThat(s.get(id).state()).isEqualTo("running");
+    assertThat(s.get(id).generation()).isEqualTo(2);
+    // It ran generation 1 first: the rerun moved it on (snapshot of generation 1).
+    assertThat(s.get(id).snapshots()).containsExactly("gen-1");
+    assertThat(greeting(id)).isEqualTo("two");
   }
 
   @Test
