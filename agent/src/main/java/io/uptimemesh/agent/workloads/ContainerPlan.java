@@ -4,6 +4,7 @@ import io.uptimemesh.core.config.AgentLxdSettings;
 import io.uptimemesh.core.error.UptimeMeshException;
 import io.uptimemesh.core.workload.WorkloadSpec;
 import io.uptimemesh.lxd.InstanceDetails;
+import io.uptimemesh.lxd.InstanceSpec;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,23 +12,14 @@ import java.util.OptionalLong;
 import java.util.TreeMap;
 
 /**
- * The container a replica assignment asks for, in LXD's terms: image, profiles, its own config and
- * its devices, and the names the reconciler gives containers and snapshots. Pure, so that what is
- * compared with the observed container is computed in one tested place.
- *
- * @param name the container's name (the replica id)
- * @param image the image alias it is created from
- * @param profiles its profiles, in order
- * @param config its own config: the spec's keys, {@code limits.*} from the spec's limits, and the
- *     {@code user.uptimemesh.*} keys that record which generation and image it runs
- * @param devices one {@code proxy} device per port
+ * The container a replica assignment asks for, in LXD's terms (an {@link InstanceSpec}: image,
+ * profiles, its own config and its devices), and the names the reconciler gives containers and
+ * snapshots. Pure, so that what is compared with the observed container is computed in one tested
+ * place. The config holds the spec's keys, {@code limits.*} from the spec's limits, and the {@code
+ * user.uptimemesh.*} keys that record which generation and image the container runs; the devices
+ * are one {@code proxy} per port.
  */
-public record ContainerPlan(
-    String name,
-    String image,
-    List<String> profiles,
-    Map<String, String> config,
-    Map<String, Map<String, String>> devices) {
+public final class ContainerPlan {
   /** The generation the container runs; restored with a snapshot like the rest of its config. */
   public static final String GENERATION_KEY = "user.uptimemesh.generation";
 
@@ -42,21 +34,16 @@ public record ContainerPlan(
   /** Snapshots are named after the generation they hold. */
   public static final String SNAPSHOT_PREFIX = "gen-";
 
-  public ContainerPlan {
-    profiles = List.copyOf(profiles);
-    config = Map.copyOf(new TreeMap<>(config));
-    Map<String, Map<String, String>> copy = new TreeMap<>();
-    devices.forEach((k, v) -> copy.put(k, Map.copyOf(v)));
-    devices = Map.copyOf(copy);
-  }
+  private ContainerPlan() {}
 
   /**
    * What an assignment asks for. A spec without image takes {@code LXD_DEFAULT_IMAGE}, one without
    * profiles {@code LXD_DEFAULT_PROFILE}.
    *
-   * @throws UptimeMeshException INVALID_REQUEST when there is no image to create from
+   * @throws UptimeMeshException INVALID_REQUEST when there is no image to create from, or a name
+   *     LXD would refuse
    */
-  public static ContainerPlan of(ReplicaAssignment a, AgentLxdSettings settings) {
+  public static InstanceSpec of(ReplicaAssignment a, AgentLxdSettings settings) {
     WorkloadSpec spec = a.spec();
     String image = spec.image();
     if (image == null || image.isBlank()) {
@@ -99,14 +86,14 @@ public record ContainerPlan(
               "bind",
               "host"));
     }
-    return new ContainerPlan(a.replicaId(), image, profiles, config, devices);
+    return new InstanceSpec(a.replicaId(), image, profiles, config, devices);
   }
 
-  /** True when the container holds exactly this plan's profiles, own config and devices. */
-  public boolean matches(InstanceDetails observed) {
-    return observed.profiles().equals(profiles)
-        && observed.userConfig().equals(config)
-        && observed.devices().equals(devices);
+  /** True when the container holds exactly the planned profiles, own config and devices. */
+  public static boolean matches(InstanceSpec plan, InstanceDetails observed) {
+    return observed.profiles().equals(plan.profiles())
+        && observed.userConfig().equals(plan.config())
+        && observed.devices().equals(plan.devices());
   }
 
   /** The generation a container records, empty when it records none (not one of ours). */

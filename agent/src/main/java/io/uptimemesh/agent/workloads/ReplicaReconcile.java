@@ -62,7 +62,7 @@ final class ReplicaReconcile {
    * @param creating called before a container is created, so the caller can report it
    */
   Future<Observed> apply(ReplicaAssignment a, Runnable creating) {
-    ContainerPlan plan;
+    InstanceSpec plan;
     try {
       plan = ContainerPlan.of(a, settings);
     } catch (UptimeMeshException e) {
@@ -115,7 +115,7 @@ final class ReplicaReconcile {
 
   private Future<Void> change(
       ReplicaAssignment a,
-      ContainerPlan plan,
+      InstanceSpec plan,
       InstanceDetails c,
       long running,
       List<String> snapshots,
@@ -133,7 +133,7 @@ final class ReplicaReconcile {
           .compose(v -> act("deleted generation " + running, () -> lxd.delete(id)))
           .compose(v -> act("fallback " + fb + " put back", () -> putBack(fb, id)));
     }
-    if (!ContainerPlan.imageOf(c).equals(plan.image())) {
+    if (!ContainerPlan.imageOf(c).equals(plan.imageAlias())) {
       creating.run();
       return stop(id)
           .compose(v -> keepSnapshot(id, running, snapshots))
@@ -151,12 +151,12 @@ final class ReplicaReconcile {
   }
 
   /** Profiles, config and devices as planned (repairs drift), then running. */
-  private Future<Void> converge(ContainerPlan plan) {
+  private Future<Void> converge(InstanceSpec plan) {
     String id = plan.name();
     return lxd.instance(id)
         .compose(
             c ->
-                (plan.matches(c)
+                (ContainerPlan.matches(plan, c)
                         ? Future.<Void>succeededFuture()
                         : act(
                             "reconfigured",
@@ -172,10 +172,8 @@ final class ReplicaReconcile {
                                     () -> lxd.start(id).compose(x -> awaitRunning(id)))));
   }
 
-  private Future<Void> create(ContainerPlan plan) {
-    InstanceSpec spec =
-        new InstanceSpec(plan.name(), plan.image(), plan.profiles(), plan.config(), plan.devices());
-    return act("created from " + plan.image(), () -> lxd.create(spec));
+  private Future<Void> create(InstanceSpec plan) {
+    return act("created from " + plan.imageAlias(), () -> lxd.create(plan));
   }
 
   /** Renames the fallback back; it is stopped already (a fallback never runs). */

@@ -8,6 +8,7 @@ import io.uptimemesh.core.error.UptimeMeshException;
 import io.uptimemesh.core.json.Json;
 import io.uptimemesh.core.workload.WorkloadSpec;
 import io.uptimemesh.lxd.InstanceDetails;
+import io.uptimemesh.lxd.InstanceSpec;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -35,10 +36,10 @@ class ContainerPlanTest {
         new ReplicaAssignment(
             "web-0a1b2", "web", 3, s, Optional.empty(), Map.of("http", 8081), "10.200.0.7");
 
-    ContainerPlan p = ContainerPlan.of(a, SETTINGS);
+    InstanceSpec p = ContainerPlan.of(a, SETTINGS);
 
     assertThat(p.name()).isEqualTo("web-0a1b2");
-    assertThat(p.image()).isEqualTo("busybox");
+    assertThat(p.imageAlias()).isEqualTo("busybox");
     assertThat(p.profiles()).containsExactly("default");
     assertThat(p.config())
         .containsExactlyInAnyOrderEntriesOf(
@@ -67,7 +68,7 @@ class ContainerPlanTest {
     WorkloadSpec s =
         spec(
             "{\"image\":\"busybox\",\"profiles\":[\"a\",\"b\"],\"ports\":[{\"name\":\"x\",\"port\":1}]}");
-    ContainerPlan p =
+    InstanceSpec p =
         ContainerPlan.of(
             new ReplicaAssignment("x-00000", "x", 1, s, Optional.empty(), Map.of(), "fd00::7"),
             SETTINGS);
@@ -107,8 +108,8 @@ class ContainerPlanTest {
             "base",
             Duration.ofSeconds(60),
             Duration.ofSeconds(2));
-    ContainerPlan p = ContainerPlan.of(a, withDefault);
-    assertThat(p.image()).isEqualTo("debian");
+    InstanceSpec p = ContainerPlan.of(a, withDefault);
+    assertThat(p.imageAlias()).isEqualTo("debian");
     assertThat(p.profiles()).containsExactly("base");
   }
 
@@ -123,30 +124,33 @@ class ContainerPlanTest {
             Optional.empty(),
             Map.of(),
             "10.0.0.1");
-    ContainerPlan p = ContainerPlan.of(a, SETTINGS);
+    InstanceSpec p = ContainerPlan.of(a, SETTINGS);
     Map<String, String> config = new HashMap<>(p.config());
     config.put("volatile.eth0.hwaddr", "00:16:3e:00:00:01");
     config.put("image.os", "busybox");
     InstanceDetails same =
         new InstanceDetails("web-0a1b2", "Running", 103, p.profiles(), config, p.devices());
 
-    assertThat(p.matches(same)).isTrue();
+    assertThat(ContainerPlan.matches(p, same)).isTrue();
     assertThat(ContainerPlan.generationOf(same)).hasValue(1);
     assertThat(ContainerPlan.imageOf(same)).isEqualTo("busybox");
 
     config.put("environment.EXTRA", "1");
     assertThat(
-            p.matches(
+            ContainerPlan.matches(
+                p,
                 new InstanceDetails(
                     "web-0a1b2", "Running", 103, p.profiles(), config, p.devices())))
         .isFalse();
     assertThat(
-            p.matches(
+            ContainerPlan.matches(
+                p,
                 new InstanceDetails(
                     "web-0a1b2", "Running", 103, List.of("other"), p.config(), p.devices())))
         .isFalse();
     assertThat(
-            p.matches(
+            ContainerPlan.matches(
+                p,
                 new InstanceDetails(
                     "web-0a1b2", "Running", 103, p.profiles(), p.config(), Map.of())))
         .isFalse();
