@@ -5,6 +5,7 @@ import io.uptimemesh.core.error.UptimeMeshException;
 import io.uptimemesh.core.workload.WorkloadSpec;
 import io.uptimemesh.lxd.InstanceDetails;
 import io.uptimemesh.lxd.InstanceSpec;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -127,6 +128,19 @@ public final class ContainerPlan {
     } catch (NumberFormatException e) {
       return OptionalLong.empty();
     }
+  }
+
+  /**
+   * The snapshots of ours beyond the {@code keep} newest generations, oldest first; snapshots not
+   * named {@code gen-<N>} (someone else's) are never pruned.
+   */
+  public static List<String> snapshotsToPrune(List<String> snapshots, int keep) {
+    List<String> ours =
+        snapshots.stream()
+            .filter(s -> snapshotGeneration(s).isPresent())
+            .sorted(Comparator.comparingLong(s -> snapshotGeneration(s).getAsLong()))
+            .toList();
+    return ours.subList(0, Math.max(0, ours.size() - keep));
   }
 
   public static String fallbackName(String replicaId) {

@@ -11,7 +11,6 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -212,16 +211,8 @@ final class ReplicaReconcile {
     return lxd.snapshots(id)
         .compose(
             snaps -> {
-              List<String> ours =
-                  snaps.stream()
-                      .filter(s -> ContainerPlan.snapshotGeneration(s).isPresent())
-                      .sorted(
-                          Comparator.comparingLong(
-                              s -> ContainerPlan.snapshotGeneration(s).getAsLong()))
-                      .toList();
               Future<Void> f = Future.succeededFuture();
-              for (int i = 0; i < ours.size() - KEPT_SNAPSHOTS; i++) {
-                String s = ours.get(i);
+              for (String s : ContainerPlan.snapshotsToPrune(snaps, KEPT_SNAPSHOTS)) {
                 f = f.compose(v -> act("pruned snapshot " + s, () -> lxd.deleteSnapshot(id, s)));
               }
               return f;

@@ -157,6 +157,15 @@ class ContainerPlanTest {
   }
 
   @Test
+  void onlyTheOldestOfOurSnapshotsBeyondTheKeptOnesArePruned() {
+    List<String> snaps = List.of("gen-10", "gen-2", "manual", "gen-9", "gen-1", "gen-11");
+
+    assertThat(ContainerPlan.snapshotsToPrune(snaps, 3)).containsExactly("gen-1", "gen-2");
+    assertThat(ContainerPlan.snapshotsToPrune(snaps, 5)).isEmpty();
+    assertThat(ContainerPlan.snapshotsToPrune(List.of(), 10)).isEmpty();
+  }
+
+  @Test
   void snapshotAndFallbackNames() {
     assertThat(ContainerPlan.snapshotName(7)).isEqualTo("gen-7");
     assertThat(ContainerPlan.snapshotGeneration("gen-12")).hasValue(12);
