@@ -194,6 +194,19 @@ public final class LxdClient {
     return async(action, HttpMethod.POST, LxdUris.instance(name), body).mapEmpty();
   }
 
+  /**
+   * Succeeds when the image alias exists (in this project, or in the default project whose images
+   * it shares); fails NOT_FOUND otherwise. Lets a caller check an image before it stops anything.
+   */
+  public Future<Void> requireImageAlias(String alias) {
+    LxdNames.requireImageAlias(alias);
+    LxdAction action = new LxdAction("lookup", "image alias", alias, project());
+    String path =
+        "/1.0/images/aliases/"
+            + java.net.URLEncoder.encode(alias, StandardCharsets.UTF_8).replace("+", "%20");
+    return sync(action, HttpMethod.GET, path, null).mapEmpty();
+  }
+
   /** Every container of the project, by name. */
   public Future<List<InstanceSummary>> list() {
     LxdAction action = new LxdAction("listing", "project", project(), project());

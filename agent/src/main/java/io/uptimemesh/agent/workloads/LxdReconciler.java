@@ -185,33 +185,37 @@ public final class LxdReconciler {
                     () ->
                         publish(
                             status(id, "creating", generation(id), snapshots(id), lastError(id)))))
-        .onComplete(
-            ar -> {
+        .compose(
+            o -> {
               lastActions.put(id, r.actions());
-              if (ar.succeeded()) {
-                publish(observed(id, ar.result(), ""));
-                if (!r.actions().isEmpty()) {
-                  LOG.info(
-                      "LXD: replica '{}' at generation {}: {} ({} ms)",
-                      id,
-                      a.generation(),
-                      r.actions(),
-                      millis(start));
-                }
-                return;
+              publish(observed(id, o, ""));
+              if (!r.actions().isEmpty()) {
+                LOG.info(
+                    "LXD: replica '{}' at generation {}: {} ({} ms)",
+                    id,
+                    a.generation(),
+                    r.actions(),
+                    millis(start));
               }
-              String error = message(ar.cause());
+              return Future.<Void>succeededFuture();
+            },
+            err -> {
+              lastActions.put(id, r.actions());
+              String error = message(err);
               LOG.warn("LXD: replica '{}' failed: {}", id, error);
-              // What the container is now, as far as LXD still answers.
-              new ReplicaReconcile(lxd, settings, vertx)
-                  .read(id)
-                  .onComplete(
-                      seen ->
-                          publish(
-                              seen.succeeded()
-                                  ? failed(id, seen.result(), error)
-                                  : status(id, "failed", generation(id), snapshots(id), error)));
               retryLater(id);
+              // What the container is now, as far as LXD still answers; the run ends once the
+              // status is published, so the caller's future sees it.
+              return new ReplicaReconcile(lxd, settings, vertx)
+                  .read(id)
+                  .transform(
+                      seen -> {
+                        publish(
+                            seen.succeeded()
+                                ? failed(id, seen.result(), error)
+                                : status(id, "failed", generation(id), snapshots(id), error));
+                        return Future.<Void>succeededFuture();
+                      });
             });
   }
 

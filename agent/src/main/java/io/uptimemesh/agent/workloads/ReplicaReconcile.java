@@ -133,8 +133,13 @@ final class ReplicaReconcile {
           .compose(v -> act("fallback " + fb + " put back", () -> putBack(fb, id)));
     }
     if (!ContainerPlan.imageOf(c).equals(plan.imageAlias())) {
-      creating.run();
-      return stop(id)
+      // A missing image fails here, while the old generation still runs.
+      return lxd.requireImageAlias(plan.imageAlias())
+          .compose(
+              v -> {
+                creating.run();
+                return stop(id);
+              })
           .compose(v -> keepSnapshot(id, running, snapshots))
           .compose(v -> f.isPresent() ? deleteIfPresent(fb) : Future.succeededFuture())
           .compose(v -> act("kept as fallback " + fb, () -> lxd.rename(id, fb)))

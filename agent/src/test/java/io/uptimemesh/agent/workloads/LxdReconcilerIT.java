@@ -259,10 +259,20 @@ class LxdReconcilerIT {
       int port = freePortGuess();
       ReplicaAssignment v1 = assignment(id, 1, spec("busybox", "one"), port);
       pass("image change: generation 1", List.of(v1));
+      long pid = await(client.state(id)).pid();
 
-      ReplicaAssignment v2 = v1.toGeneration(2, spec(alias, "two"));
-      Map<String, ReplicaStatus> s = pass("image change: 1 -> 2 (new image)", List.of(v2));
-      assertThat(s.get(id).generation()).isEqualTo(2);
+      // An image that does not exist fails before anything is stopped: generation 1 serves on.
+      ReplicaAssignment missing = v1.toGeneration(2, spec("gone-image", "two"));
+      Map<String, ReplicaStatus> s = pass("image change to a missing image", List.of(missing));
+      assertThat(s.get(id).state()).isEqualTo("failed");
+      assertThat(s.get(id).generation()).isEqualTo(1);
+      assertThat(s.get(id).error()).contains("image alias 'gone-image'");
+      assertThat(await(client.state(id)).pid()).isEqualTo(pid);
+      assertThat(await(client.list())).extracting(InstanceSummary::name).containsExactly(id);
+
+      ReplicaAssignment v2 = v1.toGeneration(3, spec(alias, "two"));
+      s = pass("image change: 1 -> 3 (new image)", List.of(v2));
+      assertThat(s.get(id).generation()).isEqualTo(3);
       assertThat(s.get(id).state()).isEqualTo("running");
       assertThat(greeting(id)).isEqualTo("two");
       InstanceDetails fallback = await(client.instance(fb));
@@ -275,7 +285,7 @@ class LxdReconcilerIT {
       assertThat(reconciler.lastActions().get(id)).isEmpty();
 
       ReplicaAssignment back = v2.toGeneration(1, spec("busybox", "one"));
-      s = pass("image change: 2 -> 1 (fallback put back)", List.of(back));
+      s = pass("image change: 3 -> 1 (fallback put back)", List.of(back));
       assertThat(s.get(id).generation()).isEqualTo(1);
       assertThat(s.get(id).state()).isEqualTo("running");
       assertThat(greeting(id)).isEqualTo("one");
