@@ -153,6 +153,60 @@ public final class LxdClient {
         .map(r -> LxdJson.state(r.metadata()));
   }
 
+  /** The container's own profiles, config and devices, and its status. */
+  public Future<InstanceDetails> instance(String name) {
+    LxdAction action = container("query", LxdNames.requireInstance(name));
+    return sync(action, HttpMethod.GET, LxdUris.instance(name), null)
+        .map(r -> LxdJson.details(r.metadata()));
+  }
+
+  /**
+   * Replaces a container's profiles, own config and devices (LXD's {@code volatile.*} and {@code
+   * image.*} keys are kept). Works on a running container: LXD applies limits and hot-plugs devices
+   * such as {@code proxy} at once; {@code environment.*} reaches new processes only, so callers
+   * restart when the init should see it.
+   */
+  public Future<Void> reconfigure(
+      String name,
+      List<String> profiles,
+      Map<String, String> config,
+      Map<String, Map<String, String>> devices) {
+    LxdAction action = container("reconfiguration", LxdNames.requireInstance(name));
+    profiles.forEach(LxdNames::requireProfile);
+    return instance(name)
+        .compose(
+            current ->
+                async(
+                    action,
+                    HttpMethod.PUT,
+                    LxdUris.instance(name),
+                    LxdJson.updateBody(current, profiles, config, devices)))
+        .mapEmpty();
+  }
+
+  /** Renames a stopped container (its snapshots go with it). */
+  public Future<Void> rename(String name, String newName) {
+    LxdAction action =
+        container("rename", LxdNames.requireInstance(name))
+            .with("to '" + LxdNames.requireInstance(newName) + "'");
+    ObjectNode body = LxdJson.object();
+    body.put("name", newName);
+    return async(action, HttpMethod.POST, LxdUris.instance(name), body).mapEmpty();
+  }
+
+  /**
+   * Succeeds when the image alias exists (in this project, or in the default project whose images
+   * it shares); fails NOT_FOUND otherwise. Lets a caller check an image before it stops anything.
+   */
+  public Future<Void> requireImageAlias(String alias) {
+    LxdNames.requireImageAlias(alias);
+    LxdAction action = new LxdAction("lookup", "image alias", alias, project());
+    String path =
+        "/1.0/images/aliases/"
+            + java.net.URLEncoder.encode(alias, StandardCharsets.UTF_8).replace("+", "%20");
+    return sync(action, HttpMethod.GET, path, null).mapEmpty();
+  }
+
   /** Every container of the project, by name. */
   public Future<List<InstanceSummary>> list() {
     LxdAction action = new LxdAction("listing", "project", project(), project());

@@ -132,6 +132,63 @@ public final class LxdJson {
     return out;
   }
 
+  /** {@code GET /1.0/instances/NAME}. */
+  public static InstanceDetails details(JsonNode i) {
+    List<String> profiles = new ArrayList<>();
+    i.path("profiles").forEach(p -> profiles.add(p.asText()));
+    Map<String, Map<String, String>> devices = new TreeMap<>();
+    i.path("devices")
+        .fields()
+        .forEachRemaining(e -> devices.put(e.getKey(), stringMap(e.getValue())));
+    return new InstanceDetails(
+        i.path("name").asText(""),
+        i.path("status").asText(""),
+        i.path("status_code").asInt(0),
+        profiles,
+        stringMap(i.path("config")),
+        devices);
+  }
+
+  /** Config keys LXD writes itself: its state ({@code volatile.*}) and the image's properties. */
+  static boolean isLxdOwnedKey(String key) {
+    return key.startsWith("volatile.") || key.startsWith("image.");
+  }
+
+  /**
+   * {@code PUT /1.0/instances/NAME}: the container's writable fields from what it holds now, with
+   * profiles, config and devices replaced. LXD's own config keys ({@code volatile.*}, {@code
+   * image.*}) are carried over from {@code current}: a PUT replaces the whole config, and dropping
+   * them would lose LXD's record of the container's network addresses and base image.
+   */
+  public static ObjectNode updateBody(
+      InstanceDetails current,
+      List<String> profiles,
+      Map<String, String> config,
+      Map<String, Map<String, String>> devices) {
+    ObjectNode body = NODES.objectNode();
+    ArrayNode p = body.putArray("profiles");
+    profiles.forEach(p::add);
+    Map<String, String> merged = new TreeMap<>(config);
+    current
+        .config()
+        .forEach(
+            (k, v) -> {
+              if (isLxdOwnedKey(k)) {
+                merged.put(k, v);
+              }
+            });
+    ObjectNode c = body.putObject("config");
+    merged.forEach(c::put);
+    ObjectNode d = body.putObject("devices");
+    new TreeMap<>(devices)
+        .forEach(
+            (name, props) -> {
+              ObjectNode device = d.putObject(name);
+              new TreeMap<>(props).forEach(device::put);
+            });
+    return body;
+  }
+
   /**
    * Names from a list of resource paths ({@code ["/1.0/instances/c1/snapshots/s1"]}): the last path
    * segment of each, sorted.

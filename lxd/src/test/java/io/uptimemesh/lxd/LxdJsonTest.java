@@ -44,6 +44,37 @@ class LxdJsonTest {
   }
 
   @Test
+  void anUpdateReplacesTheUsersConfigAndKeepsLxdsOwnKeys() throws IOException {
+    JsonNode instance =
+        io.uptimemesh.core.json.Json.mapper()
+            .readTree(
+                "{\"name\":\"web-1\",\"status\":\"Running\",\"status_code\":103,"
+                    + "\"profiles\":[\"default\"],"
+                    + "\"config\":{\"environment.A\":\"1\",\"image.os\":\"busybox\","
+                    + "\"volatile.eth0.hwaddr\":\"00:16:3e:00:00:01\"},"
+                    + "\"devices\":{\"web\":{\"type\":\"proxy\",\"listen\":\"tcp:127.0.0.1:80\"}}}");
+    InstanceDetails current = LxdJson.details(instance);
+    assertThat(current.isRunning()).isTrue();
+    assertThat(current.userConfig()).containsExactly(Map.entry("environment.A", "1"));
+    assertThat(current.devices().get("web")).containsEntry("type", "proxy");
+
+    JsonNode body =
+        LxdJson.updateBody(
+            current,
+            List.of("default", "extra"),
+            Map.of("environment.B", "2"),
+            Map.of("api", Map.of("type", "proxy", "listen", "tcp:127.0.0.1:81")));
+
+    assertThat(body.path("profiles").toString()).isEqualTo("[\"default\",\"extra\"]");
+    assertThat(body.path("config").toString())
+        .isEqualTo(
+            "{\"environment.B\":\"2\",\"image.os\":\"busybox\","
+                + "\"volatile.eth0.hwaddr\":\"00:16:3e:00:00:01\"}");
+    assertThat(body.path("devices").toString())
+        .isEqualTo("{\"api\":{\"listen\":\"tcp:127.0.0.1:81\",\"type\":\"proxy\"}}");
+  }
+
+  @Test
   void somethingElseThanTheEnvelopeIsAnInternalErrorNamingTheAction() {
     assertThatThrownBy(
             () -> LxdJson.envelope(ACTION, 502, "<html>bad gateway</html>".getBytes(UTF8())))

@@ -57,6 +57,7 @@ public final class AgentSettings {
   private final int metricsPort;
   private final Duration resync;
   private final AgentDiscoverySettings discovery;
+  private final AgentLxdSettings lxd;
 
   private AgentSettings(SettingsReader in, Map<String, String> environment, Path dotEnvFile) {
     String id = in.text(RuntimeKey.RUNTIME_NODE_ID);
@@ -146,6 +147,7 @@ public final class AgentSettings {
     metricsPort = in.integer(RuntimeKey.RUNTIME_METRICS_PORT, 0, 0, 65535);
     resync = Duration.ofSeconds(in.integer(RuntimeKey.RUNTIME_RESYNC_SECONDS, 600, 30, 86_400));
     discovery = AgentDiscoverySettings.read(in, dataDir);
+    lxd = AgentLxdSettings.read(in);
   }
 
   /**
@@ -371,6 +373,11 @@ public final class AgentSettings {
   /** Service discovery: endpoint probes and, when enabled, the zone this node serves. */
   public AgentDiscoverySettings discovery() {
     return discovery;
+  }
+
+  /** LXD workloads: whether this node runs replicas, and how. */
+  public AgentLxdSettings lxd() {
+    return lxd;
   }
 
   @Override

@@ -119,7 +119,20 @@ enum RuntimeKey {
   // Workloads (ADR 0014), read by the server.
   WORKLOAD_GENERATIONS_KEPT(
       "10",
-      "Workloads: how many generations of a service's spec are kept for rollback, the current one included: 2..1000.");
+      "Workloads: how many generations of a service's spec are kept for rollback, the current one included: 2..1000."),
+  // The agent's LXD workloads (ADR 0014).
+  LXD_ENABLED("false", "Agent: run this node's LXD workload replicas: true or false."),
+  LXD_SOCKET("/var/lib/lxd/unix.socket", "Agent: the LXD daemon's unix socket."),
+  LXD_PROJECT(
+      "uptimemesh",
+      "Agent: the LXD project the replicas run in; every other container in it is deleted."),
+  LXD_DEFAULT_IMAGE(
+      "", "Agent: image alias for a workload spec without one; empty: such a spec fails."),
+  LXD_DEFAULT_PROFILE(
+      "default", "Agent: the LXD profile of a workload spec that names no profiles."),
+  LXD_HEALTH_TIMEOUT_SECONDS("60", "Agent: how long a started replica may take to run: 1..3600 s."),
+  LXD_HEALTH_POLL_SECONDS(
+      "2", "Agent: how often a starting replica is checked: 1..300 s, below the timeout.");
 
   private final String defaultText;
   private final String description;

@@ -43,7 +43,7 @@ public record WorkloadSpec(
   public static final String HARD = "hard";
   public static final String SOFT = "soft";
 
-  private static final Pattern IMAGE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._/-]{0,127}");
+  private static final Pattern IMAGE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
   private static final Pattern PROFILE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
   // Upper case too: the ADR's own example, environment.X, names an environment variable.
   private static final Pattern CONFIG_KEY = Pattern.compile("[a-z0-9][A-Za-z0-9._-]{0,127}");
@@ -127,7 +127,9 @@ public record WorkloadSpec(
     }
     String image = text(json, "image");
     if (image == null || !IMAGE.matcher(image).matches()) {
-      throw invalid("image", "must be a local LXD image alias (letters, digits, . _ / -)");
+      throw invalid(
+          "image",
+          "must be a local LXD image alias (letters, digits, . _ -; no /, as the LXD client requires)");
     }
     List<String> profiles = new ArrayList<>();
     JsonNode p = json.path("profiles");

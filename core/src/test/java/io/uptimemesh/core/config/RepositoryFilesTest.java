@@ -120,7 +120,14 @@ class RepositoryFilesTest {
             "RUNTIME_DISCOVERY_COREFILE_PATH",
             "RUNTIME_DISCOVERY_RELOAD_COMMAND",
             "RUNTIME_DISCOVERY_LISTEN",
-            "WORKLOAD_GENERATIONS_KEPT");
+            "WORKLOAD_GENERATIONS_KEPT",
+            "LXD_ENABLED",
+            "LXD_SOCKET",
+            "LXD_PROJECT",
+            "LXD_DEFAULT_IMAGE",
+            "LXD_DEFAULT_PROFILE",
+            "LXD_HEALTH_TIMEOUT_SECONDS",
+            "LXD_HEALTH_POLL_SECONDS");
     assertThat(RuntimeSettings.documentation())
         .allSatisfy(doc -> assertThat(doc.description()).isNotBlank().doesNotContain("\n"));
   }

@@ -52,7 +52,7 @@ class WorkloadSpecTest {
   void aFullSpecIsReadAsGivenAndNormalised() {
     WorkloadSpec spec =
         parse(
-            "{'image':'images/web-1.2','profiles':['default','net'],"
+            "{'image':'web-1.2','profiles':['default','net'],"
                 + "'config':{'environment.MODE':'prod','boot.autostart':true},"
                 + "'limits':{'cpu':2,'memory':'256MiB'},'replicas':3,"
                 + "'node_selector':{'labels':{'zone':'eu-1'},'roles':['Worker','gateway']},"
@@ -126,6 +126,7 @@ class WorkloadSpecTest {
         "{}                                                  |workload.image must be a local",
         "{'image':''}                                        |workload.image must be a local",
         "{'image':'a b'}                                     |workload.image must be a local",
+        "{'image':'images/web'}                              |workload.image must be a local",
         "{'image':7}                                         |workload.image must be text",
         "{'image':'i','profiles':'default'}                  |workload.profiles must be a list",
         "{'image':'i','profiles':['x y']}                    |workload.profiles holds a name",

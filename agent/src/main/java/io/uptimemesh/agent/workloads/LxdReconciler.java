@@ -1,0 +1,307 @@
+package io.uptimemesh.agent.workloads;
+
+import io.uptimemesh.core.config.AgentLxdSettings;
+import io.uptimemesh.core.error.UptimeMeshException;
+import io.uptimemesh.core.workload.ReplicaStatus;
+import io.uptimemesh.lxd.InstanceSummary;
+import io.uptimemesh.lxd.LxdClient;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs this node's replicas on the local LXD (ADR 0014): given the node's desired assignments, it
+ * makes the containers of its project ({@code LXD_PROJECT}) match them. Container name = replica
+ * id; containers of the project that are not desired replicas (or their fallbacks) are stopped and
+ * deleted, so the project belongs to the agent alone.
+ *
+ * <p>One reconcile per replica at a time ({@link KeyedRuns}): a replica whose reconcile is under
+ * way is marked dirty and runs again afterwards with the desired state of that moment. Each
+ * reconcile compares the desired with the observed container and acts only on a difference, so a
+ * pass with nothing changed makes no change. A failed replica is retried after {@code retryDelay}
+ * and whenever the desired state is given again; the others go on.
+ *
+ * <p>It produces a {@link ReplicaStatus} per replica (state, generation running, snapshots, last
+ * error); {@code onChange} hears each status that differs from the one before (time aside), for the
+ * caller to report. Everything is asynchronous (the LXD client never blocks); the callbacks run on
+ * Vert.x threads and must not block either.
+ */
+public final class LxdReconciler {
+  private static final Logger LOG = LoggerFactory.getLogger(LxdReconciler.class);
+
+  private final Vertx vertx;
+  private final LxdClient lxd;
+  private final AgentLxdSettings settings;
+  private final String nodeId;
+  private final Clock clock;
+  private final Duration retryDelay;
+  private final Consumer<ReplicaStatus> onChange;
+  private final KeyedRuns runs;
+  private final Map<String, ReplicaStatus> statuses = new ConcurrentHashMap<>();
+  private final Map<String, List<ReplicaAction>> lastActions = new ConcurrentHashMap<>();
+  private final Map<String, Long> retryTimers = new ConcurrentHashMap<>();
+  private volatile Map<String, ReplicaAssignment> desired = Map.of();
+  private volatile boolean stopped;
+
+  /**
+   * @param lxd a client in the project the replicas run in ({@code LXD_PROJECT})
+   * @param onChange hears each changed status, on a Vert.x thread
+   */
+  public LxdReconciler(
+      Vertx vertx,
+      LxdClient lxd,
+      AgentLxdSettings settings,
+      String nodeId,
+      Clock clock,
+      Duration retryDelay,
+      Consumer<ReplicaStatus> onChange) {
+    this.vertx = vertx;
+    this.lxd = lxd;
+    this.settings = settings;
+    this.nodeId = nodeId;
+    this.clock = clock;
+    this.retryDelay = retryDelay;
+    this.onChange = onChange;
+    this.runs = new KeyedRuns(this::reconcileOne);
+  }
+
+  /** Creates the project when it is missing (sharing the default project's images, profiles). */
+  public Future<Void> start() {
+    return lxd.ensureProject();
+  }
+
+  /**
+   * Sets the node's desired replicas and reconciles every replica that is desired or has a
+   * container in the project. The future completes (never fails) when a reconcile of each of them
+   * that started after this call has ended, with the statuses then.
+   *
+   * @throws UptimeMeshException INVALID_REQUEST when two assignments name the same replica
+   */
+  public Future<Map<String, ReplicaStatus>> reconcile(Collection<ReplicaAssignment> assignments) {
+    Map<String, ReplicaAssignment> byId = new LinkedHashMap<>();
+    for (ReplicaAssignment a : assignments) {
+      if (byId.put(a.replicaId(), a) != null) {
+        throw UptimeMeshException.invalid("replica '" + a.replicaId() + "' is assigned twice");
+      }
+    }
+    desired = Map.copyOf(byId);
+    if (stopped) {
+      return Future.succeededFuture(statuses());
+    }
+    return lxd.list()
+        .map(this::keysOf)
+        .otherwise(
+            e -> {
+              LOG.warn("LXD: cannot list the project's containers: {}", e.getMessage());
+              return new LinkedHashSet<>(byId.keySet());
+            })
+        .compose(
+            keys -> {
+              // Actions of replicas gone before this pass are forgotten now, not at their removal,
+              // so that the pass that removed one still shows what it did.
+              lastActions.keySet().retainAll(keys);
+              List<Future<Void>> done = new ArrayList<>();
+              keys.forEach(k -> done.add(runs.request(k)));
+              return Future.join(done);
+            })
+        .map(v -> statuses());
+  }
+
+  /** The latest status of every desired replica, by id. */
+  public Map<String, ReplicaStatus> statuses() {
+    return new TreeMap<>(statuses);
+  }
+
+  /**
+   * The actions of each replica's last reconcile (empty: it changed nothing), for logs and tests.
+   */
+  public Map<String, List<ReplicaAction>> lastActions() {
+    return new TreeMap<>(lastActions);
+  }
+
+  /** No further reconciles or retries start; ones under way finish. */
+  public void stop() {
+    stopped = true;
+    runs.close();
+    retryTimers.values().forEach(vertx::cancelTimer);
+    retryTimers.clear();
+  }
+
+  private Set<String> keysOf(List<InstanceSummary> containers) {
+    Set<String> keys = new LinkedHashSet<>(desired.keySet());
+    for (InstanceSummary c : containers) {
+      String name = c.name();
+      String base =
+          name.endsWith(ContainerPlan.FALLBACK_SUFFIX)
+              ? name.substring(0, name.length() - ContainerPlan.FALLBACK_SUFFIX.length())
+              : name;
+      // A fallback belongs to its replica; anything else not desired is removed under its name.
+      keys.add(desired.containsKey(base) ? base : name);
+    }
+    return keys;
+  }
+
+  private Future<?> reconcileOne(String id) {
+    ReplicaAssignment a = desired.get(id);
+    ReplicaReconcile r = new ReplicaReconcile(lxd, settings, vertx);
+    long start = System.nanoTime();
+    if (a == null) {
+      return r.remove(id)
+          .onComplete(
+              ar -> {
+                lastActions.put(id, r.actions());
+                if (ar.succeeded()) {
+                  statuses.remove(id);
+                  if (!r.actions().isEmpty()) {
+                    LOG.info("LXD: removed '{}': {} ({} ms)", id, r.actions(), millis(start));
+                  }
+                } else {
+                  LOG.warn("LXD: removing '{}' failed: {}", id, ar.cause().getMessage());
+                  retryLater(id);
+                }
+              });
+    }
+    if (!statuses.containsKey(id)) {
+      publish(status(id, "pending", 0, List.of(), ""));
+    }
+    return Future.succeededFuture()
+        .compose(
+            v ->
+                r.apply(
+                    a,
+                    () ->
+                        publish(
+                            status(id, "creating", generation(id), snapshots(id), lastError(id)))))
+        .compose(
+            o -> {
+              lastActions.put(id, r.actions());
+              publish(observed(id, o, ""));
+              if (!r.actions().isEmpty()) {
+                LOG.info(
+                    "LXD: replica '{}' at generation {}: {} ({} ms)",
+                    id,
+                    a.generation(),
+                    r.actions(),
+                    millis(start));
+              }
+              return Future.<Void>succeededFuture();
+            },
+            err -> {
+              lastActions.put(id, r.actions());
+              String error = message(err);
+              LOG.warn("LXD: replica '{}' failed: {}", id, error);
+              retryLater(id);
+              // What the container is now, as far as LXD still answers; the run ends once the
+              // status is published, so the caller's future sees it.
+              return new ReplicaReconcile(lxd, settings, vertx)
+                  .read(id)
+                  .transform(
+                      seen -> {
+                        publish(
+                            seen.succeeded()
+                                ? failed(id, seen.result(), error)
+                                : status(id, "failed", generation(id), snapshots(id), error));
+                        return Future.<Void>succeededFuture();
+                      });
+            });
+  }
+
+  private ReplicaStatus observed(String id, ReplicaReconcile.Observed o, String error) {
+    if (o.container().isEmpty()) {
+      return status(id, "pending", 0, List.of(), error);
+    }
+    var c = o.container().get();
+    return status(
+        id,
+        c.isRunning() ? "running" : "stopped",
+        ContainerPlan.generationOf(c).orElse(0),
+        o.snapshots(),
+        error);
+  }
+
+  private ReplicaStatus failed(String id, ReplicaReconcile.Observed o, String error) {
+    ReplicaStatus seen = observed(id, o, error);
+    return status(id, "failed", seen.generation(), seen.snapshots(), error);
+  }
+
+  private ReplicaStatus status(
+      String id, String state, long generation, List<String> snapshots, String error) {
+    return new ReplicaStatus(
+        ReplicaStatus.SCHEMA, id, nodeId, state, generation, snapshots, error, clock.millis());
+  }
+
+  private void publish(ReplicaStatus s) {
+    if (!desired.containsKey(s.replicaId())) {
+      return; // removed meanwhile: its status goes with it
+    }
+    ReplicaStatus before = statuses.put(s.replicaId(), s);
+    if (before == null || !sameBut(before, s)) {
+      try {
+        onChange.accept(s);
+      } catch (RuntimeException e) {
+        LOG.warn("LXD: the replica status listener failed: {}", e.toString());
+      }
+    }
+  }
+
+  /** One retry timer per replica at most: failures while one is pending add none. */
+  private void retryLater(String id) {
+    if (stopped) {
+      return;
+    }
+    retryTimers.computeIfAbsent(
+        id,
+        k ->
+            vertx.setTimer(
+                retryDelay.toMillis(),
+                t -> {
+                  retryTimers.remove(k);
+                  if (!stopped) {
+                    runs.request(k);
+                  }
+                }));
+  }
+
+  private long generation(String id) {
+    ReplicaStatus s = statuses.get(id);
+    return s == null ? 0 : s.generation();
+  }
+
+  private List<String> snapshots(String id) {
+    ReplicaStatus s = statuses.get(id);
+    return s == null ? List.of() : s.snapshots();
+  }
+
+  private String lastError(String id) {
+    ReplicaStatus s = statuses.get(id);
+    return s == null ? "" : s.error();
+  }
+
+  private static boolean sameBut(ReplicaStatus a, ReplicaStatus b) {
+    return a.state().equals(b.state())
+        && a.generation() == b.generation()
+        && a.snapshots().equals(b.snapshots())
+        && a.error().equals(b.error());
+  }
+
+  private static String message(Throwable e) {
+    return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+  }
+
+  private static long millis(long start) {
+    return (System.nanoTime() - start) / 1_000_000;
+  }
+}
