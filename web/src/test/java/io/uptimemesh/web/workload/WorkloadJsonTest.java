@@ -21,7 +21,7 @@ class WorkloadJsonTest {
         "{\"image\":\"busybox\"}",
         "{\"image\":\"busybox\",\"replicas\":0,\"ports\":[{\"name\":\"dns\",\"port\":53,"
             + "\"protocol\":\"udp\"}]}",
-        "{\"image\":\"alpine/3.20\",\"profiles\":[\"default\",\"big\"],"
+        "{\"image\":\"alpine-3.20\",\"profiles\":[\"default\",\"big\"],"
             + "\"config\":{\"environment.mode\":\"prod\",\"boot.autostart\":\"true\"},"
             + "\"limits\":{\"cpu\":4,\"memory\":\"2GiB\"},\"replicas\":7,"
             + "\"node_selector\":{\"labels\":{\"zone\":\"b\"},\"roles\":[\"gateway\"]},"
