@@ -121,7 +121,9 @@ enum RuntimeKey {
       "10",
       "Workloads: how many generations of a service's spec are kept for rollback, the current one included: 2..1000."),
   // The agent's LXD workloads (ADR 0014).
-  LXD_ENABLED("false", "Agent: run this node's LXD workload replicas: true or false."),
+  LXD_ENABLED(
+      "false",
+      "Agent: run this node's LXD workload replicas: true or false (read and checked; not acted on yet)."),
   LXD_SOCKET("/var/lib/lxd/unix.socket", "Agent: the LXD daemon's unix socket."),
   LXD_PROJECT(
       "uptimemesh",
