@@ -211,6 +211,20 @@ public final class NodeCluster implements AutoCloseable {
     return r.bodyAsJsonObject();
   }
 
+  /** The body of an endpoint {@code id} of {@code service} on {@code nodeId} at {@code port}. */
+  public static JsonObject endpointBody(String id, String service, String nodeId, int port) {
+    return new JsonObject()
+        .put("id", id)
+        .put("service", service)
+        .put("node_id", nodeId)
+        .put("port", port);
+  }
+
+  /** Creates that endpoint (asserts 201) and returns its create revision. */
+  public long endpointRevision(String id, String service, String nodeId, int port) {
+    return endpoint(endpointBody(id, service, nodeId, port)).getLong("revision");
+  }
+
   public JsonObject endpointNow(String id) {
     HttpResponse<Buffer> r = op(HttpMethod.GET, "/api/v1/endpoints/" + id, null);
     assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(200);

@@ -44,13 +44,7 @@ class DiscoveryStreamIT {
     c.keepAlive(n2);
     c.service("web");
     rev1 =
-        c.endpoint(
-                new JsonObject()
-                    .put("id", "e1")
-                    .put("service", "web")
-                    .put("node_id", "n1")
-                    .put("port", 8080)
-                    .put("port_name", "http"))
+        c.endpoint(NodeCluster.endpointBody("e1", "web", "n1", 8080).put("port_name", "http"))
             .getLong("revision");
   }
 

@@ -40,22 +40,8 @@ class EndpointHealthIT {
     c.keepAlive(n1);
     c.keepAlive(n2);
     c.service("web");
-    rev1 =
-        c.endpoint(
-                new JsonObject()
-                    .put("id", "e1")
-                    .put("service", "web")
-                    .put("node_id", "n1")
-                    .put("port", 8080))
-            .getLong("revision");
-    rev2 =
-        c.endpoint(
-                new JsonObject()
-                    .put("id", "e2")
-                    .put("service", "web")
-                    .put("node_id", "n2")
-                    .put("port", 8080))
-            .getLong("revision");
+    rev1 = c.endpointRevision("e1", "web", "n1", 8080);
+    rev2 = c.endpointRevision("e2", "web", "n2", 8080);
   }
 
   @AfterEach
