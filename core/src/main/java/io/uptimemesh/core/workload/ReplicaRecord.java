@@ -19,6 +19,9 @@ import java.util.TreeMap;
  * @param replaces the id of the replica this one replaces once it is healthy (move, drain,
  *     reschedule), or null
  * @param createdAtMs epoch milliseconds
+ * @param command the latest operator command for the replica's container (restart, snapshot,
+ *     restore), or null; the agent carries out a command whose sequence number it has not yet
+ *     reported in {@link ReplicaStatus#commandSeq()}
  */
 public record ReplicaRecord(
     int schema,
@@ -28,7 +31,8 @@ public record ReplicaRecord(
     long generation,
     Map<String, Integer> hostPorts,
     String replaces,
-    long createdAtMs) {
+    long createdAtMs,
+    ReplicaCommand command) {
   public static final int SCHEMA = 1;
 
   public ReplicaRecord {
@@ -38,8 +42,31 @@ public record ReplicaRecord(
     hostPorts = hostPorts == null ? Map.of() : Map.copyOf(new TreeMap<>(hostPorts));
   }
 
+  /** A replica without a command (the scheduler's placements). */
+  public ReplicaRecord(
+      int schema,
+      String id,
+      String service,
+      String nodeId,
+      long generation,
+      Map<String, Integer> hostPorts,
+      String replaces,
+      long createdAtMs) {
+    this(schema, id, service, nodeId, generation, hostPorts, replaces, createdAtMs, null);
+  }
+
   public ReplicaRecord withGeneration(long newGeneration) {
     return new ReplicaRecord(
-        schema, id, service, nodeId, newGeneration, hostPorts, replaces, createdAtMs);
+        schema, id, service, nodeId, newGeneration, hostPorts, replaces, createdAtMs, command);
+  }
+
+  public ReplicaRecord withCommand(ReplicaCommand newCommand) {
+    return new ReplicaRecord(
+        schema, id, service, nodeId, generation, hostPorts, replaces, createdAtMs, newCommand);
+  }
+
+  /** The sequence number the next command must carry (1 for the first). */
+  public long nextCommandSeq() {
+    return command == null ? 1 : command.seq() + 1;
   }
 }

@@ -16,6 +16,9 @@ import java.util.Objects;
  * @param snapshots the container's snapshots, oldest first
  * @param error the last error, empty if none
  * @param updatedAtMs epoch milliseconds (agent clock)
+ * @param commandSeq the sequence number of the last {@link ReplicaCommand} the agent carried out (0
+ *     if none), whether it succeeded or not
+ * @param commandError why that command failed, empty if it succeeded
  */
 public record ReplicaStatus(
     int schema,
@@ -25,7 +28,9 @@ public record ReplicaStatus(
     long generation,
     List<String> snapshots,
     String error,
-    long updatedAtMs) {
+    long updatedAtMs,
+    long commandSeq,
+    String commandError) {
   public static final int SCHEMA = 1;
 
   public ReplicaStatus {
@@ -33,6 +38,20 @@ public record ReplicaStatus(
     Objects.requireNonNull(state, "state");
     snapshots = snapshots == null ? List.of() : List.copyOf(snapshots);
     error = error == null ? "" : error;
+    commandError = commandError == null ? "" : commandError;
+  }
+
+  /** A status before any command was carried out. */
+  public ReplicaStatus(
+      int schema,
+      String replicaId,
+      String nodeId,
+      String state,
+      long generation,
+      List<String> snapshots,
+      String error,
+      long updatedAtMs) {
+    this(schema, replicaId, nodeId, state, generation, snapshots, error, updatedAtMs, 0, "");
   }
 
   public boolean running() {
