@@ -1,9 +1,6 @@
 package io.uptimemesh.web.workload;
 
-import io.uptimemesh.core.discovery.EndpointHealthRecord;
 import io.uptimemesh.core.discovery.EndpointRecord;
-import io.uptimemesh.core.discovery.EndpointState;
-import io.uptimemesh.core.identity.NodeRecord;
 import io.uptimemesh.core.workload.ReplicaRecord;
 import io.uptimemesh.core.workload.ReplicaStatus;
 import io.uptimemesh.etcd.CacheSnapshot;
@@ -59,53 +56,16 @@ final class ReplicaListing {
             .get(keys.replicaStatus(r.id()))
             .map(e -> store.decode(e, ReplicaStatus.class).value())
             .orElse(null);
-    Optional<NodeRecord> node =
-        snapshot.get(keys.node(r.nodeId())).map(e -> store.decode(e, NodeRecord.class).value());
-    boolean alive = snapshot.get(keys.alive(r.nodeId())).map(e -> e.lease() != 0).orElse(false);
+    ReplicaHealth health = ReplicaHealth.of(snapshot, store, r);
     JsonArray endpoints = new JsonArray();
-    int healthy = 0;
-    int unhealthy = 0;
-    for (String portName : r.hostPorts().keySet()) {
-      String id = r.id() + "-" + portName;
-      Optional<CacheSnapshot.Entry> entry = snapshot.get(keys.endpoint(id));
-      if (entry.isEmpty()) {
-        endpoints.add(
-            new JsonObject()
-                .put("id", id)
-                .put("port_name", portName)
-                .put("state", EndpointState.Health.UNKNOWN.text())
-                .put("reason", "no endpoint"));
-        continue;
-      }
-      EndpointHealthRecord report =
-          snapshot
-              .get(keys.endpointHealth(id))
-              .map(e -> store.decode(e, EndpointHealthRecord.class).value())
-              .orElse(null);
-      EndpointState state =
-          EndpointState.of(
-              node.isPresent(),
-              node.map(NodeRecord::revoked).orElse(false),
-              alive,
-              entry.get().createRevision(),
-              report);
-      healthy += state.published() ? 1 : 0;
-      unhealthy += state.health() == EndpointState.Health.UNHEALTHY ? 1 : 0;
+    for (ReplicaHealth.Endpoint e : health.endpoints()) {
       endpoints.add(
           new JsonObject()
-              .put("id", id)
-              .put("port_name", portName)
-              .put("state", state.health().text())
-              .put("reason", state.reason()));
+              .put("id", e.id())
+              .put("port_name", e.portName())
+              .put("state", e.state().text())
+              .put("reason", e.reason()));
     }
-    String health =
-        endpoints.isEmpty()
-            ? "none"
-            : unhealthy > 0
-                ? EndpointState.Health.UNHEALTHY.text()
-                : healthy == endpoints.size()
-                    ? EndpointState.Health.HEALTHY.text()
-                    : EndpointState.Health.UNKNOWN.text();
     JsonObject ports = new JsonObject();
     r.hostPorts().forEach(ports::put);
     return new JsonObject()
@@ -126,7 +86,7 @@ final class ReplicaListing {
                     ? new java.util.ArrayList<>()
                     : new java.util.ArrayList<Object>(status.snapshots())))
         .put("status_updated_at_ms", status == null ? null : status.updatedAtMs())
-        .put("health", health)
+        .put("health", health.health())
         .put("endpoints", endpoints);
   }
 }
