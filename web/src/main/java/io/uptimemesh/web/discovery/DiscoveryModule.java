@@ -70,6 +70,8 @@ public final class DiscoveryModule {
         new PreviewRoutes(
             vertx, identityRoutes.authHandler(), hub, etcd.store(), etcd.cache(), settings),
         io.uptimemesh.web.workload.WorkloadModule.routes(
-            etcd, identityRoutes.authHandler(), events, clock, generationsKept));
+            etcd, identityRoutes.authHandler(), events, clock, generationsKept),
+        io.uptimemesh.web.workload.WorkloadModule.nodeRoutes(
+            vertx, etcd, identityRoutes.nodeRequests(), events, keepAlive));
   }
 }

@@ -22,4 +22,29 @@ public final class WorkloadModule {
         new ReplicaListing(etcd.store()),
         etcd.cache());
   }
+
+  /**
+   * The node-signed routes: workloads documents and their streams, replica statuses.
+   *
+   * @param keepAlive the keep-alive comment interval of the streams
+   */
+  public static NodeWorkloads nodeRoutes(
+      io.vertx.core.Vertx vertx,
+      EtcdRuntime etcd,
+      io.uptimemesh.web.identity.NodeRequestAuth nodeRequests,
+      Events events,
+      java.time.Duration keepAlive) {
+    WorkloadsViewBuilder builder = new WorkloadsViewBuilder(etcd.store());
+    io.uptimemesh.web.NodeDocumentHub<WorkloadsView> hub =
+        new io.uptimemesh.web.NodeDocumentHub<>(
+            etcd.cache(), WorkloadsView.empty(), builder::build);
+    return new NodeWorkloads(
+        hub,
+        new NodeWorkloadRoutes(
+            vertx,
+            nodeRequests,
+            hub,
+            new ReplicaStatusWriter(etcd.store(), etcd.cache(), events),
+            keepAlive));
+  }
 }

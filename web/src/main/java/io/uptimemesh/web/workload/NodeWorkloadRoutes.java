@@ -1,0 +1,131 @@
+package io.uptimemesh.web.workload;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.uptimemesh.core.error.UptimeMeshException;
+import io.uptimemesh.core.identity.NodeIds;
+import io.uptimemesh.core.workload.ReplicaStatusReport;
+import io.uptimemesh.web.NodeDocumentHub;
+import io.uptimemesh.web.NodeDocumentStream;
+import io.uptimemesh.web.Responses;
+import io.uptimemesh.web.identity.NodeRequestAuth;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.time.Duration;
+import java.util.regex.Pattern;
+
+/**
+ * The node-signed workload routes (ADR 0014): a node reads or streams its workloads document and
+ * reports its replicas' statuses. Signed like the discovery routes ({@link NodeRequestAuth}): 401
+ * for an unknown, revoked or badly signed node, 403 for another node's path.
+ */
+final class NodeWorkloadRoutes {
+  static final String EVENT = "workloads";
+  private static final Pattern DIGEST = Pattern.compile("[0-9a-fA-F]{64}");
+
+  private final Vertx vertx;
+  private final NodeRequestAuth nodeAuth;
+  private final NodeDocumentHub<WorkloadsView> hub;
+  private final ReplicaStatusWriter statuses;
+  private final Duration keepAlive;
+
+  NodeWorkloadRoutes(
+      Vertx vertx,
+      NodeRequestAuth nodeAuth,
+      NodeDocumentHub<WorkloadsView> hub,
+      ReplicaStatusWriter statuses,
+      Duration keepAlive) {
+    this.vertx = vertx;
+    this.nodeAuth = nodeAuth;
+    this.hub = hub;
+    this.statuses = statuses;
+    this.keepAlive = keepAlive;
+  }
+
+  void addRoutes(Router router) {
+    router.post("/api/v1/nodes/:id/replica-status").handler(this::report);
+    router.get("/api/v1/nodes/:id/workloads").handler(this::document);
+    router.get("/api/v1/nodes/:id/workloads/stream").handler(this::stream);
+  }
+
+  private void report(RoutingContext ctx) {
+    String id = NodeIds.validate(ctx.pathParam("id"));
+    JsonNode json = nodeAuth.body(ctx);
+    ReplicaStatusReport body = ReplicaStatusReport.parse(json, id);
+    statuses
+        .write(id, body)
+        .onSuccess(
+            o -> {
+              JsonArray ignored = new JsonArray();
+              o.ignored()
+                  .forEach(
+                      i ->
+                          ignored.add(
+                              new JsonObject()
+                                  .put("replica_id", i.replicaId())
+                                  .put("reason", i.reason())));
+              Responses.json(
+                  ctx,
+                  200,
+                  new JsonObject()
+                      .put("accepted", o.accepted())
+                      .put("written", o.written())
+                      .put("ignored", ignored));
+            })
+        .onFailure(ctx::fail);
+  }
+
+  private void document(RoutingContext ctx) {
+    String id = nodeAuth.bodiless(ctx);
+    WorkloadsView view = hub.view();
+    if (!view.knows(id)) {
+      throw unknown(id);
+    }
+    vertx
+        .executeBlocking(() -> view.documentJson(id, ""))
+        .onSuccess(
+            json ->
+                ctx.response()
+                    .setStatusCode(200)
+                    .putHeader("Content-Type", "application/json")
+                    .putHeader("Cache-Control", "no-store")
+                    .putHeader("ETag", "\"" + view.digestOf(id, "") + "\"")
+                    .end(Buffer.buffer(json)))
+        .onFailure(ctx::fail);
+  }
+
+  private void stream(RoutingContext ctx) {
+    String id = nodeAuth.bodiless(ctx);
+    String digest = ctx.request().getParam("digest");
+    if (digest != null && !DIGEST.matcher(digest).matches()) {
+      throw UptimeMeshException.invalid("digest must be 64 hex digits (SHA-256)");
+    }
+    NodeDocumentStream<WorkloadsView> stream =
+        new NodeDocumentStream<>(vertx, ctx.response(), id, EVENT, "", hub::unregister);
+    // Registered before the view is read: no view published meanwhile is missed.
+    WorkloadsView view = hub.register(stream);
+    vertx
+        .executeBlocking(() -> NodeDocumentStream.First.of(view, id, EVENT, "", digest))
+        .onSuccess(
+            first -> {
+              if (first.isEmpty()) {
+                hub.unregister(stream);
+                ctx.fail(unknown(id));
+                return;
+              }
+              stream.start(first.get(), keepAlive);
+            })
+        .onFailure(
+            t -> {
+              hub.unregister(stream);
+              ctx.fail(t);
+            });
+  }
+
+  private static UptimeMeshException unknown(String id) {
+    return UptimeMeshException.notFound("node " + id + " does not exist");
+  }
+}
