@@ -228,7 +228,6 @@ public final class Agent extends VerticleBase {
             () -> tracker.current().map(DesiredState::meshIp),
             clock,
             metrics);
-    heartbeat.onResumedAfter(settings.heartbeatTtl(), discovery::reportAgain);
     if (settings.lxd().enabled()) {
       workloads =
           new io.uptimemesh.agent.workloads.Workloads(
@@ -240,8 +239,16 @@ public final class Agent extends VerticleBase {
               settings.resync(),
               () -> tracker.current().map(DesiredState::meshIp),
               clock);
-      heartbeat.onResumedAfter(settings.heartbeatTtl(), workloads::reportAgain);
     }
+    // Reports hang on the node's lease: after a gap longer than its TTL they may be gone.
+    heartbeat.onResumedAfter(
+        settings.heartbeatTtl(),
+        () -> {
+          discovery.reportAgain();
+          if (workloads != null) {
+            workloads.reportAgain();
+          }
+        });
     if (persisted.isPresent()) {
       LOG.info(
           "starting from the persisted desired state of revision {} ({} peers)",
