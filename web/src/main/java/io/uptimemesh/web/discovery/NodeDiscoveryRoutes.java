@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.uptimemesh.core.discovery.EndpointHealthReport;
 import io.uptimemesh.core.error.UptimeMeshException;
 import io.uptimemesh.core.identity.NodeIds;
+import io.uptimemesh.web.NodeDocumentStream;
 import io.uptimemesh.web.Responses;
 import io.uptimemesh.web.identity.NodeRequestAuth;
 import io.vertx.core.Vertx;
@@ -102,11 +103,15 @@ final class NodeDiscoveryRoutes {
     if (digest != null && !DIGEST.matcher(digest).matches()) {
       throw UptimeMeshException.invalid("digest must be 64 hex digits (SHA-256)");
     }
-    DiscoveryStream stream = new DiscoveryStream(vertx, ctx.response(), id, zone, hub::unregister);
+    String variant = zone ? DiscoveryView.ZONE : "";
+    NodeDocumentStream<DiscoveryView> stream =
+        new NodeDocumentStream<>(
+            vertx, ctx.response(), id, DiscoveryView.EVENT, variant, hub::unregister);
     // Registered before the view is read: no view published meanwhile is missed.
     DiscoveryView view = hub.register(stream);
     vertx
-        .executeBlocking(() -> DiscoveryStream.First.of(view, id, zone, digest))
+        .executeBlocking(
+            () -> NodeDocumentStream.First.of(view, id, DiscoveryView.EVENT, variant, digest))
         .onSuccess(
             first -> {
               if (first.isEmpty()) {
