@@ -1,10 +1,15 @@
 package io.uptimemesh.web;
 
+import io.uptimemesh.core.error.UptimeMeshException;
 import io.uptimemesh.etcd.CacheSnapshot;
 import io.uptimemesh.etcd.WatchCache;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.RoutingContext;
+import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 
 /**
  * Follows the watch cache, keeps the current {@link NodeDocumentView} and hands each new view to
@@ -15,6 +20,8 @@ import java.util.function.Function;
  * @param <V> the view type
  */
 public final class NodeDocumentHub<V extends NodeDocumentView> {
+  private static final Pattern DIGEST = Pattern.compile("[0-9a-fA-F]{64}");
+
   private final WatchCache cache;
   private final Function<CacheSnapshot, V> build;
   private final Set<NodeDocumentStream<V>> streams = ConcurrentHashMap.newKeySet();
@@ -64,6 +71,53 @@ public final class NodeDocumentHub<V extends NodeDocumentView> {
 
   public void unregister(NodeDocumentStream<V> stream) {
     streams.remove(stream);
+  }
+
+  /**
+   * Answers a node's stream request (the caller authenticated it): 400 for a {@code digest} query
+   * that is not 64 hex digits, 404 when the node has no document, else the stream, which resumes
+   * with {@code unchanged} when the digest matches. The first document is written off the event
+   * loop.
+   *
+   * @param kind the event name of a whole document
+   * @param variant what the client asked for ("" for the default)
+   */
+  public void openStream(
+      Vertx vertx,
+      RoutingContext ctx,
+      String nodeId,
+      String kind,
+      String variant,
+      Duration keepAlive) {
+    String digest = ctx.request().getParam("digest");
+    if (digest != null && !DIGEST.matcher(digest).matches()) {
+      throw UptimeMeshException.invalid("digest must be 64 hex digits (SHA-256)");
+    }
+    NodeDocumentStream<V> stream =
+        new NodeDocumentStream<>(vertx, ctx.response(), nodeId, kind, variant, this::unregister);
+    // Registered before the view is read: no view published meanwhile is missed.
+    V current = register(stream);
+    vertx
+        .executeBlocking(() -> NodeDocumentStream.First.of(current, nodeId, kind, variant, digest))
+        .onSuccess(
+            first -> {
+              if (first.isEmpty()) {
+                unregister(stream);
+                ctx.fail(unknown(nodeId));
+                return;
+              }
+              stream.start(first.get(), keepAlive);
+            })
+        .onFailure(
+            t -> {
+              unregister(stream);
+              ctx.fail(t);
+            });
+  }
+
+  /** 404 for a node without a document. */
+  public static UptimeMeshException unknown(String nodeId) {
+    return UptimeMeshException.notFound("node " + nodeId + " does not exist");
   }
 
   private synchronized void changed(CacheSnapshot snapshot) {

@@ -3,6 +3,7 @@ package io.uptimemesh.agent.workloads;
 import io.uptimemesh.core.config.AgentLxdSettings;
 import io.uptimemesh.core.error.UptimeMeshException;
 import io.uptimemesh.core.workload.ReplicaStatus;
+import io.uptimemesh.core.workload.ReplicaStatusReport;
 import io.uptimemesh.lxd.InstanceSummary;
 import io.uptimemesh.lxd.LxdClient;
 import io.vertx.core.Future;
@@ -349,10 +350,11 @@ public final class LxdReconciler {
         state,
         generation,
         snapshots,
-        error,
+        // LXD's errors can be long (a failed rsync's output); the control plane takes 512.
+        ReplicaStatusReport.shorten(error),
         clock.millis(),
         c == null ? 0 : c.seq(),
-        c == null ? "" : c.error());
+        ReplicaStatusReport.shorten(c == null ? "" : c.error()));
   }
 
   private void publish(ReplicaStatus s) {

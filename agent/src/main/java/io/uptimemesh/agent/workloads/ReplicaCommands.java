@@ -42,7 +42,18 @@ final class ReplicaCommands {
           case ReplicaCommand.RESTART ->
               lxd.restart(id, ReplicaReconcile.STOP_TIMEOUT, false)
                   .recover(e -> lxd.restart(id, java.time.Duration.ZERO, true));
-          case ReplicaCommand.SNAPSHOT -> lxd.snapshot(id, command.snapshot());
+          // LXD copies a running container's files with rsync, which fails when one changes or
+          // vanishes meanwhile: one more try before the command is reported failed.
+          case ReplicaCommand.SNAPSHOT ->
+              lxd.snapshot(id, command.snapshot())
+                  .recover(
+                      e ->
+                          lxd.snapshots(id)
+                              .compose(
+                                  have ->
+                                      have.contains(command.snapshot())
+                                          ? Future.<Void>failedFuture(e)
+                                          : lxd.snapshot(id, command.snapshot())));
           case ReplicaCommand.RESTORE -> lxd.restore(id, command.snapshot());
           default ->
               Future.failedFuture(

@@ -43,7 +43,7 @@ public final class Workloads {
   private final ControlPlaneClient client;
   private final Duration resync;
   private final Supplier<Optional<String>> meshAddress;
-  private final WorkloadsFile file;
+  private final io.uptimemesh.agent.state.NodeDocumentFile<WorkloadsDocument> file;
   private final LxdClient lxd;
   private final LxdReconciler reconciler;
   private final SignedReporter<ReplicaStatus> reporter;
@@ -101,7 +101,7 @@ public final class Workloads {
     this.client = client;
     this.resync = resync;
     this.meshAddress = meshAddress;
-    this.file = new WorkloadsFile(dataDir);
+    this.file = WorkloadsFile.in(dataDir);
     this.lxd = lxd;
     this.reporter =
         new SignedReporter<>(

@@ -123,7 +123,7 @@ class WorkloadsTrackerTest {
 
   @Test
   void thePersistedDocumentIsThisNodesAndChecksummed() throws Exception {
-    WorkloadsFile file = new WorkloadsFile(dir);
+    var file = WorkloadsFile.in(dir);
     assertThat(file.load("n1")).isEmpty();
     WorkloadsDocument d = doc(4, "100.64.0.1", replica("web-00001", NO_PORT, null));
     file.save(d);

@@ -130,6 +130,19 @@ class WorkloadsDocumentTest {
     assertThat(s.commandSeq()).isEqualTo(3);
     assertThat(s.commandError()).isEmpty();
 
+    assertThat(ReplicaStatusReport.shorten("x".repeat(2000)))
+        .hasSize(ReplicaStatusReport.MAX_ERROR)
+        .endsWith("...");
+    assertThat(ReplicaStatusReport.shorten(null)).isEmpty();
+    assertThatThrownBy(
+            () ->
+                ReplicaStatusReport.parse(
+                    json(
+                        "{'statuses':[{'replica_id':'web-1','state':'failed','error':'"
+                            + "x".repeat(513)
+                            + "'}]}"),
+                    "n"))
+        .hasMessageContaining("statuses[0].error");
     assertThatThrownBy(() -> ReplicaStatusReport.parse(json("{'statuses':{}}"), "n"))
         .hasMessageContaining("statuses must be an array");
     assertThatThrownBy(

@@ -49,4 +49,14 @@ public final class DiscoveryHub {
   void unregister(NodeDocumentStream<DiscoveryView> stream) {
     hub.unregister(stream);
   }
+
+  /** Answers a node's discovery stream request; see {@link NodeDocumentHub#openStream}. */
+  void openStream(
+      io.vertx.core.Vertx vertx,
+      io.vertx.ext.web.RoutingContext ctx,
+      String nodeId,
+      String variant,
+      java.time.Duration keepAlive) {
+    hub.openStream(vertx, ctx, nodeId, DiscoveryView.EVENT, variant, keepAlive);
+  }
 }

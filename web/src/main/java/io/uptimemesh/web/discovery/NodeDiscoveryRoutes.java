@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.uptimemesh.core.discovery.EndpointHealthReport;
 import io.uptimemesh.core.error.UptimeMeshException;
 import io.uptimemesh.core.identity.NodeIds;
-import io.uptimemesh.web.NodeDocumentStream;
 import io.uptimemesh.web.Responses;
 import io.uptimemesh.web.identity.NodeRequestAuth;
 import io.vertx.core.Vertx;
@@ -14,7 +13,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
-import java.util.regex.Pattern;
 
 /**
  * The node-signed discovery routes (ADR 0013): a node reports its endpoints' health, reads or
@@ -22,8 +20,6 @@ import java.util.regex.Pattern;
  * unknown, revoked or badly signed node, 403 for another node's path.
  */
 final class NodeDiscoveryRoutes {
-  private static final Pattern DIGEST = Pattern.compile("[0-9a-fA-F]{64}");
-
   private final Vertx vertx;
   private final NodeRequestAuth nodeAuth;
   private final DiscoveryHub hub;
@@ -99,33 +95,7 @@ final class NodeDiscoveryRoutes {
   private void stream(RoutingContext ctx) {
     String id = authenticateRead(ctx);
     boolean zone = CatalogRoutes.flag(ctx, "zone");
-    String digest = ctx.request().getParam("digest");
-    if (digest != null && !DIGEST.matcher(digest).matches()) {
-      throw UptimeMeshException.invalid("digest must be 64 hex digits (SHA-256)");
-    }
-    String variant = zone ? DiscoveryView.ZONE : "";
-    NodeDocumentStream<DiscoveryView> stream =
-        new NodeDocumentStream<>(
-            vertx, ctx.response(), id, DiscoveryView.EVENT, variant, hub::unregister);
-    // Registered before the view is read: no view published meanwhile is missed.
-    DiscoveryView view = hub.register(stream);
-    vertx
-        .executeBlocking(
-            () -> NodeDocumentStream.First.of(view, id, DiscoveryView.EVENT, variant, digest))
-        .onSuccess(
-            first -> {
-              if (first.isEmpty()) {
-                hub.unregister(stream);
-                ctx.fail(unknown(id));
-                return;
-              }
-              stream.start(first.get(), keepAlive);
-            })
-        .onFailure(
-            t -> {
-              hub.unregister(stream);
-              ctx.fail(t);
-            });
+    hub.openStream(vertx, ctx, id, zone ? DiscoveryView.ZONE : "", keepAlive);
   }
 
   private String authenticateRead(RoutingContext ctx) {
@@ -133,6 +103,6 @@ final class NodeDiscoveryRoutes {
   }
 
   private static UptimeMeshException unknown(String id) {
-    return UptimeMeshException.notFound("node " + id + " does not exist");
+    return io.uptimemesh.web.NodeDocumentHub.unknown(id);
   }
 }

@@ -1,11 +1,9 @@
 package io.uptimemesh.web.workload;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.uptimemesh.core.error.UptimeMeshException;
 import io.uptimemesh.core.identity.NodeIds;
 import io.uptimemesh.core.workload.ReplicaStatusReport;
 import io.uptimemesh.web.NodeDocumentHub;
-import io.uptimemesh.web.NodeDocumentStream;
 import io.uptimemesh.web.Responses;
 import io.uptimemesh.web.identity.NodeRequestAuth;
 import io.vertx.core.Vertx;
@@ -15,7 +13,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
-import java.util.regex.Pattern;
 
 /**
  * The node-signed workload routes (ADR 0014): a node reads or streams its workloads document and
@@ -24,7 +21,6 @@ import java.util.regex.Pattern;
  */
 final class NodeWorkloadRoutes {
   static final String EVENT = "workloads";
-  private static final Pattern DIGEST = Pattern.compile("[0-9a-fA-F]{64}");
 
   private final Vertx vertx;
   private final NodeRequestAuth nodeAuth;
@@ -82,7 +78,7 @@ final class NodeWorkloadRoutes {
     String id = nodeAuth.bodiless(ctx);
     WorkloadsView view = hub.view();
     if (!view.knows(id)) {
-      throw unknown(id);
+      throw NodeDocumentHub.unknown(id);
     }
     vertx
         .executeBlocking(() -> view.documentJson(id, ""))
@@ -99,33 +95,6 @@ final class NodeWorkloadRoutes {
 
   private void stream(RoutingContext ctx) {
     String id = nodeAuth.bodiless(ctx);
-    String digest = ctx.request().getParam("digest");
-    if (digest != null && !DIGEST.matcher(digest).matches()) {
-      throw UptimeMeshException.invalid("digest must be 64 hex digits (SHA-256)");
-    }
-    NodeDocumentStream<WorkloadsView> stream =
-        new NodeDocumentStream<>(vertx, ctx.response(), id, EVENT, "", hub::unregister);
-    // Registered before the view is read: no view published meanwhile is missed.
-    WorkloadsView view = hub.register(stream);
-    vertx
-        .executeBlocking(() -> NodeDocumentStream.First.of(view, id, EVENT, "", digest))
-        .onSuccess(
-            first -> {
-              if (first.isEmpty()) {
-                hub.unregister(stream);
-                ctx.fail(unknown(id));
-                return;
-              }
-              stream.start(first.get(), keepAlive);
-            })
-        .onFailure(
-            t -> {
-              hub.unregister(stream);
-              ctx.fail(t);
-            });
-  }
-
-  private static UptimeMeshException unknown(String id) {
-    return UptimeMeshException.notFound("node " + id + " does not exist");
+    hub.openStream(vertx, ctx, id, EVENT, "", keepAlive);
   }
 }
