@@ -8,8 +8,6 @@ import io.uptimemesh.web.Responses;
 import io.uptimemesh.web.identity.NodeRequestAuth;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
@@ -51,24 +49,7 @@ final class NodeDiscoveryRoutes {
     EndpointHealthReport reports = EndpointHealthReport.parse(json);
     health
         .write(id, reports)
-        .onSuccess(
-            o -> {
-              JsonArray ignored = new JsonArray();
-              o.ignored()
-                  .forEach(
-                      i ->
-                          ignored.add(
-                              new JsonObject()
-                                  .put("endpoint_id", i.endpointId())
-                                  .put("reason", i.reason())));
-              Responses.json(
-                  ctx,
-                  200,
-                  new JsonObject()
-                      .put("accepted", o.accepted())
-                      .put("written", o.written())
-                      .put("ignored", ignored));
-            })
+        .onSuccess(o -> Responses.json(ctx, 200, o.toJson("endpoint_id")))
         .onFailure(ctx::fail);
   }
 

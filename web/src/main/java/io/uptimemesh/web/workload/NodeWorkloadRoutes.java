@@ -8,8 +8,6 @@ import io.uptimemesh.web.Responses;
 import io.uptimemesh.web.identity.NodeRequestAuth;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
@@ -53,24 +51,7 @@ final class NodeWorkloadRoutes {
     ReplicaStatusReport body = ReplicaStatusReport.parse(json, id);
     statuses
         .write(id, body)
-        .onSuccess(
-            o -> {
-              JsonArray ignored = new JsonArray();
-              o.ignored()
-                  .forEach(
-                      i ->
-                          ignored.add(
-                              new JsonObject()
-                                  .put("replica_id", i.replicaId())
-                                  .put("reason", i.reason())));
-              Responses.json(
-                  ctx,
-                  200,
-                  new JsonObject()
-                      .put("accepted", o.accepted())
-                      .put("written", o.written())
-                      .put("ignored", ignored));
-            })
+        .onSuccess(o -> Responses.json(ctx, 200, o.toJson("replica_id")))
         .onFailure(ctx::fail);
   }
 

@@ -1,19 +1,18 @@
 package io.uptimemesh.web.workload;
 
-import io.uptimemesh.core.error.UptimeMeshException;
 import io.uptimemesh.core.events.EventCategory;
 import io.uptimemesh.core.events.Events;
 import io.uptimemesh.core.workload.ReplicaRecord;
 import io.uptimemesh.core.workload.ReplicaStatus;
 import io.uptimemesh.core.workload.ReplicaStatusReport;
 import io.uptimemesh.etcd.CacheSnapshot;
-import io.uptimemesh.etcd.EtcdErrors;
 import io.uptimemesh.etcd.EtcdStore;
 import io.uptimemesh.etcd.EtcdTransaction;
 import io.uptimemesh.etcd.KeyLayout;
 import io.uptimemesh.etcd.WatchCache;
+import io.uptimemesh.web.NodeLeaseWrite;
+import io.uptimemesh.web.NodeReportOutcome;
 import io.vertx.core.Future;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,15 +27,6 @@ import java.util.Optional;
  * are ignored with a reason.
  */
 final class ReplicaStatusWriter {
-  /** How long a write waits for the cache to show it (read your writes). */
-  static final Duration READ_YOUR_WRITES = Duration.ofSeconds(5);
-
-  /** One ignored status. */
-  record Ignored(String replicaId, String reason) {}
-
-  /** The answer: how many statuses came, how many were written, which were ignored. */
-  record Outcome(int accepted, int written, List<Ignored> ignored) {}
-
   private final EtcdStore store;
   private final WatchCache cache;
   private final Events events;
@@ -48,21 +38,22 @@ final class ReplicaStatusWriter {
   }
 
   /** 409 when the node is not alive; one retry when something changed between read and write. */
-  Future<Outcome> write(String nodeId, ReplicaStatusReport body) {
+  Future<NodeReportOutcome> write(String nodeId, ReplicaStatusReport body) {
     return attempt(nodeId, body, true);
   }
 
-  private Future<Outcome> attempt(String nodeId, ReplicaStatusReport body, boolean retry) {
+  private Future<NodeReportOutcome> attempt(
+      String nodeId, ReplicaStatusReport body, boolean retry) {
     KeyLayout keys = store.layout();
     CacheSnapshot snapshot = cache.snapshot();
     Optional<CacheSnapshot.Entry> alive = snapshot.get(keys.alive(nodeId));
     if (alive.isEmpty() || alive.get().lease() == 0) {
-      return Future.failedFuture(notAlive(nodeId));
+      return Future.failedFuture(NodeLeaseWrite.notAlive(nodeId));
     }
     // The last status of a replica counts: etcd refuses a key twice in one transaction.
     Map<String, ReplicaStatus> latest = new LinkedHashMap<>();
     body.statuses().forEach(s -> latest.put(s.replicaId(), s));
-    List<Ignored> ignored = new ArrayList<>();
+    List<NodeReportOutcome.Ignored> ignored = new ArrayList<>();
     List<ReplicaStatus[]> changes = new ArrayList<>();
     EtcdTransaction tx =
         store.transaction().requireModRevision(keys.alive(nodeId), alive.get().modRevision());
@@ -70,7 +61,7 @@ final class ReplicaStatusWriter {
       Optional<CacheSnapshot.Entry> record = snapshot.get(keys.replica(s.replicaId()));
       Optional<String> why = ignoreReason(nodeId, record);
       if (why.isPresent()) {
-        ignored.add(new Ignored(s.replicaId(), why.get()));
+        ignored.add(new NodeReportOutcome.Ignored(s.replicaId(), why.get()));
         continue;
       }
       ReplicaStatus stored =
@@ -83,35 +74,22 @@ final class ReplicaStatusWriter {
       tx.put(keys.replicaStatus(s.replicaId()), s, alive.get().lease());
       changes.add(new ReplicaStatus[] {stored, s});
     }
-    Outcome outcome = new Outcome(body.statuses().size(), changes.size(), List.copyOf(ignored));
+    NodeReportOutcome outcome =
+        new NodeReportOutcome(body.statuses().size(), changes.size(), List.copyOf(ignored));
     if (changes.isEmpty()) {
       return Future.succeededFuture(outcome);
     }
-    return tx.commit("store replica statuses of " + nodeId)
-        .recover(
-            t ->
-                EtcdErrors.code(t).name().equals("NOT_FOUND")
-                    // The lease expired between the read and the write.
-                    ? Future.failedFuture(notAlive(nodeId))
-                    : Future.failedFuture(t))
-        .compose(
-            rev -> {
-              if (rev.isEmpty()) {
-                if (!retry) {
-                  throw UptimeMeshException.conflict(
-                      "node "
-                          + nodeId
-                          + " went stale or its replicas changed meanwhile; send the statuses again");
-                }
-                // The cache was behind etcd: catch up with it and decide again, once.
-                return store
-                    .revision()
-                    .compose(r -> cache.awaitRevision(r, READ_YOUR_WRITES))
-                    .compose(v -> attempt(nodeId, body, false));
-              }
-              changes.forEach(c -> recordEvent(c[0], c[1]));
-              return cache.awaitRevision(rev.get(), READ_YOUR_WRITES).map(v -> outcome);
-            });
+    return NodeLeaseWrite.commit(
+        store,
+        cache,
+        tx,
+        "store replica statuses of " + nodeId,
+        nodeId,
+        retry,
+        "node " + nodeId + " went stale or its replicas changed meanwhile; send the statuses again",
+        () -> attempt(nodeId, body, false),
+        () -> changes.forEach(c -> recordEvent(c[0], c[1])),
+        outcome);
   }
 
   private Optional<String> ignoreReason(String nodeId, Optional<CacheSnapshot.Entry> record) {
@@ -171,10 +149,5 @@ final class ReplicaStatusWriter {
     } else {
       events.info(EventCategory.WORKLOADS, "replica_" + now.state(), actor, fields);
     }
-  }
-
-  private static UptimeMeshException notAlive(String nodeId) {
-    return UptimeMeshException.conflict(
-        "node " + nodeId + " is not alive (no liveness lease): heartbeat first, then report");
   }
 }
