@@ -47,7 +47,7 @@ public final class Workloads {
   private final LxdClient lxd;
   private final LxdReconciler reconciler;
   private final SignedReporter<ReplicaStatus> reporter;
-  private WorkloadsTracker tracker;
+  private io.uptimemesh.agent.stream.DocumentTracker<WorkloadsDocument> tracker;
   private WorkloadsStream stream;
   private long resyncTimer = -1;
   private io.vertx.core.Context context;
@@ -141,7 +141,9 @@ public final class Workloads {
               if (stopped) {
                 return null;
               }
-              tracker = new WorkloadsTracker(nodeId, persisted);
+              tracker =
+                  new io.uptimemesh.agent.stream.DocumentTracker<>(
+                      WorkloadsStream.KIND, d -> d.nodeId().equals(nodeId), persisted);
               stream =
                   new WorkloadsStream(
                       vertx, client, tracker, nodeId, resync, Backoff.standard(), this::changed);

@@ -2,6 +2,7 @@ package io.uptimemesh.agent.workloads;
 
 import io.uptimemesh.agent.control.Backoff;
 import io.uptimemesh.agent.control.ControlPlaneClient;
+import io.uptimemesh.agent.stream.DocumentTracker;
 import io.uptimemesh.agent.stream.EventStreamClient;
 import io.uptimemesh.agent.stream.SseEvent;
 import io.uptimemesh.core.workload.WorkloadsDocument;
@@ -18,9 +19,17 @@ import org.slf4j.LoggerFactory;
  * whose content changed. Runs on the agent's context.
  */
 public final class WorkloadsStream implements EventStreamClient.Handler {
+  /** Workloads documents as a {@link DocumentTracker} follows them. */
+  public static final DocumentTracker.Kind<WorkloadsDocument> KIND =
+      new DocumentTracker.Kind<>(
+          "workloads",
+          WorkloadsDocument::parse,
+          WorkloadsDocument::digest,
+          WorkloadsDocument::withRevision);
+
   private static final Logger LOG = LoggerFactory.getLogger(WorkloadsStream.class);
 
-  private final WorkloadsTracker tracker;
+  private final DocumentTracker<WorkloadsDocument> tracker;
   private final Consumer<WorkloadsDocument> changed;
   private final EventStreamClient stream;
   private boolean withDigest = true;
@@ -28,7 +37,7 @@ public final class WorkloadsStream implements EventStreamClient.Handler {
   public WorkloadsStream(
       Vertx vertx,
       ControlPlaneClient client,
-      WorkloadsTracker tracker,
+      DocumentTracker<WorkloadsDocument> tracker,
       String nodeId,
       Duration resync,
       Backoff backoff,
@@ -55,18 +64,18 @@ public final class WorkloadsStream implements EventStreamClient.Handler {
 
   @Override
   public String streamQuery() {
-    return tracker.query(withDigest);
+    return tracker.digestQuery(withDigest);
   }
 
   @Override
   public boolean event(SseEvent event) {
-    WorkloadsTracker.Outcome outcome = tracker.apply(event);
-    if (outcome == WorkloadsTracker.Outcome.RESYNC) {
+    DocumentTracker.Outcome outcome = tracker.apply(event);
+    if (outcome == DocumentTracker.Outcome.RESYNC) {
       withDigest = false;
       return false;
     }
     withDigest = true;
-    if (outcome == WorkloadsTracker.Outcome.CHANGED) {
+    if (outcome == DocumentTracker.Outcome.CHANGED) {
       changed.accept(tracker.current().orElseThrow());
     }
     return true;
@@ -77,7 +86,7 @@ public final class WorkloadsStream implements EventStreamClient.Handler {
     try {
       WorkloadsDocument document = WorkloadsDocument.parse(body);
       boolean older = tracker.current().map(c -> c.revision() > document.revision()).orElse(false);
-      if (!older && tracker.replace(document) == WorkloadsTracker.Outcome.CHANGED) {
+      if (!older && tracker.replace(document) == DocumentTracker.Outcome.CHANGED) {
         changed.accept(document);
       }
     } catch (RuntimeException e) {

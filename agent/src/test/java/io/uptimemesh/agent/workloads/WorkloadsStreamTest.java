@@ -2,6 +2,7 @@ package io.uptimemesh.agent.workloads;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.uptimemesh.agent.stream.DocumentTracker;
 import io.uptimemesh.agent.stream.SseEvent;
 import io.uptimemesh.core.json.Json;
 import io.uptimemesh.core.workload.ReplicaCommand;
@@ -20,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  * How stream events change the agent's workloads document, how a document becomes the reconciler's
  * assignments, and the persisted copy.
  */
-class WorkloadsTrackerTest {
+class WorkloadsStreamTest {
   @TempDir Path dir;
 
   private static WorkloadSpec spec(String json) {
@@ -53,24 +54,25 @@ class WorkloadsTrackerTest {
 
   @Test
   void wholeDocumentsReplaceUnchangedRestampsAndForeignOnesResync() {
-    WorkloadsTracker t = new WorkloadsTracker("n1", Optional.empty());
-    assertThat(t.query(true)).isEmpty();
-    assertThat(t.apply(event("unchanged", 3, null))).isEqualTo(WorkloadsTracker.Outcome.RESYNC);
+    DocumentTracker<WorkloadsDocument> t =
+        new DocumentTracker<>(WorkloadsStream.KIND, d -> d.nodeId().equals("n1"), Optional.empty());
+    assertThat(t.digestQuery(true)).isEmpty();
+    assertThat(t.apply(event("unchanged", 3, null))).isEqualTo(DocumentTracker.Outcome.RESYNC);
 
     WorkloadsDocument d = doc(5, "100.64.0.1", replica("web-00001", NO_PORT, null));
-    assertThat(t.apply(event("workloads", 5, d))).isEqualTo(WorkloadsTracker.Outcome.CHANGED);
-    assertThat(t.query(true)).isEqualTo("digest=" + d.digest());
-    assertThat(t.query(false)).isEmpty();
+    assertThat(t.apply(event("workloads", 5, d))).isEqualTo(DocumentTracker.Outcome.CHANGED);
+    assertThat(t.digestQuery(true)).isEqualTo("digest=" + d.digest());
+    assertThat(t.digestQuery(false)).isEmpty();
     assertThat(t.apply(event("workloads", 6, d.withRevision(6))))
-        .isEqualTo(WorkloadsTracker.Outcome.RESTAMPED);
-    assertThat(t.apply(event("unchanged", 9, null))).isEqualTo(WorkloadsTracker.Outcome.RESTAMPED);
+        .isEqualTo(DocumentTracker.Outcome.RESTAMPED);
+    assertThat(t.apply(event("unchanged", 9, null))).isEqualTo(DocumentTracker.Outcome.RESTAMPED);
     assertThat(t.current().get().revision()).isEqualTo(9);
 
     WorkloadsDocument other =
         new WorkloadsDocument(WorkloadsDocument.SCHEMA, "n2", 10, null, List.of());
-    assertThat(t.apply(event("workloads", 10, other))).isEqualTo(WorkloadsTracker.Outcome.RESYNC);
+    assertThat(t.apply(event("workloads", 10, other))).isEqualTo(DocumentTracker.Outcome.RESYNC);
     assertThat(t.apply(new SseEvent("workloads", "{not json", "11")))
-        .isEqualTo(WorkloadsTracker.Outcome.RESYNC);
+        .isEqualTo(DocumentTracker.Outcome.RESYNC);
     assertThat(t.current().get().nodeId()).isEqualTo("n1");
   }
 
