@@ -32,6 +32,11 @@ public final class DiscoveryFile {
     file.save(document);
   }
 
+  /** Saves on a worker, in order; a failure is logged. */
+  public void saveInBackground(io.vertx.core.Vertx vertx, DiscoveryDocument document) {
+    file.saveInBackground(vertx, document);
+  }
+
   /** The stored document if it is this node's and valid (else logged and empty). */
   public Optional<DiscoveryDocument> load(String nodeId) {
     return file.load(nodeId);

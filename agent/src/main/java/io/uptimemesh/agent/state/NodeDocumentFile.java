@@ -15,7 +15,11 @@ import java.util.function.Function;
  * @param <D> the document type
  */
 public final class NodeDocumentFile<D> {
+  private static final org.slf4j.Logger LOG =
+      org.slf4j.LoggerFactory.getLogger(NodeDocumentFile.class);
+
   private final ChecksummedFile file;
+  private final String what;
   private final Function<byte[], D> parse;
   private final Function<D, byte[]> toJson;
   private final Function<D, String> nodeIdOf;
@@ -31,6 +35,7 @@ public final class NodeDocumentFile<D> {
       Function<D, byte[]> toJson,
       Function<D, String> nodeIdOf) {
     this.file = new ChecksummedFile(file, what);
+    this.what = what;
     this.parse = parse;
     this.toJson = toJson;
     this.nodeIdOf = nodeIdOf;
@@ -42,6 +47,21 @@ public final class NodeDocumentFile<D> {
 
   public void save(D document) throws IOException {
     file.save(new String(toJson.apply(document), StandardCharsets.UTF_8));
+  }
+
+  /**
+   * Saves {@code document} on a worker, in the order of the calls (two saves in flight land in the
+   * order the documents arrived); a failure is logged, the agent goes on with the document.
+   */
+  public void saveInBackground(io.vertx.core.Vertx vertx, D document) {
+    vertx
+        .executeBlocking(
+            () -> {
+              save(document);
+              return null;
+            },
+            true)
+        .onFailure(e -> LOG.warn("cannot persist the {}: {}", what, e.getMessage()));
   }
 
   /** The stored document if it is this node's and valid (else logged and empty). */

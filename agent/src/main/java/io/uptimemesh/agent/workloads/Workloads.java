@@ -207,14 +207,7 @@ public final class Workloads {
   }
 
   private void changed(WorkloadsDocument document) {
-    vertx
-        .executeBlocking(
-            () -> {
-              file.save(document);
-              return null;
-            },
-            true)
-        .onFailure(e -> LOG.warn("cannot persist the workloads document: {}", e.getMessage()));
+    file.saveInBackground(vertx, document);
     act(document);
   }
 
