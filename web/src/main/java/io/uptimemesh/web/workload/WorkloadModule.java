@@ -1,6 +1,8 @@
 package io.uptimemesh.web.workload;
 
+import io.uptimemesh.core.config.SchedulerSettings;
 import io.uptimemesh.core.events.Events;
+import io.uptimemesh.core.workload.ReplicaIdSource;
 import io.uptimemesh.etcd.EtcdRuntime;
 import io.uptimemesh.web.identity.AuthHandler;
 import java.time.Clock;
@@ -15,11 +17,39 @@ public final class WorkloadModule {
    */
   public static WorkloadRoutes routes(
       EtcdRuntime etcd, AuthHandler loggedIn, Events events, Clock clock, int generationsKept) {
+    return routes(etcd, loggedIn, events, clock, generationsKept, SchedulerSettings.defaults());
+  }
+
+  /**
+   * @param scheduler the scheduler's settings, for the plan preview ({@code SCHEDULER_*})
+   */
+  public static WorkloadRoutes routes(
+      EtcdRuntime etcd,
+      AuthHandler loggedIn,
+      Events events,
+      Clock clock,
+      int generationsKept,
+      SchedulerSettings scheduler) {
     return new WorkloadRoutes(
         loggedIn,
         new WorkloadCatalog(etcd.store(), etcd.cache(), events, clock, generationsKept),
         new NodeSchedulingService(etcd.store(), etcd.cache(), events, clock),
         new ReplicaListing(etcd.store()),
-        etcd.cache());
+        etcd.cache(),
+        new SchedulerRoutes(
+            loggedIn,
+            etcd.store(),
+            etcd.cache(),
+            clock,
+            scheduler,
+            new ReplicaMover(
+                etcd.store(), etcd.cache(), events, clock, scheduler, ReplicaIdSource.random())));
+  }
+
+  /** The scheduler leader job over this runtime ({@code LeaderJobs} runs it on the leader). */
+  public static SchedulerJob schedulerJob(
+      EtcdRuntime etcd, Events events, Clock clock, SchedulerSettings settings) {
+    return new SchedulerJob(
+        etcd.store(), etcd.cache(), events, clock, settings, ReplicaIdSource.random());
   }
 }
