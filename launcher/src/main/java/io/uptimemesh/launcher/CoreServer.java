@@ -207,6 +207,9 @@ final class CoreServer {
     // Leader-only jobs of the modules; the stale sweep is the election's own.
     List<LeaderJob> leaderJobs = new java.util.ArrayList<>(ops.leaderJobs());
     leaderJobs.add(eventPruner);
+    leaderJobs.add(
+        io.uptimemesh.web.workload.WorkloadModule.schedulerJob(
+            etcd, events, Clock.systemUTC(), settings.scheduler()));
     leader = LeaderWiring.create(vertx, etcd, settings, config, leaderJobs, events);
     leader.start(); // campaigns in the background: never delays readiness
     MembershipRoutes membership =
@@ -236,7 +239,8 @@ final class CoreServer {
             events,
             settings.discovery(),
             io.uptimemesh.web.mesh.MeshModule.KEEP_ALIVE,
-            settings.workloadGenerationsKept());
+            settings.workloadGenerationsKept(),
+            settings.scheduler());
     api =
         new ApiServer(
             vertx,
