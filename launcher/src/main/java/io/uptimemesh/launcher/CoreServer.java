@@ -209,7 +209,7 @@ final class CoreServer {
     leaderJobs.add(eventPruner);
     leaderJobs.add(
         io.uptimemesh.web.workload.WorkloadModule.schedulerJob(
-            etcd, events, Clock.systemUTC(), settings.scheduler()));
+            vertx, etcd, events, Clock.systemUTC(), settings.scheduler()));
     leader = LeaderWiring.create(vertx, etcd, settings, config, leaderJobs, events);
     leader.start(); // campaigns in the background: never delays readiness
     MembershipRoutes membership =

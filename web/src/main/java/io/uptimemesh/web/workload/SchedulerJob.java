@@ -18,6 +18,7 @@ import io.uptimemesh.etcd.WatchCache;
 import io.uptimemesh.etcd.leader.Fence;
 import io.uptimemesh.etcd.leader.LeaderJob;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashSet;
@@ -53,6 +54,7 @@ public final class SchedulerJob implements LeaderJob {
 
   static final String ACTOR = Events.SYSTEM;
 
+  private final Vertx vertx;
   private final EtcdStore store;
   private final WatchCache cache;
   private final Events events;
@@ -68,12 +70,14 @@ public final class SchedulerJob implements LeaderJob {
   private Set<SchedulerPlan.Note> lastNotes = Set.of();
 
   public SchedulerJob(
+      Vertx vertx,
       EtcdStore store,
       WatchCache cache,
       Events events,
       Clock clock,
       SchedulerSettings settings,
       ReplicaIdSource ids) {
+    this.vertx = vertx;
     this.store = store;
     this.cache = cache;
     this.events = events;
@@ -127,10 +131,23 @@ public final class SchedulerJob implements LeaderJob {
 
   /** Plans on the current snapshot and applies the plan; for the leader runner and tests. */
   public Future<Outcome> runOnce(Fence fence) {
-    SchedulerView view =
-        SchedulerView.read(
-            cache.snapshot(), store, clock.millis(), settings.rescheduleGrace().toMillis());
-    SchedulerPlan plan = SchedulerPlan.plan(view.input(), ids);
+    CacheSnapshot snap = cache.snapshot();
+    // Decoding a whole cluster and planning it is CPU work that grows with it: off the event loop.
+    return vertx
+        .executeBlocking(
+            () -> {
+              SchedulerView view =
+                  SchedulerView.read(
+                      snap, store, clock.millis(), settings.rescheduleGrace().toMillis());
+              return new Planned(view, SchedulerPlan.plan(view.input(), ids));
+            },
+            false)
+        .compose(p -> apply(fence, p.view(), p.plan()));
+  }
+
+  private record Planned(SchedulerView view, SchedulerPlan plan) {}
+
+  private Future<Outcome> apply(Fence fence, SchedulerView view, SchedulerPlan plan) {
     recordNewNotes(plan.notes());
     DecisionBasis basis = new DecisionBasis(view.snapshot());
     return apply(fence, view, basis, plan.actions(), 0, 0L)

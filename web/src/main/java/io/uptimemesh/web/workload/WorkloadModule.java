@@ -5,6 +5,7 @@ import io.uptimemesh.core.events.Events;
 import io.uptimemesh.core.workload.ReplicaIdSource;
 import io.uptimemesh.etcd.EtcdRuntime;
 import io.uptimemesh.web.identity.AuthHandler;
+import io.vertx.core.Vertx;
 import java.time.Clock;
 
 /** Assembles the workload routes over one etcd runtime; discovery's module mounts them. */
@@ -48,8 +49,8 @@ public final class WorkloadModule {
 
   /** The scheduler leader job over this runtime ({@code LeaderJobs} runs it on the leader). */
   public static SchedulerJob schedulerJob(
-      EtcdRuntime etcd, Events events, Clock clock, SchedulerSettings settings) {
+      Vertx vertx, EtcdRuntime etcd, Events events, Clock clock, SchedulerSettings settings) {
     return new SchedulerJob(
-        etcd.store(), etcd.cache(), events, clock, settings, ReplicaIdSource.random());
+        vertx, etcd.store(), etcd.cache(), events, clock, settings, ReplicaIdSource.random());
   }
 }

@@ -71,6 +71,7 @@ class SchedulerJobIT {
     fence = new Fence(electionKey, created);
     job =
         new SchedulerJob(
+            c.fixture.vertx,
             store,
             cache,
             c.fixture.events,
