@@ -112,12 +112,7 @@ final class ReplicaMover {
         ReplicaWrites.endpoints(replacement, spec, target.meshIp(), now, Events.user(user));
     DecisionBasis basis = new DecisionBasis(snap);
     EtcdTransaction tx = store.transaction();
-    basis.require(tx, keys.replica(old.id()));
-    basis.require(tx, keys.service(old.service()));
-    basis.require(tx, keys.node(to));
-    basis.require(tx, keys.alive(to));
-    basis.require(tx, keys.nodeScheduling(to));
-    writes.placedKeys(replacement).forEach(k -> basis.require(tx, k));
+    writes.requirePlaceable(basis, tx, replacement);
     // The replicas decided on (those on NODE, and any replacement of ID) must not have changed.
     // A replacement written meanwhile under a new id is not caught here: etcd cannot compare a
     // range; the scheduler then keeps the replacement closest to serving and removes the other.

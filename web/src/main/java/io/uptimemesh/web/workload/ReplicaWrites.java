@@ -82,6 +82,21 @@ final class ReplicaWrites {
     return out;
   }
 
+  /**
+   * Adds to {@code tx} the conditions of placing {@code r} on what was decided on: its service, its
+   * node (record, liveness, scheduling), the replica it replaces, and its own keys still absent.
+   */
+  void requirePlaceable(DecisionBasis basis, EtcdTransaction tx, ReplicaRecord r) {
+    basis.require(tx, keys.service(r.service()));
+    basis.require(tx, keys.node(r.nodeId()));
+    basis.require(tx, keys.alive(r.nodeId()));
+    basis.require(tx, keys.nodeScheduling(r.nodeId()));
+    if (r.replaces() != null) {
+      basis.require(tx, keys.replica(r.replaces()));
+    }
+    placedKeys(r).forEach(k -> basis.require(tx, k));
+  }
+
   /** Adds the writes that create {@code r} and its endpoints to {@code tx}. */
   void place(EtcdTransaction tx, ReplicaRecord r, List<EndpointRecord> endpoints) {
     tx.put(keys.replica(r.id()), r);

@@ -205,16 +205,10 @@ public final class SchedulerJob implements LeaderJob {
     List<EndpointRecord> endpoints =
         ReplicaWrites.endpoints(r, service.workload(), node.meshIp(), now, ACTOR);
     EtcdTransaction tx = store.transaction().fencedBy(fence);
-    basis.require(tx, keys.service(p.service()));
+    // The rollout too: it decided the generation new replicas run.
     basis.require(tx, keys.rollout(p.service()));
-    basis.require(tx, keys.node(p.nodeId()));
-    basis.require(tx, keys.alive(p.nodeId()));
-    basis.require(tx, keys.nodeScheduling(p.nodeId()));
-    if (p.replaces() != null) {
-      basis.require(tx, keys.replica(p.replaces()));
-    }
+    writes.requirePlaceable(basis, tx, r);
     List<String> placed = writes.placedKeys(r);
-    placed.forEach(k -> basis.require(tx, k));
     writes.place(tx, r, endpoints);
     return tx.commit("place replica " + r.id())
         .onSuccess(rev -> rev.ifPresent(v -> basis.committed(placed, List.of(), v)));

@@ -255,8 +255,8 @@ class SchedulerJobIT {
         .untilAsserted(() -> assertThat(eventNames()).contains("replica_placed"));
   }
 
-  @Test
-  void aDrainMovesEveryReplicaAwayMakeBeforeBreak() {
+  /** Four alive nodes, "web" with three replicas placed on n1..n3 and serving; n4 free. */
+  private List<NodeCluster.Node> threeServingOnFourNodes() {
     List<NodeCluster.Node> nodes = aliveNodes("n1", "n2", "n3", "n4");
     createService("web", spec(3));
     lead();
@@ -264,6 +264,12 @@ class SchedulerJobIT {
     assertThat(replicas()).extracting(ReplicaRecord::nodeId).doesNotContain("n4");
     serveAll(nodes);
     awaitServing("web", 3);
+    return nodes;
+  }
+
+  @Test
+  void aDrainMovesEveryReplicaAwayMakeBeforeBreak() {
+    List<NodeCluster.Node> nodes = threeServingOnFourNodes();
     ReplicaRecord old =
         replicas().stream().filter(r -> r.nodeId().equals("n1")).findFirst().orElseThrow();
 
@@ -313,12 +319,7 @@ class SchedulerJobIT {
 
   @Test
   void aNodeStaleLongerThanTheGraceGetsItsReplicasReplaced() {
-    List<NodeCluster.Node> nodes = aliveNodes("n1", "n2", "n3", "n4");
-    createService("web", spec(3));
-    lead();
-    await().atMost(Duration.ofSeconds(10)).until(() -> replicas().size() == 3);
-    serveAll(nodes);
-    awaitServing("web", 3);
+    List<NodeCluster.Node> nodes = threeServingOnFourNodes();
     ReplicaRecord lost =
         replicas().stream().filter(r -> r.nodeId().equals("n2")).findFirst().orElseThrow();
 
