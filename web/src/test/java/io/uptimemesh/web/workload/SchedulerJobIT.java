@@ -398,12 +398,28 @@ class SchedulerJobIT {
     String newId = replacement.getString("id");
     assertThat(cache.snapshot().get(keys.endpoint(newId + "-http"))).isPresent();
     assertConflict(move(r1.id(), "n4"), "replacement already");
+    // The same request again with its Idempotency-Key gets the first answer, not a conflict.
+    HttpResponse<Buffer> keyed = keyedMove(r2.id(), "n3", "move-1");
+    assertThat(keyed.statusCode()).as(keyed.bodyAsString()).isEqualTo(409);
+    assertThat(c.op(HttpMethod.POST, "/api/v1/nodes/n3/uncordon", null).statusCode())
+        .isEqualTo(200);
+    HttpResponse<Buffer> first = keyedMove(r2.id(), "n3", "move-2");
+    HttpResponse<Buffer> replayed = keyedMove(r2.id(), "n3", "move-2");
+    assertThat(first.statusCode()).as(first.bodyAsString()).isEqualTo(200);
+    assertThat(replayed.statusCode()).isEqualTo(200);
+    assertThat(replayed.bodyAsJsonObject()).isEqualTo(first.bodyAsJsonObject());
+    assertThat(replicas().stream().filter(r -> r2.id().equals(r.replaces())).count())
+        .as("one replacement for one request")
+        .isEqualTo(1);
 
     pause(1500);
     assertThat(replica(r1.id())).as("kept until the replacement serves").isPresent();
     serve(nodes.get(3), replica(newId).orElseThrow());
     await().atMost(Duration.ofSeconds(10)).until(() -> replica(r1.id()).isEmpty());
-    assertThat(replicas()).extracting(ReplicaRecord::id).containsExactlyInAnyOrder(r2.id(), newId);
+    assertThat(replicas())
+        .extracting(ReplicaRecord::id)
+        .contains(r2.id(), newId)
+        .doesNotContain(r1.id());
   }
 
   @Test
@@ -444,6 +460,16 @@ class SchedulerJobIT {
       Thread.currentThread().interrupt();
       throw new AssertionError(e);
     }
+  }
+
+  private HttpResponse<Buffer> keyedMove(String id, String to, String key) {
+    return Await.result(
+        c.fixture
+            .http
+            .request(HttpMethod.POST, "/api/v1/replicas/" + id + "/move")
+            .bearerTokenAuthentication(c.admin)
+            .putHeader(io.uptimemesh.core.idempotency.IdempotencyKeys.HEADER, key)
+            .sendJsonObject(new JsonObject().put("to", to)));
   }
 
   private HttpResponse<Buffer> move(String id, String to) {
