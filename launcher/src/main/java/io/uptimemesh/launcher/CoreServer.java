@@ -207,9 +207,11 @@ final class CoreServer {
     // Leader-only jobs of the modules; the stale sweep is the election's own.
     List<LeaderJob> leaderJobs = new java.util.ArrayList<>(ops.leaderJobs());
     leaderJobs.add(eventPruner);
-    leaderJobs.add(
+    var scheduler =
         io.uptimemesh.web.workload.WorkloadModule.schedulerJob(
-            vertx, etcd, events, Clock.systemUTC(), settings.scheduler()));
+            vertx, etcd, events, Clock.systemUTC(), settings.scheduler());
+    registry.ifPresent(scheduler::bindMetrics);
+    leaderJobs.add(scheduler);
     leader = LeaderWiring.create(vertx, etcd, settings, config, leaderJobs, events);
     leader.start(); // campaigns in the background: never delays readiness
     MembershipRoutes membership =

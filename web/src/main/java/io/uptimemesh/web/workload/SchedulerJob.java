@@ -1,5 +1,8 @@
 package io.uptimemesh.web.workload;
 
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.uptimemesh.core.config.SchedulerSettings;
 import io.uptimemesh.core.discovery.EndpointRecord;
 import io.uptimemesh.core.events.EventCategory;
@@ -27,6 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -68,6 +72,14 @@ public final class SchedulerJob implements LeaderJob {
   private volatile long lastFingerprint;
   private volatile long lastRunNanos;
   private Set<SchedulerPlan.Note> lastNotes = Set.of();
+
+  // For metrics: plain counters, read by the registry when it is scraped.
+  private final AtomicLong runs = new AtomicLong();
+  private final AtomicLong placed = new AtomicLong();
+  private final AtomicLong removed = new AtomicLong();
+  private final AtomicLong interrupted = new AtomicLong();
+  private final AtomicLong pending = new AtomicLong();
+  private final AtomicLong notes = new AtomicLong();
 
   public SchedulerJob(
       Vertx vertx,
@@ -148,6 +160,8 @@ public final class SchedulerJob implements LeaderJob {
   private record Planned(SchedulerView view, SchedulerPlan plan) {}
 
   private Future<Outcome> apply(Fence fence, SchedulerView view, SchedulerPlan plan) {
+    runs.incrementAndGet();
+    notes.set(plan.notes().size());
     recordNewNotes(plan.notes());
     DecisionBasis basis = new DecisionBasis(view.snapshot());
     return apply(fence, view, basis, plan.actions(), 0, 0L)
@@ -158,9 +172,12 @@ public final class SchedulerJob implements LeaderJob {
                   last.revision() > 0
                       ? cache.awaitRevision(last.revision(), OWN_WRITES)
                       : Future.succeededFuture();
-              return seen.map(
-                  v ->
-                      new Outcome(applied, plan.actions().size(), applied < plan.actions().size()));
+              boolean stopped = applied < plan.actions().size();
+              pending.set(plan.actions().size() - applied);
+              if (stopped) {
+                interrupted.incrementAndGet();
+              }
+              return seen.map(v -> new Outcome(applied, plan.actions().size(), stopped));
             });
   }
 
@@ -258,10 +275,34 @@ public final class SchedulerJob implements LeaderJob {
       if (p.replaces() != null) {
         fields.put("replaces", p.replaces());
       }
+      placed.incrementAndGet();
       events.info(EventCategory.WORKLOADS, "replica_placed", ACTOR, fields);
     } else {
+      removed.incrementAndGet();
       events.info(EventCategory.WORKLOADS, "replica_removed", ACTOR, fields);
     }
+  }
+
+  /**
+   * Publishes {@code uptimemesh_scheduler_*}: runs, replicas placed and removed, runs stopped by a
+   * change, actions left by the last run, and what the last plan could not do.
+   */
+  public void bindMetrics(MeterRegistry registry) {
+    FunctionCounter.builder("uptimemesh.scheduler.runs", runs, AtomicLong::get)
+        .description("Scheduler runs on this core node while it led")
+        .register(registry);
+    FunctionCounter.builder("uptimemesh.scheduler.replicas.placed", placed, AtomicLong::get)
+        .register(registry);
+    FunctionCounter.builder("uptimemesh.scheduler.replicas.removed", removed, AtomicLong::get)
+        .register(registry);
+    FunctionCounter.builder("uptimemesh.scheduler.interrupted", interrupted, AtomicLong::get)
+        .description("Runs stopped because what an action was decided on changed meanwhile")
+        .register(registry);
+    Gauge.builder("uptimemesh.scheduler.actions.pending", pending, AtomicLong::get)
+        .register(registry);
+    Gauge.builder("uptimemesh.scheduler.notes", notes, AtomicLong::get)
+        .description("What the last plan could not do (too few eligible nodes)")
+        .register(registry);
   }
 
   /** A note is recorded once when it appears, not on every run while it holds. */

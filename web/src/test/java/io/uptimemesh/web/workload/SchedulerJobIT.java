@@ -215,10 +215,14 @@ class SchedulerJobIT {
   @Test
   void placesReplicasWithTheirEndpointsAndRestsOnceTheyServe() {
     List<NodeCluster.Node> nodes = aliveNodes("n1", "n2", "n3");
+    var registry = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+    job.bindMetrics(registry);
     createService("web", spec(3));
     lead();
     await().atMost(Duration.ofSeconds(10)).until(() -> replicas().size() == 3);
     List<ReplicaRecord> placed = replicas();
+    assertThat(registry.get("uptimemesh.scheduler.replicas.placed").functionCounter().count())
+        .isEqualTo(3);
     assertThat(placed)
         .extracting(ReplicaRecord::nodeId)
         .containsExactlyInAnyOrder("n1", "n2", "n3");
