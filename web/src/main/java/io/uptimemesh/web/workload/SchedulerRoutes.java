@@ -53,10 +53,29 @@ final class SchedulerRoutes {
 
   private void plan(RoutingContext ctx) {
     CacheSnapshot snap = cache.snapshot();
-    SchedulerView view =
-        SchedulerView.read(snap, store, clock.millis(), settings.rescheduleGrace().toMillis());
-    // Ids of new replicas are drawn at random, as the job draws them: a preview, not a promise.
-    SchedulerPlan plan = SchedulerPlan.plan(view.input(), ReplicaIdSource.random());
+    // Decoding the cluster and planning it grows with the cluster: off the event loop, as the job.
+    ctx.vertx()
+        .executeBlocking(
+            () -> {
+              SchedulerView view =
+                  SchedulerView.read(
+                      snap, store, clock.millis(), settings.rescheduleGrace().toMillis());
+              // New replica ids are drawn at random, as the job draws them: examples only.
+              return planJson(SchedulerPlan.plan(view.input(), ReplicaIdSource.random()));
+            },
+            false)
+        .onSuccess(
+            body ->
+                Responses.json(
+                    ctx,
+                    200,
+                    body.put("revision", snap.revision())
+                        .put("synced", cache.synced())
+                        .put("reschedule_grace_seconds", settings.rescheduleGrace().toSeconds())))
+        .onFailure(ctx::fail);
+  }
+
+  private static JsonObject planJson(SchedulerPlan plan) {
     JsonArray actions = new JsonArray();
     for (SchedulerAction a : plan.actions()) {
       JsonObject json =
@@ -82,15 +101,7 @@ final class SchedulerRoutes {
             n ->
                 notes.add(
                     new JsonObject().put("service", n.service()).put("message", n.message())));
-    Responses.json(
-        ctx,
-        200,
-        new JsonObject()
-            .put("actions", actions)
-            .put("notes", notes)
-            .put("revision", snap.revision())
-            .put("synced", cache.synced())
-            .put("reschedule_grace_seconds", settings.rescheduleGrace().toSeconds()));
+    return new JsonObject().put("actions", actions).put("notes", notes);
   }
 
   private void move(RoutingContext ctx) {
