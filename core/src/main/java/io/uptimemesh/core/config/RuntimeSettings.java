@@ -51,6 +51,7 @@ public final class RuntimeSettings {
   private final Path configFile;
   private final DiscoverySettings discovery;
   private final int workloadGenerationsKept;
+  private final SchedulerSettings scheduler;
   private final List<String> warnings;
 
   private RuntimeSettings(SettingsReader in) {
@@ -113,6 +114,7 @@ public final class RuntimeSettings {
     workloadGenerationsKept =
         in.integer(
             RuntimeKey.WORKLOAD_GENERATIONS_KEPT, DEFAULT_WORKLOAD_GENERATIONS_KEPT, 2, 1000);
+    scheduler = SchedulerSettings.read(in);
     in.checkSecrets(appEnv, authSecretKey, clusterSigningKey);
     if (!etcdEnabled && in.text(RuntimeKey.ETCD_ENDPOINTS) != null) {
       in.warn("ETCD_ENDPOINTS is ignored because ETCD_ENABLED is false");
@@ -367,6 +369,11 @@ public final class RuntimeSettings {
     return workloadGenerationsKept;
   }
 
+  /** The scheduler job's interval and reschedule grace ({@code SCHEDULER_*}). */
+  public SchedulerSettings scheduler() {
+    return scheduler;
+  }
+
   /**
    * Lists what is allowed but unwise, such as development-default secrets outside production.
    *
@@ -428,6 +435,8 @@ public final class RuntimeSettings {
         + discovery
         + ", workloadGenerationsKept="
         + workloadGenerationsKept
+        + ", scheduler="
+        + scheduler
         + "}";
   }
 

@@ -127,7 +127,9 @@ class RepositoryFilesTest {
             "LXD_DEFAULT_IMAGE",
             "LXD_DEFAULT_PROFILE",
             "LXD_HEALTH_TIMEOUT_SECONDS",
-            "LXD_HEALTH_POLL_SECONDS");
+            "LXD_HEALTH_POLL_SECONDS",
+            "SCHEDULER_INTERVAL_SECONDS",
+            "SCHEDULER_RESCHEDULE_GRACE_SECONDS");
     assertThat(RuntimeSettings.documentation())
         .allSatisfy(doc -> assertThat(doc.description()).isNotBlank().doesNotContain("\n"));
   }

@@ -25,18 +25,21 @@ public final class WorkloadRoutes {
   private final NodeSchedulingService scheduling;
   private final ReplicaListing replicas;
   private final WatchCache cache;
+  private final SchedulerRoutes scheduler;
 
   WorkloadRoutes(
       AuthHandler loggedIn,
       WorkloadCatalog catalog,
       NodeSchedulingService scheduling,
       ReplicaListing replicas,
-      WatchCache cache) {
+      WatchCache cache,
+      SchedulerRoutes scheduler) {
     this.loggedIn = loggedIn;
     this.catalog = catalog;
     this.scheduling = scheduling;
     this.replicas = replicas;
     this.cache = cache;
+    this.scheduler = scheduler;
   }
 
   public void addRoutes(Router router) {
@@ -52,6 +55,7 @@ public final class WorkloadRoutes {
     router.post("/api/v1/nodes/:id/drain").handler(loggedIn).handler(this::drain);
     router.get("/api/v1/replicas").handler(loggedIn).handler(this::listReplicas);
     router.get("/api/v1/replicas/:id").handler(loggedIn).handler(this::showReplica);
+    scheduler.addRoutes(router);
   }
 
   /**
@@ -163,8 +167,14 @@ public final class WorkloadRoutes {
                     200,
                     new JsonObject()
                         .put("node_id", id)
-                        .put("scheduling", WorkloadJson.scheduling(s))))
+                        .put("scheduling", WorkloadJson.scheduling(s))
+                        // A drain is done when this is 0 (the scheduler moves them away).
+                        .put("replicas_on_node", replicasOn(id))))
         .onFailure(ctx::fail);
+  }
+
+  private int replicasOn(String nodeId) {
+    return replicas.list(cache.snapshot(), null, nodeId).size();
   }
 
   private void listReplicas(RoutingContext ctx) {
