@@ -215,10 +215,23 @@ public final class LxdReconciler {
                 }
               });
     }
-    if (!statuses.containsKey(id)) {
-      publish(status(id, "pending", 0, List.of(), ""));
-    }
-    return Future.succeededFuture()
+    // First sight of a replica (an agent restart, a new assignment): report what its container is
+    // now, not "pending" for a container that runs (the rollout and scheduler read the status).
+    Future<Void> firstSight =
+        statuses.containsKey(id)
+            ? Future.succeededFuture()
+            : r.read(id)
+                .transform(
+                    seen -> {
+                      if (seen.succeeded() && seen.result().container().isPresent()) {
+                        seedCommand(id, seen.result().container().get());
+                        publish(observed(id, seen.result(), ""));
+                      } else {
+                        publish(status(id, "pending", 0, List.of(), ""));
+                      }
+                      return Future.<Void>succeededFuture();
+                    });
+    return firstSight
         .compose(
             v ->
                 r.apply(
@@ -274,12 +287,7 @@ public final class LxdReconciler {
     }
     String id = a.replicaId();
     long onContainer = ContainerPlan.commandSeqOf(o.container().get());
-    CommandState known = commands.get(id);
-    if (known == null || known.seq() < onContainer) {
-      // Done by an earlier run of the agent: reported as done, without an error we no longer know.
-      known = new CommandState(onContainer, "");
-      commands.put(id, known);
-    }
+    CommandState known = seedCommand(id, o.container().get());
     ReplicaCommands run = new ReplicaCommands(lxd);
     if (ReplicaCommands.due(a.command(), known.seq())) {
       long start = System.nanoTime();
@@ -320,6 +328,21 @@ public final class LxdReconciler {
           .map(v -> o);
     }
     return Future.succeededFuture(o);
+  }
+
+  /**
+   * The last command known done on the replica: this agent's memory, or the container's key when it
+   * records a newer one (done by an earlier run of the agent: reported as done, without an error we
+   * no longer know).
+   */
+  private CommandState seedCommand(String id, io.uptimemesh.lxd.InstanceDetails container) {
+    long onContainer = ContainerPlan.commandSeqOf(container);
+    CommandState known = commands.get(id);
+    if (known == null || known.seq() < onContainer) {
+      known = new CommandState(onContainer, "");
+      commands.put(id, known);
+    }
+    return known;
   }
 
   private ReplicaStatus observed(String id, ReplicaReconcile.Observed o, String error) {

@@ -190,7 +190,9 @@ class WorkloadsAgentIT {
     assertThat(Await.result(project.instance(id)).config())
         .containsEntry(ContainerPlan.COMMAND_SEQ_KEY, "1");
 
-    // The agent restarts (same data dir, same project): the restart is not repeated.
+    // The agent restarts (same data dir, same project): the restart is not repeated, and the
+    // status it reports is what was stored (no "pending" on the way: the key is not rewritten).
+    long statusRevision = statusEntry(id).modRevision();
     onContext(() -> workloads.stop());
     workloads = startAgent();
     await()
@@ -201,6 +203,9 @@ class WorkloadsAgentIT {
                     && workloads.reconciler().statuses().get(id).commandSeq() == 1
                     && workloads.reconciler().statuses().get(id).running());
     assertThat(Await.result(project.state(id)).pid()).as("not restarted again").isEqualTo(pidAfter);
+    await().atMost(Duration.ofSeconds(10)).until(() -> workloads.reporter().sent() >= 1);
+    Thread.sleep(500);
+    assertThat(statusEntry(id).modRevision()).as("status unchanged").isEqualTo(statusRevision);
 
     // Snapshot with the operator's name.
     asked = System.nanoTime();
@@ -239,6 +244,10 @@ class WorkloadsAgentIT {
       }
       throw e;
     }
+  }
+
+  private io.uptimemesh.etcd.CacheSnapshot.Entry statusEntry(String id) {
+    return c.fixture.runtime.cache().snapshot().get(store.layout().replicaStatus(id)).orElseThrow();
   }
 
   private ReplicaStatus awaitStatus(String id, java.util.function.Predicate<ReplicaStatus> wanted) {
