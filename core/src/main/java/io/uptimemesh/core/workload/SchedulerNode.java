@@ -53,14 +53,9 @@ public record SchedulerNode(
    */
   public Optional<String> evacuationReason(WorkloadSpec spec, long nowMs, long graceMs) {
     if (!alive && staleSinceMs != null && nowMs - staleSinceMs > graceMs) {
-      return Optional.of(
-          "node "
-              + id
-              + " stale for "
-              + (nowMs - staleSinceMs) / 1000
-              + " s (grace "
-              + graceMs / 1000
-              + " s)");
+      // No elapsed time in the text: a note that holds must read the same on every run, or the
+      // scheduler records it again each time (an event every interval).
+      return Optional.of("node " + id + " stale longer than the grace of " + graceMs / 1000 + " s");
     }
     if (scheduling != null && scheduling.draining()) {
       return Optional.of("node " + id + " is draining");

@@ -28,8 +28,8 @@ class SchedulerNodeTest {
         "draining                |worker |a   |true |false  |-           |drain   |false   |node n1 is draining|10.42.0.5",
         "just gone, no sweep yet |worker |a   |false|false  |-           |-       |false   |-|10.42.0.5",
         "stale within the grace  |worker |a   |false|false  |60000       |-       |false   |-|10.42.0.5",
-        "stale beyond the grace  |worker |a   |false|false  |60001       |-       |false   |node n1 stale for 60 s (grace 60 s)|10.42.0.5",
-        "stale long and draining |worker |a   |false|false  |600000      |drain   |false   |node n1 stale for 600 s (grace 60 s)|10.42.0.5",
+        "stale beyond the grace  |worker |a   |false|false  |60001       |-       |false   |node n1 stale longer than the grace of 60 s|10.42.0.5",
+        "stale long and draining |worker |a   |false|false  |600000      |drain   |false   |node n1 stale longer than the grace of 60 s|10.42.0.5",
         "no mesh address yet     |worker |a   |true |false  |-           |-       |false   |-|-",
       })
   void eligibilityAndEvacuation(
