@@ -127,7 +127,8 @@ class RepositoryFilesTest {
             "LXD_DEFAULT_IMAGE",
             "LXD_DEFAULT_PROFILE",
             "LXD_HEALTH_TIMEOUT_SECONDS",
-            "LXD_HEALTH_POLL_SECONDS");
+            "LXD_HEALTH_POLL_SECONDS",
+            "ROLLOUT_INTERVAL_SECONDS");
     assertThat(RuntimeSettings.documentation())
         .allSatisfy(doc -> assertThat(doc.description()).isNotBlank().doesNotContain("\n"));
   }

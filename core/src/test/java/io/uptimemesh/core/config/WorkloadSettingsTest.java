@@ -21,4 +21,21 @@ class WorkloadSettingsTest {
             () -> RuntimeSettings.load(Map.of("WORKLOAD_GENERATIONS_KEPT", "many"), null))
         .hasMessageContaining("WORKLOAD_GENERATIONS_KEPT");
   }
+
+  @Test
+  void rolloutIntervalAndHealthTimeoutAreReadOnTheServerAndChecked() {
+    RuntimeSettings d = RuntimeSettings.load(Map.of(), null);
+    assertThat(d.rolloutInterval()).isEqualTo(java.time.Duration.ofSeconds(1));
+    assertThat(d.rolloutHealthTimeout()).isEqualTo(java.time.Duration.ofSeconds(60));
+    RuntimeSettings s =
+        RuntimeSettings.load(
+            Map.of("ROLLOUT_INTERVAL_SECONDS", "5", "LXD_HEALTH_TIMEOUT_SECONDS", "7"), null);
+    assertThat(s.rolloutInterval()).isEqualTo(java.time.Duration.ofSeconds(5));
+    assertThat(s.rolloutHealthTimeout()).isEqualTo(java.time.Duration.ofSeconds(7));
+    assertThatThrownBy(() -> RuntimeSettings.load(Map.of("ROLLOUT_INTERVAL_SECONDS", "0"), null))
+        .hasMessageContaining("ROLLOUT_INTERVAL_SECONDS");
+    assertThatThrownBy(
+            () -> RuntimeSettings.load(Map.of("LXD_HEALTH_TIMEOUT_SECONDS", "soon"), null))
+        .hasMessageContaining("LXD_HEALTH_TIMEOUT_SECONDS");
+  }
 }
