@@ -20,6 +20,25 @@ public final class WorkloadModule {
         new WorkloadCatalog(etcd.store(), etcd.cache(), events, clock, generationsKept),
         new NodeSchedulingService(etcd.store(), etcd.cache(), events, clock),
         new ReplicaListing(etcd.store()),
-        etcd.cache());
+        etcd.cache(),
+        new RolloutService(etcd.store(), etcd.cache(), events, clock),
+        new ReplicaCommands(etcd.store(), etcd.cache(), events, clock));
+  }
+
+  /**
+   * The leader's rollout job (register it with the other leader jobs).
+   *
+   * @param interval {@code ROLLOUT_INTERVAL_SECONDS}
+   * @param healthTimeout {@code LXD_HEALTH_TIMEOUT_SECONDS}
+   */
+  public static RolloutJob rolloutJob(
+      io.vertx.core.Vertx vertx,
+      EtcdRuntime etcd,
+      Events events,
+      Clock clock,
+      java.time.Duration interval,
+      java.time.Duration healthTimeout) {
+    return new RolloutJob(
+        vertx, etcd.store(), etcd.cache(), events, clock, interval, healthTimeout);
   }
 }

@@ -25,18 +25,24 @@ public final class WorkloadRoutes {
   private final NodeSchedulingService scheduling;
   private final ReplicaListing replicas;
   private final WatchCache cache;
+  private final RolloutService rollouts;
+  private final ReplicaCommands commands;
 
   WorkloadRoutes(
       AuthHandler loggedIn,
       WorkloadCatalog catalog,
       NodeSchedulingService scheduling,
       ReplicaListing replicas,
-      WatchCache cache) {
+      WatchCache cache,
+      RolloutService rollouts,
+      ReplicaCommands commands) {
     this.loggedIn = loggedIn;
     this.catalog = catalog;
     this.scheduling = scheduling;
     this.replicas = replicas;
     this.cache = cache;
+    this.rollouts = rollouts;
+    this.commands = commands;
   }
 
   public void addRoutes(Router router) {
@@ -52,6 +58,58 @@ public final class WorkloadRoutes {
     router.post("/api/v1/nodes/:id/drain").handler(loggedIn).handler(this::drain);
     router.get("/api/v1/replicas").handler(loggedIn).handler(this::listReplicas);
     router.get("/api/v1/replicas/:id").handler(loggedIn).handler(this::showReplica);
+    router.get("/api/v1/services/:name/rollout").handler(loggedIn).handler(this::showRollout);
+    router.post("/api/v1/services/:name/rollout").handler(loggedIn).handler(this::restartRollout);
+    router.post("/api/v1/replicas/:id/restart").handler(loggedIn).handler(this::restartReplica);
+    router.post("/api/v1/replicas/:id/snapshot").handler(loggedIn).handler(this::snapshotReplica);
+    router.post("/api/v1/replicas/:id/restore").handler(loggedIn).handler(this::restoreReplica);
+  }
+
+  private void showRollout(RoutingContext ctx) {
+    var r = rollouts.show(ctx.pathParam("name"));
+    Responses.json(ctx, 200, RolloutService.json(r.value(), r.modRevision()));
+  }
+
+  private void restartRollout(RoutingContext ctx) {
+    rollouts
+        .restart(ctx.pathParam("name"), AuthHandler.user(ctx), IdempotencyHandler.claim(ctx))
+        .onSuccess(r -> Responses.json(ctx, 200, RolloutService.json(r, 0)))
+        .onFailure(ctx::fail);
+  }
+
+  private void restartReplica(RoutingContext ctx) {
+    replicaCommand(ctx, io.uptimemesh.core.workload.ReplicaCommand.RESTART, "");
+  }
+
+  private void snapshotReplica(RoutingContext ctx) {
+    replicaCommand(
+        ctx,
+        io.uptimemesh.core.workload.ReplicaCommand.SNAPSHOT,
+        ReplicaCommands.snapshotName(Bodies.optionalString(Bodies.json(ctx), "name")));
+  }
+
+  private void restoreReplica(RoutingContext ctx) {
+    replicaCommand(
+        ctx,
+        io.uptimemesh.core.workload.ReplicaCommand.RESTORE,
+        ReplicaCommands.snapshotName(Bodies.optionalString(Bodies.json(ctx), "name")));
+  }
+
+  private void replicaCommand(RoutingContext ctx, String kind, String snapshot) {
+    String id = ctx.pathParam("id");
+    commands
+        .send(id, kind, snapshot, AuthHandler.user(ctx), IdempotencyHandler.claim(ctx))
+        .onSuccess(
+            c ->
+                Responses.json(
+                    ctx,
+                    202,
+                    new JsonObject()
+                        .put("replica", id)
+                        .put("seq", c.seq())
+                        .put("kind", c.kind())
+                        .put("snapshot", c.snapshot())))
+        .onFailure(ctx::fail);
   }
 
   /**
