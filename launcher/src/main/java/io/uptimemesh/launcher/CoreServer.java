@@ -207,6 +207,14 @@ final class CoreServer {
     // Leader-only jobs of the modules; the stale sweep is the election's own.
     List<LeaderJob> leaderJobs = new java.util.ArrayList<>(ops.leaderJobs());
     leaderJobs.add(eventPruner);
+    leaderJobs.add(
+        io.uptimemesh.web.workload.WorkloadModule.rolloutJob(
+            vertx,
+            etcd,
+            events,
+            Clock.systemUTC(),
+            settings.rolloutInterval(),
+            settings.rolloutHealthTimeout()));
     leader = LeaderWiring.create(vertx, etcd, settings, config, leaderJobs, events);
     leader.start(); // campaigns in the background: never delays readiness
     MembershipRoutes membership =

@@ -4,17 +4,22 @@ import com.fasterxml.jackson.databind.JsonNode;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code uptimemesh replicas list}. */
+/** {@code uptimemesh replicas list|restart|snapshot|restore}. */
 @Command(
     name = "replicas",
     mixinStandardHelpOptions = true,
-    description = "Show the replicas of workload services.",
-    subcommands = {ReplicasCommand.ListReplicas.class})
+    description = "Show the replicas of workload services and send commands to one.",
+    subcommands = {
+      ReplicasCommand.ListReplicas.class,
+      ReplicaCommandCli.Restart.class,
+      ReplicaCommandCli.Snapshot.class,
+      ReplicaCommandCli.Restore.class
+    })
 public final class ReplicasCommand implements Runnable {
   @Override
   public void run() {
     throw new picocli.CommandLine.ParameterException(
-        new picocli.CommandLine(this), "name a subcommand: list");
+        new picocli.CommandLine(this), "name a subcommand: list, restart, snapshot or restore");
   }
 
   /** {@code replicas list [--service S] [--node N]}. */
