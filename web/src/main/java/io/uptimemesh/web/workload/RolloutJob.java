@@ -186,12 +186,23 @@ public final class RolloutJob implements LeaderJob {
     long now = clock.millis();
     Map<String, List<Versioned<ReplicaRecord>>> byService = new HashMap<>();
     for (CacheSnapshot.Entry e : snap.withPrefix(keys.replicasPrefix()).values()) {
-      Versioned<ReplicaRecord> r = store.decode(e, ReplicaRecord.class);
-      byService.computeIfAbsent(r.value().service(), s -> new ArrayList<>()).add(r);
+      try {
+        Versioned<ReplicaRecord> r = store.decode(e, ReplicaRecord.class);
+        byService.computeIfAbsent(r.value().service(), s -> new ArrayList<>()).add(r);
+      } catch (RuntimeException bad) {
+        // One unreadable record must not stop every other service's rollout.
+        log.warn("rollout: skipping {}: {}", e.key(), bad.getMessage());
+      }
     }
     List<Future<Boolean>> writes = new ArrayList<>();
     for (CacheSnapshot.Entry e : snap.withPrefix(keys.servicesPrefix()).values()) {
-      Versioned<ServiceRecord> service = store.decode(e, ServiceRecord.class);
+      Versioned<ServiceRecord> service;
+      try {
+        service = store.decode(e, ServiceRecord.class);
+      } catch (RuntimeException bad) {
+        log.warn("rollout: skipping {}: {}", e.key(), bad.getMessage());
+        continue;
+      }
       if (!service.value().hasWorkload()) {
         continue;
       }
