@@ -214,6 +214,21 @@ public final class RolloutJob implements LeaderJob {
               byService.getOrDefault(service.value().name(), List.of()),
               now));
     }
+    // The record of a deleted service goes too (else a new service of that name would show it).
+    for (CacheSnapshot.Entry e : snap.withPrefix(keys.rolloutsPrefix()).values()) {
+      String service = KeyLayout.lastSegment(e.key());
+      if (snap.get(keys.service(service)).isEmpty()) {
+        writes.add(
+            store
+                .transaction()
+                .fencedBy(fence)
+                .requireAbsent(keys.service(service))
+                .requireModRevision(e.key(), e.modRevision())
+                .delete(e.key())
+                .commit("delete the rollout of deleted service " + service)
+                .map(rev -> rev.isPresent()));
+      }
+    }
     return Future.all(writes).map(c -> (int) c.<Boolean>list().stream().filter(b -> b).count());
   }
 

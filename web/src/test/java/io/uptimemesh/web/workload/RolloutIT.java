@@ -297,13 +297,23 @@ class RolloutIT {
     webOnGenerationOne();
     apply(spec(3, "two"));
     await().atMost(Duration.ofSeconds(5)).until(() -> c.fixture.runtime.cache().synced());
+    // A rollout record left by a service deleted meanwhile.
+    Await.result(
+        store.put(
+            keys.rollout("gone"),
+            new RolloutRecord(1, "gone", 1, 2, RolloutRecord.FAILED, Map.of(), "x", 1, 1)));
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> c.fixture.runtime.cache().snapshot().get(keys.rollout("gone")).isPresent());
     long before = Await.result(store.listRaw(keys.replicasPrefix())).getHeader().getRevision();
     Fence stale = new Fence(fence.electionKey(), fence.createRevision() + 1000);
     assertThat(Await.result(job.pass(stale))).isZero();
     assertThat(rollout().statusCode()).isEqualTo(404);
     assertThat(replicas()).allSatisfy(r -> assertThat(r.getLong("generation")).isEqualTo(1));
-    // The real fence writes: the rollout starts.
-    assertThat(Await.result(job.pass(fence))).isEqualTo(1);
+    assertThat(Await.result(store.get(keys.rollout("gone"), RolloutRecord.class))).isPresent();
+    // The real fence writes: the rollout starts, and the deleted service's record goes.
+    assertThat(Await.result(job.pass(fence))).isEqualTo(2);
+    assertThat(Await.result(store.get(keys.rollout("gone"), RolloutRecord.class))).isEmpty();
     assertThat(Await.result(store.listRaw(keys.replicasPrefix())).getHeader().getRevision())
         .isGreaterThan(before);
     assertThat(rolloutState().getString("state")).isEqualTo("running");
