@@ -100,6 +100,22 @@ class RolloutCliIT {
             commandError));
   }
 
+  /** The agent's report after {@code delayMs}, while a command waits for it. */
+  private static Thread reportLater(long delayMs, long gen, long seq, String commandError) {
+    Thread t =
+        new Thread(
+            () -> {
+              try {
+                Thread.sleep(delayMs);
+                report(gen, seq, commandError);
+              } catch (Exception e) {
+                throw new IllegalStateException(e);
+              }
+            });
+    t.start();
+    return t;
+  }
+
   @Test
   void aFailedRolloutIsShownStartedAgainAndReplicaCommandsAreFollowed() throws Exception {
     Path v1 = dir.resolve("v1.yaml");
@@ -153,29 +169,8 @@ class RolloutCliIT {
     Cli.Result badName = Cli.run("replicas", "snapshot", ID, "--name", "gen-7", "--api-url", api);
     assertThat(badName.code()).isEqualTo(1);
     assertThat(badName.stderr()).contains("gen-");
-    Thread agent =
-        new Thread(
-            () -> {
-              try {
-                Thread.sleep(1500);
-                report(2, 2, "snapshot keep exists already");
-              } catch (Exception e) {
-                throw new IllegalStateException(e);
-              }
-            });
-    agent.start();
-    Cli.Result failed =
-        Cli.run(
-            "replicas",
-            "snapshot",
-            ID,
-            "--name",
-            "keep",
-            "--wait",
-            "--timeout",
-            "20",
-            "--api-url",
-            api);
+    Thread agent = reportLater(1500, 2, 2, "snapshot keep exists already");
+    Cli.Result failed = waitFor("snapshot", "keep");
     agent.join();
     assertThat(failed.code()).as(failed.stdout()).isEqualTo(1);
     assertThat(failed.stderr())
@@ -183,34 +178,20 @@ class RolloutCliIT {
     Cli.Result unknown = Cli.run("replicas", "restore", ID, "--name", "nope", "--api-url", api);
     assertThat(unknown.code()).isEqualTo(1);
     assertThat(unknown.stderr()).contains("no snapshot nope");
-    Thread agent2 =
-        new Thread(
-            () -> {
-              try {
-                Thread.sleep(1000);
-                report(2, 3, "");
-              } catch (Exception e) {
-                throw new IllegalStateException(e);
-              }
-            });
-    agent2.start();
-    assertThat(
-            ok(
-                "replicas",
-                "restore",
-                ID,
-                "--name",
-                "keep",
-                "--wait",
-                "--timeout",
-                "20",
-                "--api-url",
-                api))
-        .contains("restore of replica " + ID + " done");
+    Thread agent2 = reportLater(1000, 2, 3, "");
+    Cli.Result restored = waitFor("restore", "keep");
+    assertThat(restored.code()).as(restored.stderr()).isZero();
+    assertThat(restored.stdout()).contains("restore of replica " + ID + " done");
     agent2.join();
     Cli.Result ghost = Cli.run("replicas", "restart", "web-fffff", "--api-url", api);
     assertThat(ghost.code()).isEqualTo(1);
     assertThat(ghost.stderr()).contains("does not exist");
+  }
+
+  /** {@code replicas KIND ID --name N --wait}. */
+  private static Cli.Result waitFor(String kind, String snapshot) {
+    return Cli.run(
+        "replicas", kind, ID, "--name", snapshot, "--wait", "--timeout", "20", "--api-url", api);
   }
 
   private static String ok(String... args) {

@@ -101,21 +101,10 @@ public final class ReplicaCommandCli {
     }
   }
 
-  /** {@code replicas snapshot ID --name N}. */
-  @Command(
-      name = "snapshot",
-      mixinStandardHelpOptions = true,
-      description =
-          "Snapshot a replica's container as NAME (letters, digits, - _ .; gen-* names are the"
-              + " agent's own).")
-  public static final class Snapshot extends Base {
+  /** A command on one of the replica's snapshots ({@code --name}). */
+  abstract static class Named extends Base {
     @Option(names = "--name", paramLabel = "N", required = true, description = "Snapshot name.")
     String name;
-
-    @Override
-    String kind() {
-      return "snapshot";
-    }
 
     @Override
     Map<String, Object> body() {
@@ -125,25 +114,29 @@ public final class ReplicaCommandCli {
     }
   }
 
+  /** {@code replicas snapshot ID --name N}. */
+  @Command(
+      name = "snapshot",
+      mixinStandardHelpOptions = true,
+      description =
+          "Snapshot a replica's container as NAME (letters, digits, - _ .; gen-* names are the"
+              + " agent's own).")
+  public static final class Snapshot extends Named {
+    @Override
+    String kind() {
+      return "snapshot";
+    }
+  }
+
   /** {@code replicas restore ID --name N}. */
   @Command(
       name = "restore",
       mixinStandardHelpOptions = true,
       description = "Restore a replica's container to one of its snapshots (see replicas list).")
-  public static final class Restore extends Base {
-    @Option(names = "--name", paramLabel = "N", required = true, description = "Snapshot name.")
-    String name;
-
+  public static final class Restore extends Named {
     @Override
     String kind() {
       return "restore";
-    }
-
-    @Override
-    Map<String, Object> body() {
-      Map<String, Object> b = new LinkedHashMap<>();
-      b.put("name", name);
-      return b;
     }
   }
 }

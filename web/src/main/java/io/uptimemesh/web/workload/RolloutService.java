@@ -54,7 +54,7 @@ final class RolloutService {
    * Starts the failed rollout of the current generation again; 409 when a rollout is running or
    * there is nothing to start again.
    */
-  Future<RolloutRecord> restart(String name, String user, IdempotencyClaim claim) {
+  Future<Versioned<RolloutRecord>> restart(String name, String user, IdempotencyClaim claim) {
     CacheSnapshot snap = cache.snapshot();
     KeyLayout keys = store.layout();
     Versioned<ServiceRecord> service = requireService(snap, name);
@@ -131,7 +131,10 @@ final class RolloutService {
                       Long.toString(fresh.fromGeneration())));
               return cache
                   .awaitRevision(rev.get(), WorkloadCatalog.READ_YOUR_WRITES)
-                  .map(v -> fresh);
+                  .map(
+                      v ->
+                          new Versioned<>(
+                              keys.rollout(name), fresh, current.createRevision(), rev.get()));
             });
   }
 

@@ -73,7 +73,7 @@ public final class WorkloadRoutes {
   private void restartRollout(RoutingContext ctx) {
     rollouts
         .restart(ctx.pathParam("name"), AuthHandler.user(ctx), IdempotencyHandler.claim(ctx))
-        .onSuccess(r -> Responses.json(ctx, 200, RolloutService.json(r, 0)))
+        .onSuccess(r -> Responses.json(ctx, 200, RolloutService.json(r.value(), r.modRevision())))
         .onFailure(ctx::fail);
   }
 

@@ -172,6 +172,17 @@ class RolloutIT {
         .toList();
   }
 
+  /** Agents that never run generation 2 healthy, and the failed rollout to it. */
+  private void rolloutOfABrokenGenerationTwoFailed() {
+    agents = new Agents(Set.of(2L));
+    webOnGenerationOne();
+    lead();
+    apply(spec(3, "broken"));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(() -> assertThat(rolloutState().getString("state")).isEqualTo("failed"));
+  }
+
   @Test
   void rollsOutOneReplicaAtATimeAndSucceeds() {
     agents = new Agents(Set.of());
@@ -204,13 +215,7 @@ class RolloutIT {
 
   @Test
   void aGenerationThatNeverGetsHealthyIsRestoredThenRolledOutAgainOrRolledBack() {
-    agents = new Agents(Set.of(2L));
-    webOnGenerationOne();
-    lead();
-    apply(spec(3, "broken"));
-    await()
-        .atMost(Duration.ofSeconds(30))
-        .untilAsserted(() -> assertThat(rolloutState().getString("state")).isEqualTo("failed"));
+    rolloutOfABrokenGenerationTwoFailed();
     JsonObject failed = rolloutState();
     assertThat(failed.getString("reason")).contains("web-0000", "generation 2");
     List<String> restored =
@@ -244,6 +249,8 @@ class RolloutIT {
     HttpResponse<Buffer> restart = c.op(HttpMethod.POST, "/api/v1/services/web/rollout", null);
     assertThat(restart.statusCode()).as(restart.bodyAsString()).isEqualTo(200);
     assertThat(restart.bodyAsJsonObject().getString("state")).isEqualTo("running");
+    assertThat(restart.bodyAsJsonObject().getLong("revision")).isPositive();
+    assertThat(restart.bodyAsJsonObject().getJsonObject("steps").fieldNames()).hasSize(3);
     HttpResponse<Buffer> running = c.op(HttpMethod.POST, "/api/v1/services/web/rollout", null);
     assertThat(running.statusCode()).as(running.bodyAsString()).isIn(409, 200);
     await()
@@ -268,13 +275,7 @@ class RolloutIT {
 
   @Test
   void rollbackAfterAFailedRolloutRollsOutTheNewGeneration() {
-    agents = new Agents(Set.of(2L));
-    webOnGenerationOne();
-    lead();
-    apply(spec(3, "broken"));
-    await()
-        .atMost(Duration.ofSeconds(30))
-        .untilAsserted(() -> assertThat(rolloutState().getString("state")).isEqualTo("failed"));
+    rolloutOfABrokenGenerationTwoFailed();
     HttpResponse<Buffer> back = c.op(HttpMethod.POST, "/api/v1/services/web/rollback", null);
     assertThat(back.statusCode()).as(back.bodyAsString()).isEqualTo(200);
     assertThat(back.bodyAsJsonObject().getLong("generation")).isEqualTo(3);
@@ -335,16 +336,7 @@ class RolloutIT {
     assertThat(pending.statusCode()).as(pending.bodyAsString()).isEqualTo(409);
     assertThat(pending.bodyAsJsonObject().getString("message")).contains("not reported done");
     agents.commandDone(id, 1, "");
-    await()
-        .atMost(Duration.ofSeconds(10))
-        .untilAsserted(
-            () ->
-                assertThat(
-                        post(
-                                "/api/v1/replicas/" + id + "/snapshot",
-                                new JsonObject().put("name", "before-x"))
-                            .statusCode())
-                    .isEqualTo(202));
+    awaitAccepted(id, "snapshot", "before-x");
     ReplicaRecord stored =
         Await.result(store.get(keys.replica(id), ReplicaRecord.class)).orElseThrow().value();
     assertThat(stored.command().seq()).isEqualTo(2);
@@ -370,16 +362,7 @@ class RolloutIT {
             });
     agents.snapshots.put(id, List.of("gen-0", "before-x"));
     agents.commandDone(id, 2, "");
-    await()
-        .atMost(Duration.ofSeconds(10))
-        .untilAsserted(
-            () ->
-                assertThat(
-                        post(
-                                "/api/v1/replicas/" + id + "/restore",
-                                new JsonObject().put("name", "before-x"))
-                            .statusCode())
-                    .isEqualTo(202));
+    awaitAccepted(id, "restore", "before-x");
     assertThat(post("/api/v1/replicas/web-fffff/restart", null).statusCode()).isEqualTo(404);
     assertThat(post("/api/v1/replicas/a..b/restart", null).statusCode()).isEqualTo(404);
     assertThat(c.op(HttpMethod.GET, "/api/v1/services/nope/rollout", null).statusCode())
@@ -387,6 +370,20 @@ class RolloutIT {
     assertThat(c.op(HttpMethod.POST, "/api/v1/services/web/rollout", null).statusCode())
         .as("no failed rollout to start again")
         .isEqualTo(409);
+  }
+
+  /** Sends the command until it is accepted (the agent's report reaches the cache first). */
+  private void awaitAccepted(String id, String kind, String snapshot) {
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () -> {
+              HttpResponse<Buffer> r =
+                  post(
+                      "/api/v1/replicas/" + id + "/" + kind,
+                      new JsonObject().put("name", snapshot));
+              assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(202);
+            });
   }
 
   private HttpResponse<Buffer> post(String path, JsonObject body) {
