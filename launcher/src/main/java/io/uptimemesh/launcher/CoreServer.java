@@ -207,6 +207,11 @@ final class CoreServer {
     // Leader-only jobs of the modules; the stale sweep is the election's own.
     List<LeaderJob> leaderJobs = new java.util.ArrayList<>(ops.leaderJobs());
     leaderJobs.add(eventPruner);
+    var scheduler =
+        io.uptimemesh.web.workload.WorkloadModule.schedulerJob(
+            vertx, etcd, events, Clock.systemUTC(), settings.scheduler());
+    registry.ifPresent(scheduler::bindMetrics);
+    leaderJobs.add(scheduler);
     leaderJobs.add(
         io.uptimemesh.web.workload.WorkloadModule.rolloutJob(
             vertx,
@@ -244,7 +249,8 @@ final class CoreServer {
             events,
             settings.discovery(),
             io.uptimemesh.web.mesh.MeshModule.KEEP_ALIVE,
-            settings.workloadGenerationsKept());
+            settings.workloadGenerationsKept(),
+            settings.scheduler());
     api =
         new ApiServer(
             vertx,

@@ -16,6 +16,7 @@ import io.uptimemesh.launcher.cli.NodesCommand;
 import io.uptimemesh.launcher.cli.NodesStatusCommand;
 import io.uptimemesh.launcher.cli.RenewCertCommand;
 import io.uptimemesh.launcher.cli.ReplicasCommand;
+import io.uptimemesh.launcher.cli.SchedulerCommand;
 import io.uptimemesh.launcher.cli.ServicesCommand;
 import io.uptimemesh.launcher.cli.SnapshotDownloadCommand;
 import io.uptimemesh.launcher.cli.SnapshotListCommand;
@@ -59,6 +60,7 @@ import picocli.CommandLine.Command;
       EndpointsCommand.class,
       DiscoveryCommand.class,
       ReplicasCommand.class,
+      SchedulerCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

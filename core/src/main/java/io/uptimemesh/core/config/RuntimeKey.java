@@ -137,6 +137,12 @@ enum RuntimeKey {
       "Agent and server: how long a started replica may take to run, and a rollout step to run healthy: 1..3600 s."),
   LXD_HEALTH_POLL_SECONDS(
       "2", "Agent: how often a starting replica is checked: 1..300 s, below the timeout."),
+  // The scheduler leader job (ADR 0014), read by the server.
+  SCHEDULER_INTERVAL_SECONDS(
+      "2", "Workloads: seconds between two scheduler runs when nothing changes: 1..3600."),
+  SCHEDULER_RESCHEDULE_GRACE_SECONDS(
+      "60",
+      "Workloads: seconds a node may be stale before its replicas are replaced elsewhere: 0..86400."),
   // The leader's rollout job (ADR 0014), read by the server.
   ROLLOUT_INTERVAL_SECONDS(
       "1",

@@ -52,6 +52,7 @@ public final class RuntimeSettings {
   private final Path configFile;
   private final DiscoverySettings discovery;
   private final int workloadGenerationsKept;
+  private final SchedulerSettings scheduler;
   private final Duration rolloutInterval;
   private final Duration rolloutHealthTimeout;
   private final List<String> warnings;
@@ -116,6 +117,7 @@ public final class RuntimeSettings {
     workloadGenerationsKept =
         in.integer(
             RuntimeKey.WORKLOAD_GENERATIONS_KEPT, DEFAULT_WORKLOAD_GENERATIONS_KEPT, 2, 1000);
+    scheduler = SchedulerSettings.read(in);
     rolloutInterval =
         Duration.ofSeconds(in.integer(RuntimeKey.ROLLOUT_INTERVAL_SECONDS, 1, 1, 3600));
     // The agent reads the same key (AgentLxdSettings): one timeout for starting and for a step.
@@ -375,6 +377,11 @@ public final class RuntimeSettings {
     return workloadGenerationsKept;
   }
 
+  /** The scheduler job's interval and reschedule grace ({@code SCHEDULER_*}). */
+  public SchedulerSettings scheduler() {
+    return scheduler;
+  }
+
   /** How often the leader's rollout job runs ({@code ROLLOUT_INTERVAL_SECONDS}, 1..3600 s). */
   public Duration rolloutInterval() {
     return rolloutInterval;
@@ -449,6 +456,8 @@ public final class RuntimeSettings {
         + discovery
         + ", workloadGenerationsKept="
         + workloadGenerationsKept
+        + ", scheduler="
+        + scheduler
         + "}";
   }
 

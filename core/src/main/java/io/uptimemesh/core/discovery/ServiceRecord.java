@@ -28,6 +28,12 @@ public record ServiceRecord(
   public static final int SCHEMA = 1;
   public static final int MAX_DESCRIPTION = 1024;
 
+  /**
+   * The longest name of a service with a workload: 63 (LXD's limit for container names) minus
+   * {@code -<5 hex>} (the replica id) minus {@code -prev} (the image-change fallback, ADR 0014).
+   */
+  public static final int MAX_WORKLOAD_NAME = 63 - 6 - 5;
+
   public ServiceRecord {
     Objects.requireNonNull(name, "name");
     description = description == null ? "" : description;
@@ -61,6 +67,13 @@ public record ServiceRecord(
   /** This service running {@code spec} as generation {@code newGeneration}. */
   public ServiceRecord withWorkload(WorkloadSpec spec, long newGeneration) {
     Objects.requireNonNull(spec, "spec");
+    if (name.length() > MAX_WORKLOAD_NAME) {
+      throw io.uptimemesh.core.error.UptimeMeshException.invalid(
+          "name: a service with a workload has a name of at most "
+              + MAX_WORKLOAD_NAME
+              + " characters (its replicas' containers are named <name>-<5 hex digits>, and"
+              + " <that>-prev while an image change is under way; LXD allows 63)");
+    }
     if (newGeneration < 1) {
       throw new IllegalArgumentException("a workload's generation starts at 1: " + newGeneration);
     }

@@ -20,8 +20,6 @@ final class PlanState {
   /** Tries before giving up on a free replica id (2^20 per service: a clash is already rare). */
   private static final int ID_ATTEMPTS = 10_000;
 
-  private static final int MAX_PORT = 65_535;
-
   private final SchedulerInput input;
   private final ReplicaIdSource ids;
   private final Map<String, SchedulerNode> nodes = new TreeMap<>();
@@ -145,20 +143,7 @@ final class PlanState {
    */
   Map<String, Integer> freeHostPorts(String nodeId, List<WorkloadSpec.PortSpec> ports) {
     Map<Integer, Integer> used = portsOnNode.getOrDefault(nodeId, Map.of());
-    Set<Integer> chosen = new HashSet<>();
-    Map<String, Integer> out = new TreeMap<>();
-    for (WorkloadSpec.PortSpec port : ports) {
-      int p = port.port();
-      while (p <= MAX_PORT && (used.getOrDefault(p, 0) > 0 || chosen.contains(p))) {
-        p++;
-      }
-      if (p > MAX_PORT) {
-        return null;
-      }
-      chosen.add(p);
-      out.put(port.name(), p);
-    }
-    return out;
+    return HostPorts.free(p -> used.getOrDefault(p, 0) > 0, ports);
   }
 
   private void add(ReplicaRecord r) {

@@ -23,6 +23,27 @@ class WorkloadSettingsTest {
   }
 
   @Test
+  void schedulerSettingsDefaultAndAreChecked() {
+    SchedulerSettings defaults = RuntimeSettings.load(Map.of(), null).scheduler();
+    assertThat(defaults).isEqualTo(SchedulerSettings.defaults());
+    assertThat(defaults.interval()).hasSeconds(2);
+    assertThat(defaults.rescheduleGrace()).hasSeconds(60);
+    SchedulerSettings set =
+        RuntimeSettings.load(
+                Map.of(
+                    "SCHEDULER_INTERVAL_SECONDS", "5", "SCHEDULER_RESCHEDULE_GRACE_SECONDS", "0"),
+                null)
+            .scheduler();
+    assertThat(set.interval()).hasSeconds(5);
+    assertThat(set.rescheduleGrace()).isZero();
+    assertThatThrownBy(() -> RuntimeSettings.load(Map.of("SCHEDULER_INTERVAL_SECONDS", "0"), null))
+        .hasMessageContaining("SCHEDULER_INTERVAL_SECONDS");
+    assertThatThrownBy(
+            () -> RuntimeSettings.load(Map.of("SCHEDULER_RESCHEDULE_GRACE_SECONDS", "-1"), null))
+        .hasMessageContaining("SCHEDULER_RESCHEDULE_GRACE_SECONDS");
+  }
+
+  @Test
   void rolloutIntervalAndHealthTimeoutAreReadOnTheServerAndChecked() {
     RuntimeSettings d = RuntimeSettings.load(Map.of(), null);
     assertThat(d.rolloutInterval()).isEqualTo(java.time.Duration.ofSeconds(1));

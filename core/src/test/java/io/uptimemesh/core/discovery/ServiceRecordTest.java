@@ -58,4 +58,20 @@ class ServiceRecordTest {
                     .withWorkload(spec("{\"image\":\"busybox\"}"), 0))
         .isInstanceOf(IllegalArgumentException.class);
   }
+
+  @Test
+  void aWorkloadNeedsANameShortEnoughForItsContainersAndADiscoveryOnlyServiceDoesNot()
+      throws Exception {
+    WorkloadSpec spec = spec("{\"image\":\"busybox\"}");
+    String longest = "a".repeat(ServiceRecord.MAX_WORKLOAD_NAME);
+    String tooLong = longest + "b";
+    assertThat(ServiceRecord.validated(longest, null, 1, "user:admin").withWorkload(spec, 1).name())
+        .isEqualTo(longest);
+    // 52 + "-" + 5 hex + "-prev" = 63, LXD's limit.
+    assertThat((longest + "-01234-prev").length()).isEqualTo(63);
+    ServiceRecord plain = ServiceRecord.validated(tooLong, null, 1, "user:admin");
+    assertThatThrownBy(() -> plain.withWorkload(spec, 1))
+        .isInstanceOf(io.uptimemesh.core.error.UptimeMeshException.class)
+        .hasMessageContaining("name: a service with a workload has a name of at most 52");
+  }
 }

@@ -51,6 +51,17 @@ public final class NodesCommand implements Runnable {
                   ? "cordoned (no new replicas; the ones it runs stay)"
                   : "schedulable";
       System.out.println("node " + id + ": " + state);
+      if (s.path("draining").asBoolean()) {
+        int left = r.path("replicas_on_node").asInt();
+        System.out.println(
+            left == 0
+                ? "no replicas left on " + id
+                : left
+                    + " replica(s) still on "
+                    + id
+                    + "; see: uptimemesh replicas list --node "
+                    + id);
+      }
       return 0;
     }
   }

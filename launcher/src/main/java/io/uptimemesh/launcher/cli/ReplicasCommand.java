@@ -4,13 +4,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code uptimemesh replicas list|restart|snapshot|restore}. */
+/** {@code uptimemesh replicas list|move|restart|snapshot|restore}. */
 @Command(
     name = "replicas",
     mixinStandardHelpOptions = true,
-    description = "Show the replicas of workload services and send commands to one.",
+    description = "Show the replicas of workload services, move one, and send commands to one.",
     subcommands = {
       ReplicasCommand.ListReplicas.class,
+      ReplicasCommand.Move.class,
       ReplicaCommandCli.Restart.class,
       ReplicaCommandCli.Snapshot.class,
       ReplicaCommandCli.Restore.class
@@ -19,7 +20,8 @@ public final class ReplicasCommand implements Runnable {
   @Override
   public void run() {
     throw new picocli.CommandLine.ParameterException(
-        new picocli.CommandLine(this), "name a subcommand: list, restart, snapshot or restore");
+        new picocli.CommandLine(this),
+        "name a subcommand: list, move, restart, snapshot or restore");
   }
 
   /** {@code replicas list [--service S] [--node N]}. */
@@ -57,6 +59,44 @@ public final class ReplicasCommand implements Runnable {
             x.path("error").asText().isEmpty() ? null : x.path("error").asText());
       }
       t.print();
+      return 0;
+    }
+  }
+
+  /** {@code replicas move ID --to NODE}. */
+  @Command(
+      name = "move",
+      mixinStandardHelpOptions = true,
+      description =
+          "Move a replica to another node, make-before-break: a replacement is placed on NODE and"
+              + " the scheduler removes the old replica once the replacement runs and is healthy.")
+  public static final class Move extends ClientCommand {
+    @picocli.CommandLine.Parameters(paramLabel = "ID", description = "The replica to move.")
+    String id;
+
+    @Option(names = "--to", required = true, description = "The node to move it to.")
+    String to;
+
+    @Override
+    protected int run() {
+      JsonNode r =
+          authenticated()
+              .post("/api/v1/replicas/" + Urls.segment(id) + "/move", java.util.Map.of("to", to));
+      if (json()) {
+        printJson(r);
+        return 0;
+      }
+      JsonNode x = r.path("replacement");
+      System.out.println(
+          "replica "
+              + id
+              + ": replacement "
+              + x.path("id").asText()
+              + " placed on "
+              + x.path("node_id").asText()
+              + "; "
+              + id
+              + " is removed once it runs and is healthy");
       return 0;
     }
   }

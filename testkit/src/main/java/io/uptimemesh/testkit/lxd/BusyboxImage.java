@@ -12,8 +12,9 @@ import java.util.List;
  * Builds the smallest useful LXD container image without downloading anything: a unified tarball
  * with {@code metadata.yaml} and a rootfs holding the static busybox (from {@code busybox-static})
  * and a symlink per applet. Its init brings up {@code lo}, asks for an address on {@code eth0} with
- * {@code udhcpc} (so the container state shows a real address from the lab's bridge) and then keeps
- * one long sleep alive.
+ * {@code udhcpc} (so the container state shows a real address from the lab's bridge), starts an
+ * HTTP server when the instance config asks for one ({@code environment.UM_HTTP_PORT}, answering
+ * {@code environment.UM_HTTP_BODY}) and then keeps one long sleep alive.
  */
 final class BusyboxImage {
   static final Path BUSYBOX = Path.of("/bin/busybox");
@@ -42,6 +43,13 @@ final class BusyboxImage {
       if [ -e /sys/class/net/eth0 ]; then
         ip link set eth0 up
         udhcpc -b -q -i eth0 -s /usr/share/udhcpc/default.script >/dev/null 2>&1 &
+      fi
+      # A workload to check: environment.UM_HTTP_PORT in the instance config starts an HTTP server
+      # answering UM_HTTP_BODY (default ok) on that port.
+      if [ -n "$UM_HTTP_PORT" ]; then
+        mkdir -p /tmp/www
+        echo "${UM_HTTP_BODY:-ok}" > /tmp/www/index.html
+        httpd -p "$UM_HTTP_PORT" -h /tmp/www
       fi
       """;
   // udhcpc only reports a lease; the script applies it (busybox ships none).

@@ -54,18 +54,37 @@ public final class LxdLab implements AutoCloseable {
   private final String namespace;
   private final LabCommands commands;
   private final boolean keep;
+
+  /** False when the daemon runs in a namespace someone else made (a test's node namespace). */
+  private final boolean ownsNamespace;
+
   private FileChannel usersChannel;
   private FileLock usersLock;
   private boolean startedHere;
   private long startMillis;
   private Thread shutdownHook;
 
-  private LxdLab(Path root, boolean keep) {
+  private LxdLab(Path root, boolean keep, String namespace) {
     this.root = root.toAbsolutePath().normalize();
     this.lxdDir = this.root.resolve("lxd");
-    this.namespace = "umlxd-" + shortHash(this.root.toString());
+    this.ownsNamespace = namespace == null;
+    this.namespace = ownsNamespace ? "umlxd-" + shortHash(this.root.toString()) : namespace;
     this.commands = new LabCommands(Map.of("LXD_DIR", lxdDir.toString()));
     this.keep = keep;
+  }
+
+  /**
+   * A daemon of its own in an existing network namespace, as one node of an end-to-end test has its
+   * own LXD: its proxy devices listen on the addresses of that namespace (the node's mesh address).
+   * The caller owns the namespace (it is neither created nor deleted here) and closes the lab,
+   * which deletes its containers, stops the daemon and removes {@code root/lxd}.
+   */
+  public static LxdLab inNamespace(String netns, Path root) {
+    synchronized (LxdLab.class) {
+      LxdLab lab = new LxdLab(root, false, netns);
+      lab.start();
+      return lab;
+    }
   }
 
   /** The lab of this JVM, started (or reused) on first use; closed at the latest on exit. */
@@ -73,7 +92,7 @@ public final class LxdLab implements AutoCloseable {
     if (shared == null) {
       String dir = System.getenv("UPTIMEMESH_LXD_LAB_DIR");
       Path root = Path.of(dir == null || dir.isBlank() ? "/tmp/uptimemesh-lxdlab" : dir);
-      LxdLab lab = new LxdLab(root, "1".equals(System.getenv("UPTIMEMESH_LXD_LAB_KEEP")));
+      LxdLab lab = new LxdLab(root, "1".equals(System.getenv("UPTIMEMESH_LXD_LAB_KEEP")), null);
       lab.start();
       shared = lab;
     }
@@ -238,7 +257,9 @@ public final class LxdLab implements AutoCloseable {
 
   private void startDaemon() throws IOException {
     long t0 = System.nanoTime();
-    commands.require(COMMAND, List.of("ip", "netns", "add", namespace));
+    if (ownsNamespace) {
+      commands.require(COMMAND, List.of("ip", "netns", "add", namespace));
+    }
     commands.require(COMMAND, List.of("ip", "-n", namespace, "link", "set", "lo", "up"));
     Files.createDirectories(lxdDir);
     Path aside = root.resolve("cgroup-aside");
@@ -365,7 +386,13 @@ public final class LxdLab implements AutoCloseable {
     if (pid != null) {
       ProcessHandle.of(pid).ifPresent(p -> kill(p, "lxd"));
     }
-    if (Files.exists(Path.of("/run/netns", namespace))) {
+    // What the daemon started (dnsmasq, forkproxy…) names its directory on its command line.
+    String dir = lxdDir.toString();
+    ProcessHandle.allProcesses()
+        .filter(p -> p.info().commandLine().map(c -> c.contains(dir)).orElse(false))
+        .filter(p -> p.pid() != ProcessHandle.current().pid())
+        .forEach(p -> kill(p, "lab process"));
+    if (ownsNamespace && Files.exists(Path.of("/run/netns", namespace))) {
       String pids = commands.run(COMMAND, List.of("ip", "netns", "pids", namespace)).output();
       for (String line : pids.split("\\s+")) {
         if (line.matches("\\d+")) {

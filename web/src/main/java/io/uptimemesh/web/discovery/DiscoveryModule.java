@@ -52,6 +52,31 @@ public final class DiscoveryModule {
       DiscoverySettings settings,
       Duration keepAlive,
       int generationsKept) {
+    return routes(
+        vertx,
+        etcd,
+        identity,
+        identityRoutes,
+        events,
+        settings,
+        keepAlive,
+        generationsKept,
+        io.uptimemesh.core.config.SchedulerSettings.defaults());
+  }
+
+  /**
+   * @param scheduler the scheduler's settings ({@code SCHEDULER_*}), for its plan preview
+   */
+  public static DiscoveryRoutes routes(
+      Vertx vertx,
+      EtcdRuntime etcd,
+      IdentityConfig identity,
+      IdentityRoutes identityRoutes,
+      Events events,
+      DiscoverySettings settings,
+      Duration keepAlive,
+      int generationsKept,
+      io.uptimemesh.core.config.SchedulerSettings scheduler) {
     var clock = identity.clock();
     DiscoveryHub hub = new DiscoveryHub(etcd.store(), etcd.cache(), clock);
     return new DiscoveryRoutes(
@@ -70,6 +95,6 @@ public final class DiscoveryModule {
         new PreviewRoutes(
             vertx, identityRoutes.authHandler(), hub, etcd.store(), etcd.cache(), settings),
         io.uptimemesh.web.workload.WorkloadModule.routes(
-            etcd, identityRoutes.authHandler(), events, clock, generationsKept));
+            etcd, identityRoutes.authHandler(), events, clock, generationsKept, scheduler));
   }
 }

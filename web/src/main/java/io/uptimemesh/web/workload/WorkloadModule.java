@@ -1,8 +1,11 @@
 package io.uptimemesh.web.workload;
 
+import io.uptimemesh.core.config.SchedulerSettings;
 import io.uptimemesh.core.events.Events;
+import io.uptimemesh.core.workload.ReplicaIdSource;
 import io.uptimemesh.etcd.EtcdRuntime;
 import io.uptimemesh.web.identity.AuthHandler;
+import io.vertx.core.Vertx;
 import java.time.Clock;
 
 /** Assembles the workload routes over one etcd runtime; discovery's module mounts them. */
@@ -15,14 +18,44 @@ public final class WorkloadModule {
    */
   public static WorkloadRoutes routes(
       EtcdRuntime etcd, AuthHandler loggedIn, Events events, Clock clock, int generationsKept) {
+    return routes(etcd, loggedIn, events, clock, generationsKept, SchedulerSettings.defaults());
+  }
+
+  /**
+   * @param scheduler the scheduler's settings, for the plan preview ({@code SCHEDULER_*})
+   */
+  public static WorkloadRoutes routes(
+      EtcdRuntime etcd,
+      AuthHandler loggedIn,
+      Events events,
+      Clock clock,
+      int generationsKept,
+      SchedulerSettings scheduler) {
     return new WorkloadRoutes(
         loggedIn,
         new WorkloadCatalog(etcd.store(), etcd.cache(), events, clock, generationsKept),
         new NodeSchedulingService(etcd.store(), etcd.cache(), events, clock),
         new ReplicaListing(etcd.store()),
         etcd.cache(),
-        new RolloutService(etcd.store(), etcd.cache(), events, clock),
-        new ReplicaCommands(etcd.store(), etcd.cache(), events, clock));
+        new SchedulerRoutes(
+            loggedIn,
+            etcd.store(),
+            etcd.cache(),
+            clock,
+            scheduler,
+            new ReplicaMover(
+                etcd.store(), etcd.cache(), events, clock, scheduler, ReplicaIdSource.random())),
+        new RolloutRoutes(
+            loggedIn,
+            new RolloutService(etcd.store(), etcd.cache(), events, clock),
+            new ReplicaCommands(etcd.store(), etcd.cache(), events, clock)));
+  }
+
+  /** The scheduler leader job over this runtime ({@code LeaderJobs} runs it on the leader). */
+  public static SchedulerJob schedulerJob(
+      Vertx vertx, EtcdRuntime etcd, Events events, Clock clock, SchedulerSettings settings) {
+    return new SchedulerJob(
+        vertx, etcd.store(), etcd.cache(), events, clock, settings, ReplicaIdSource.random());
   }
 
   /**
@@ -32,7 +65,7 @@ public final class WorkloadModule {
    * @param healthTimeout {@code LXD_HEALTH_TIMEOUT_SECONDS}
    */
   public static RolloutJob rolloutJob(
-      io.vertx.core.Vertx vertx,
+      Vertx vertx,
       EtcdRuntime etcd,
       Events events,
       Clock clock,

@@ -25,8 +25,8 @@ public final class WorkloadRoutes {
   private final NodeSchedulingService scheduling;
   private final ReplicaListing replicas;
   private final WatchCache cache;
-  private final RolloutService rollouts;
-  private final ReplicaCommands commands;
+  private final SchedulerRoutes scheduler;
+  private final RolloutRoutes rollouts;
 
   WorkloadRoutes(
       AuthHandler loggedIn,
@@ -34,15 +34,15 @@ public final class WorkloadRoutes {
       NodeSchedulingService scheduling,
       ReplicaListing replicas,
       WatchCache cache,
-      RolloutService rollouts,
-      ReplicaCommands commands) {
+      SchedulerRoutes scheduler,
+      RolloutRoutes rollouts) {
     this.loggedIn = loggedIn;
     this.catalog = catalog;
     this.scheduling = scheduling;
     this.replicas = replicas;
     this.cache = cache;
+    this.scheduler = scheduler;
     this.rollouts = rollouts;
-    this.commands = commands;
   }
 
   public void addRoutes(Router router) {
@@ -58,58 +58,8 @@ public final class WorkloadRoutes {
     router.post("/api/v1/nodes/:id/drain").handler(loggedIn).handler(this::drain);
     router.get("/api/v1/replicas").handler(loggedIn).handler(this::listReplicas);
     router.get("/api/v1/replicas/:id").handler(loggedIn).handler(this::showReplica);
-    router.get("/api/v1/services/:name/rollout").handler(loggedIn).handler(this::showRollout);
-    router.post("/api/v1/services/:name/rollout").handler(loggedIn).handler(this::restartRollout);
-    router.post("/api/v1/replicas/:id/restart").handler(loggedIn).handler(this::restartReplica);
-    router.post("/api/v1/replicas/:id/snapshot").handler(loggedIn).handler(this::snapshotReplica);
-    router.post("/api/v1/replicas/:id/restore").handler(loggedIn).handler(this::restoreReplica);
-  }
-
-  private void showRollout(RoutingContext ctx) {
-    var r = rollouts.show(ctx.pathParam("name"));
-    Responses.json(ctx, 200, RolloutService.json(r.value(), r.modRevision()));
-  }
-
-  private void restartRollout(RoutingContext ctx) {
-    rollouts
-        .restart(ctx.pathParam("name"), AuthHandler.user(ctx), IdempotencyHandler.claim(ctx))
-        .onSuccess(r -> Responses.json(ctx, 200, RolloutService.json(r.value(), r.modRevision())))
-        .onFailure(ctx::fail);
-  }
-
-  private void restartReplica(RoutingContext ctx) {
-    replicaCommand(ctx, io.uptimemesh.core.workload.ReplicaCommand.RESTART, "");
-  }
-
-  private void snapshotReplica(RoutingContext ctx) {
-    replicaCommand(
-        ctx,
-        io.uptimemesh.core.workload.ReplicaCommand.SNAPSHOT,
-        ReplicaCommands.snapshotName(Bodies.optionalString(Bodies.json(ctx), "name")));
-  }
-
-  private void restoreReplica(RoutingContext ctx) {
-    replicaCommand(
-        ctx,
-        io.uptimemesh.core.workload.ReplicaCommand.RESTORE,
-        ReplicaCommands.snapshotName(Bodies.optionalString(Bodies.json(ctx), "name")));
-  }
-
-  private void replicaCommand(RoutingContext ctx, String kind, String snapshot) {
-    String id = ctx.pathParam("id");
-    commands
-        .send(id, kind, snapshot, AuthHandler.user(ctx), IdempotencyHandler.claim(ctx))
-        .onSuccess(
-            c ->
-                Responses.json(
-                    ctx,
-                    202,
-                    new JsonObject()
-                        .put("replica", id)
-                        .put("seq", c.seq())
-                        .put("kind", c.kind())
-                        .put("snapshot", c.snapshot())))
-        .onFailure(ctx::fail);
+    scheduler.addRoutes(router);
+    rollouts.addRoutes(router);
   }
 
   /**
@@ -221,8 +171,14 @@ public final class WorkloadRoutes {
                     200,
                     new JsonObject()
                         .put("node_id", id)
-                        .put("scheduling", WorkloadJson.scheduling(s))))
+                        .put("scheduling", WorkloadJson.scheduling(s))
+                        // A drain is done when this is 0 (the scheduler moves them away).
+                        .put("replicas_on_node", replicasOn(id))))
         .onFailure(ctx::fail);
+  }
+
+  private int replicasOn(String nodeId) {
+    return replicas.list(cache.snapshot(), null, nodeId).size();
   }
 
   private void listReplicas(RoutingContext ctx) {
