@@ -214,6 +214,27 @@ class RolloutIT {
   }
 
   @Test
+  void changesAreActedOnAtOnceBetweenRuns() {
+    agents = new Agents(Set.of());
+    webOnGenerationOne();
+    // An hour between runs: only the watch-cache changes can move this rollout along.
+    job =
+        WorkloadModule.rolloutJob(
+            c.fixture.vertx,
+            c.fixture.runtime,
+            c.fixture.events,
+            Clock.systemUTC(),
+            Duration.ofHours(1),
+            HEALTH_TIMEOUT);
+    lead();
+    apply(spec(3, "two"));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(() -> assertThat(rolloutState().getString("state")).isEqualTo("succeeded"));
+    assertThat(replicas()).allSatisfy(r -> assertThat(r.getLong("generation")).isEqualTo(2));
+  }
+
+  @Test
   void aGenerationThatNeverGetsHealthyIsRestoredThenRolledOutAgainOrRolledBack() {
     rolloutOfABrokenGenerationTwoFailed();
     JsonObject failed = rolloutState();
