@@ -268,9 +268,15 @@ class RolloutPlanTest {
   }
 
   @Test
-  void aServiceWithoutReplicasSucceedsAtOnceOnlyIfItHadARollout() {
+  void aServiceWithoutReplicasNeedsNoRolloutAndOneWhoseReplicasWentSucceeds() {
     World w = new World();
-    assertThat(w.plan().record()).isNull();
+    assertThat(w.plan().record()).as("nothing to roll out").isNull();
+    World running = threeOnGen1();
+    running.step();
+    running.replicas.clear(); // scaled to 0 meanwhile
+    RolloutPlan p = running.step();
+    assertThat(names(p)).containsExactly(RolloutPlan.SUCCEEDED);
+    assertThat(p.record().steps()).isEmpty();
   }
 
   @Test

@@ -3,6 +3,7 @@ package io.uptimemesh.web.workload;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.uptimemesh.core.idempotency.IdempotencyKeys;
 import io.uptimemesh.core.workload.ReplicaRecord;
 import io.uptimemesh.core.workload.ReplicaStatus;
 import io.uptimemesh.core.workload.RolloutRecord;
@@ -384,6 +385,22 @@ class RolloutIT {
     agents.snapshots.put(id, List.of("gen-0", "before-x"));
     agents.commandDone(id, 2, "");
     awaitAccepted(id, "restore", "before-x");
+    // The same request again (its Idempotency-Key) is answered as before, not refused as pending.
+    agents.commandDone(id, 3, "");
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(() -> assertThat(keyedRestart(id, "k-1").statusCode()).isEqualTo(202));
+    HttpResponse<Buffer> replayed = keyedRestart(id, "k-1");
+    assertThat(replayed.statusCode()).as(replayed.bodyAsString()).isEqualTo(202);
+    assertThat(replayed.getHeader(IdempotencyKeys.REPLAYED_HEADER)).isEqualTo("true");
+    assertThat(replayed.bodyAsJsonObject().getLong("seq")).isEqualTo(4);
+    assertThat(
+            Await.result(store.get(keys.replica(id), ReplicaRecord.class))
+                .orElseThrow()
+                .value()
+                .command()
+                .seq())
+        .isEqualTo(4);
     assertThat(post("/api/v1/replicas/web-fffff/restart", null).statusCode()).isEqualTo(404);
     assertThat(post("/api/v1/replicas/a..b/restart", null).statusCode()).isEqualTo(404);
     assertThat(c.op(HttpMethod.GET, "/api/v1/services/nope/rollout", null).statusCode())
@@ -405,6 +422,16 @@ class RolloutIT {
                       new JsonObject().put("name", snapshot));
               assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(202);
             });
+  }
+
+  private HttpResponse<Buffer> keyedRestart(String id, String key) {
+    return Await.result(
+        c.fixture
+            .http
+            .post("/api/v1/replicas/" + id + "/restart")
+            .bearerTokenAuthentication(c.admin)
+            .putHeader(IdempotencyKeys.HEADER, key)
+            .sendJsonObject(new JsonObject()));
   }
 
   private HttpResponse<Buffer> post(String path, JsonObject body) {
