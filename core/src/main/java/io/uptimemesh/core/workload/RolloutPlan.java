@@ -31,7 +31,8 @@ import java.util.TreeMap;
  *       agent reports {@code failed} on the new generation, or the replica is unhealthy while
  *       running it: the replica is set back to the old generation (the agent restores its {@code
  *       gen-<old>} snapshot), its step is {@code restored}, the rollout {@code failed} with the
- *       reason, and no further replica moves.
+ *       reason, and no further replica moves; other replicas still {@code updating} then are set
+ *       back (and {@code restored}) too, so only replicas that proved healthy stay on it.
  *   <li>Replicas the scheduler places meanwhile at the new generation count as done once serving.
  * </ul>
  *
@@ -253,10 +254,30 @@ public record RolloutPlan(
       changed.add(r.withGeneration(back));
       steps.put(
           r.id(), new RolloutStep(RolloutStep.RESTORED, steps.get(r.id()).startedAtMs(), reason));
+      // The others still on their way to the failed generation go back too: nothing proved it
+      // serves, and a failed rollout leaves every replica that is not done on the old generation.
+      List<String> alsoRestored = new ArrayList<>();
+      for (ReplicaRecord other : replicas) {
+        RolloutStep step = steps.get(other.id());
+        if (!other.id().equals(r.id()) && RolloutStep.UPDATING.equals(step.state())) {
+          changed.add(other.withGeneration(back));
+          steps.put(
+              other.id(),
+              new RolloutStep(
+                  RolloutStep.RESTORED,
+                  step.startedAtMs(),
+                  "the rollout failed (replica " + r.id() + ") while it was updating"));
+          alsoRestored.add(other.id());
+        }
+      }
+      changed.sort(Comparator.comparing(ReplicaRecord::id));
       Map<String, String> fields = fields();
       fields.put("replica", r.id());
       fields.put("restored_generation", Long.toString(back));
       fields.put("reason", reason);
+      if (!alsoRestored.isEmpty()) {
+        fields.put("also_restored", String.join(",", alsoRestored));
+      }
       events.add(new Event(FAILED, fields));
       return copy(record, RolloutRecord.FAILED, steps, reason);
     }

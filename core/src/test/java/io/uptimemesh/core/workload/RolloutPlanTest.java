@@ -132,6 +132,24 @@ class RolloutPlanTest {
   }
 
   @Test
+  void aFailureSetsBackEveryReplicaStillUpdatingButNotThoseDone() {
+    World w = threeOnGen1();
+    w.spec = SimulatedCluster.spec(3, "'rolling_update':{'max_unavailable':2}");
+    w.step(); // a, b updating
+    w.report("a", "running", 2); // a done
+    w.step(); // c updating
+    w.now += TIMEOUT; // b never ran 2
+    RolloutPlan p = w.step();
+    assertThat(p.record().failed()).isTrue();
+    assertThat(p.replicas()).extracting(ReplicaRecord::id).containsExactly("b", "c");
+    assertThat(p.replicas()).allMatch(r -> r.generation() == 1);
+    assertThat(p.record().steps().get("a").state()).isEqualTo(RolloutStep.DONE);
+    assertThat(p.record().steps().get("c").state()).isEqualTo(RolloutStep.RESTORED);
+    assertThat(p.record().steps().get("c").reason()).contains("replica b");
+    assertThat(p.events().get(0).fields()).containsEntry("also_restored", "c");
+  }
+
+  @Test
   void aReplicaNotServingCountsAsUnavailableAndIsUpdatedFirst() {
     World w = threeOnGen1();
     w.report("b", "stopped", 1);
