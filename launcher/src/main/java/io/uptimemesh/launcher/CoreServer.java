@@ -214,12 +214,7 @@ final class CoreServer {
     leaderJobs.add(scheduler);
     leaderJobs.add(
         io.uptimemesh.web.workload.WorkloadModule.rolloutJob(
-            vertx,
-            etcd,
-            events,
-            Clock.systemUTC(),
-            settings.rolloutInterval(),
-            settings.rolloutHealthTimeout()));
+            vertx, etcd, events, Clock.systemUTC(), settings.rollout()));
     leader = LeaderWiring.create(vertx, etcd, settings, config, leaderJobs, events);
     leader.start(); // campaigns in the background: never delays readiness
     MembershipRoutes membership =

@@ -3,7 +3,6 @@ package io.uptimemesh.core.config;
 import java.net.URI;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -53,8 +52,7 @@ public final class RuntimeSettings {
   private final DiscoverySettings discovery;
   private final int workloadGenerationsKept;
   private final SchedulerSettings scheduler;
-  private final Duration rolloutInterval;
-  private final Duration rolloutHealthTimeout;
+  private final RolloutSettings rollout;
   private final List<String> warnings;
 
   private RuntimeSettings(SettingsReader in) {
@@ -118,11 +116,7 @@ public final class RuntimeSettings {
         in.integer(
             RuntimeKey.WORKLOAD_GENERATIONS_KEPT, DEFAULT_WORKLOAD_GENERATIONS_KEPT, 2, 1000);
     scheduler = SchedulerSettings.read(in);
-    rolloutInterval =
-        Duration.ofSeconds(in.integer(RuntimeKey.ROLLOUT_INTERVAL_SECONDS, 1, 1, 3600));
-    // The agent reads the same key (AgentLxdSettings): one timeout for starting and for a step.
-    rolloutHealthTimeout =
-        Duration.ofSeconds(in.integer(RuntimeKey.LXD_HEALTH_TIMEOUT_SECONDS, 60, 1, 3600));
+    rollout = RolloutSettings.read(in);
     in.checkSecrets(appEnv, authSecretKey, clusterSigningKey);
     if (!etcdEnabled && in.text(RuntimeKey.ETCD_ENDPOINTS) != null) {
       in.warn("ETCD_ENDPOINTS is ignored because ETCD_ENABLED is false");
@@ -382,17 +376,11 @@ public final class RuntimeSettings {
     return scheduler;
   }
 
-  /** How often the leader's rollout job runs ({@code ROLLOUT_INTERVAL_SECONDS}, 1..3600 s). */
-  public Duration rolloutInterval() {
-    return rolloutInterval;
-  }
-
   /**
-   * How long one rollout step may take to run the new generation healthy ({@code
-   * LXD_HEALTH_TIMEOUT_SECONDS}, 1..3600 s, the agent's start timeout too).
+   * The rollout job's interval and step health timeout ({@code ROLLOUT_*}, {@code LXD_HEALTH_*}).
    */
-  public Duration rolloutHealthTimeout() {
-    return rolloutHealthTimeout;
+  public RolloutSettings rollout() {
+    return rollout;
   }
 
   /**

@@ -45,14 +45,16 @@ class WorkloadSettingsTest {
 
   @Test
   void rolloutIntervalAndHealthTimeoutAreReadOnTheServerAndChecked() {
-    RuntimeSettings d = RuntimeSettings.load(Map.of(), null);
-    assertThat(d.rolloutInterval()).isEqualTo(java.time.Duration.ofSeconds(1));
-    assertThat(d.rolloutHealthTimeout()).isEqualTo(java.time.Duration.ofSeconds(60));
-    RuntimeSettings s =
+    RolloutSettings defaults = RuntimeSettings.load(Map.of(), null).rollout();
+    assertThat(defaults).isEqualTo(RolloutSettings.defaults());
+    assertThat(defaults.interval()).hasSeconds(1);
+    assertThat(defaults.healthTimeout()).hasSeconds(60);
+    RolloutSettings set =
         RuntimeSettings.load(
-            Map.of("ROLLOUT_INTERVAL_SECONDS", "5", "LXD_HEALTH_TIMEOUT_SECONDS", "7"), null);
-    assertThat(s.rolloutInterval()).isEqualTo(java.time.Duration.ofSeconds(5));
-    assertThat(s.rolloutHealthTimeout()).isEqualTo(java.time.Duration.ofSeconds(7));
+                Map.of("ROLLOUT_INTERVAL_SECONDS", "5", "LXD_HEALTH_TIMEOUT_SECONDS", "7"), null)
+            .rollout();
+    assertThat(set.interval()).hasSeconds(5);
+    assertThat(set.healthTimeout()).hasSeconds(7);
     assertThatThrownBy(() -> RuntimeSettings.load(Map.of("ROLLOUT_INTERVAL_SECONDS", "0"), null))
         .hasMessageContaining("ROLLOUT_INTERVAL_SECONDS");
     assertThatThrownBy(

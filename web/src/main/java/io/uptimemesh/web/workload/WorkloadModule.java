@@ -1,5 +1,6 @@
 package io.uptimemesh.web.workload;
 
+import io.uptimemesh.core.config.RolloutSettings;
 import io.uptimemesh.core.config.SchedulerSettings;
 import io.uptimemesh.core.events.Events;
 import io.uptimemesh.core.workload.ReplicaIdSource;
@@ -58,20 +59,16 @@ public final class WorkloadModule {
         vertx, etcd.store(), etcd.cache(), events, clock, settings, ReplicaIdSource.random());
   }
 
-  /**
-   * The leader's rollout job (register it with the other leader jobs).
-   *
-   * @param interval {@code ROLLOUT_INTERVAL_SECONDS}
-   * @param healthTimeout {@code LXD_HEALTH_TIMEOUT_SECONDS}
-   */
+  /** The rollout leader job over this runtime ({@code LeaderJobs} runs it on the leader). */
   public static RolloutJob rolloutJob(
-      Vertx vertx,
-      EtcdRuntime etcd,
-      Events events,
-      Clock clock,
-      java.time.Duration interval,
-      java.time.Duration healthTimeout) {
+      Vertx vertx, EtcdRuntime etcd, Events events, Clock clock, RolloutSettings settings) {
     return new RolloutJob(
-        vertx, etcd.store(), etcd.cache(), events, clock, interval, healthTimeout);
+        vertx,
+        etcd.store(),
+        etcd.cache(),
+        events,
+        clock,
+        settings.interval(),
+        settings.healthTimeout());
   }
 }

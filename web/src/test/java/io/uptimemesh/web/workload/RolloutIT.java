@@ -3,6 +3,7 @@ package io.uptimemesh.web.workload;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.uptimemesh.core.config.RolloutSettings;
 import io.uptimemesh.core.idempotency.IdempotencyKeys;
 import io.uptimemesh.core.workload.ReplicaRecord;
 import io.uptimemesh.core.workload.ReplicaStatus;
@@ -75,8 +76,7 @@ class RolloutIT {
             c.fixture.runtime,
             c.fixture.events,
             Clock.systemUTC(),
-            Duration.ofMillis(300),
-            HEALTH_TIMEOUT);
+            new RolloutSettings(Duration.ofMillis(300), HEALTH_TIMEOUT));
   }
 
   @AfterEach
@@ -225,8 +225,7 @@ class RolloutIT {
             c.fixture.runtime,
             c.fixture.events,
             Clock.systemUTC(),
-            Duration.ofHours(1),
-            HEALTH_TIMEOUT);
+            new RolloutSettings(Duration.ofHours(1), HEALTH_TIMEOUT));
     lead();
     apply(spec(3, "two"));
     await()
