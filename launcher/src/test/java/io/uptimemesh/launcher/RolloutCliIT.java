@@ -50,23 +50,7 @@ class RolloutCliIT {
     api = cluster.servers.get(0).url();
     // The replica's node: known (else the server's scheduler removes the replica at once), and
     // never alive, so the scheduler neither places nor moves anything while the test runs.
-    String token =
-        cluster
-            .json("create-token", "--api-url", api, "--role", "worker", "--output", "json")
-            .path("token")
-            .asText();
-    ok(
-        "join",
-        "--api-url",
-        api,
-        "--token",
-        token,
-        "--node-id",
-        "w1",
-        "--name",
-        "w1",
-        "--identity-dir",
-        dir.resolve("ids").toString());
+    cluster.joinWorker("w1", dir.resolve("ids"));
     etcd =
         Client.builder()
             .endpoints(
