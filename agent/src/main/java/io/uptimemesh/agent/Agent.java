@@ -84,6 +84,10 @@ public final class Agent extends VerticleBase {
   private HeartbeatLoop heartbeat;
   private CertificateRenewal renewal;
   private Discovery discovery;
+
+  /** LXD workloads (ADR 0014), only when {@code LXD_ENABLED=true}. */
+  private io.uptimemesh.agent.workloads.Workloads workloads;
+
   private long healthTimer = -1;
   private boolean rotating;
   private boolean stopped;
@@ -185,6 +189,9 @@ public final class Agent extends VerticleBase {
           if (reachable && discovery != null) {
             discovery.reportAgain();
           }
+          if (reachable && workloads != null) {
+            workloads.reportAgain();
+          }
         });
     statusServer =
         new StatusServer(
@@ -221,7 +228,27 @@ public final class Agent extends VerticleBase {
             () -> tracker.current().map(DesiredState::meshIp),
             clock,
             metrics);
-    heartbeat.onResumedAfter(settings.heartbeatTtl(), discovery::reportAgain);
+    if (settings.lxd().enabled()) {
+      workloads =
+          new io.uptimemesh.agent.workloads.Workloads(
+              vertx,
+              settings.nodeId(),
+              settings.dataDir(),
+              settings.lxd(),
+              client,
+              settings.resync(),
+              () -> tracker.current().map(DesiredState::meshIp),
+              clock);
+    }
+    // Reports hang on the node's lease: after a gap longer than its TTL they may be gone.
+    heartbeat.onResumedAfter(
+        settings.heartbeatTtl(),
+        () -> {
+          discovery.reportAgain();
+          if (workloads != null) {
+            workloads.reportAgain();
+          }
+        });
     if (persisted.isPresent()) {
       LOG.info(
           "starting from the persisted desired state of revision {} ({} peers)",
@@ -233,6 +260,7 @@ public final class Agent extends VerticleBase {
         .start()
         .compose(v -> monitor.start())
         .compose(v -> discovery.start())
+        .compose(v -> workloads == null ? Future.<Void>succeededFuture() : workloads.start())
         .onSuccess(
             v -> {
               register(keys);
@@ -263,6 +291,9 @@ public final class Agent extends VerticleBase {
       vertx.cancelTimer(healthTimer);
       closing.add(monitor.stop());
       closing.add(discovery.stop());
+      if (workloads != null) {
+        closing.add(workloads.stop());
+      }
       closing.add(statusServer.stop());
       closing.add(http.close());
     }
@@ -341,6 +372,9 @@ public final class Agent extends VerticleBase {
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("wireguard", report(Optional.empty(), Optional.empty()).heartbeatSummary());
     discovery.heartbeatSummary().ifPresent(d -> out.put("discovery", d));
+    if (workloads != null) {
+      out.put("workloads", workloads.heartbeatSummary());
+    }
     return out;
   }
 
@@ -428,6 +462,9 @@ public final class Agent extends VerticleBase {
                                   Optional.of(String.valueOf(ar.cause().getMessage())))
                               .toJson());
               out.put("discovery", discovery.status());
+              if (workloads != null) {
+                out.put("workloads", workloads.status());
+              }
               return Future.succeededFuture(out);
             });
   }

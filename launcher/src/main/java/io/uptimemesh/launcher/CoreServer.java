@@ -354,6 +354,7 @@ final class CoreServer {
     }
     if (discoveryRoutes != null) {
       discoveryRoutes.hub().closeStreams();
+      discoveryRoutes.nodeWorkloads().closeStreams();
     }
     Future<Void> apiStopped =
         api == null ? Future.succeededFuture() : api.shutdown(config.http().shutdownGrace());

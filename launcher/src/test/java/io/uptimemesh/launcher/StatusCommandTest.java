@@ -30,7 +30,11 @@ class StatusCommandTest {
          "at":"2026-11-22T11:57:01Z","duration_ms":42,"output_tail":"coredns not running"},
          "reports_pending":1,"endpoints":[{"id":"db-1","service":"db","address":"10.42.0.2:5432",
          "check":"tcp","state":"unhealthy","since":"2026-11-22T11:56:00Z",
-         "detail":"Connection refused"}]}}
+         "detail":"Connection refused"}]},
+       "workloads":{"enabled":true,"project":"uptimemesh","document_revision":77,
+         "stream_connected":true,"replicas":[{"id":"web-0a1b2","service":"web","generation":3,
+         "state":"failed","running_generation":2,"error":"image nope missing","command_seq":4,
+         "command_error":""}],"reports_pending":0,"last_error":"web-0a1b2: image nope missing"}}
       """;
 
   @TempDir Path dir;
@@ -78,7 +82,11 @@ class StatusCommandTest {
         .contains("| coredns not running")
         .containsPattern(
             "db-1\\s+db\\s+10.42.0.2:5432\\s+tcp\\s+unhealthy\\s+2026-11-22T11:56:00Z\\s+"
-                + "Connection refused");
+                + "Connection refused")
+        .contains(
+            "workloads:         LXD project uptimemesh, document revision 77, stream connected")
+        .contains("last error:        web-0a1b2: image nope missing")
+        .containsPattern("web-0a1b2\\s+web\\s+3\\s+2\\s+failed\\s+4 ok\\s+image nope missing");
   }
 
   @Test

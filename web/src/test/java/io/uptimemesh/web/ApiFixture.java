@@ -261,6 +261,7 @@ public final class ApiFixture implements AutoCloseable {
     }
     if (discovery != null) {
       discovery.hub().closeStreams();
+      discovery.nodeWorkloads().closeStreams();
     }
     Await.result(api.shutdown(Duration.ofSeconds(1)));
     Await.result(runtime.stop());

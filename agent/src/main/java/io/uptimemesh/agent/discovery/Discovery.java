@@ -171,14 +171,7 @@ public final class Discovery {
   }
 
   private void changed(DiscoveryDocument document) {
-    vertx
-        .executeBlocking(
-            () -> {
-              file.save(document);
-              return null;
-            },
-            true)
-        .onFailure(e -> LOG.warn("cannot persist the discovery document: {}", e.getMessage()));
+    file.saveInBackground(vertx, document);
     act(document);
   }
 

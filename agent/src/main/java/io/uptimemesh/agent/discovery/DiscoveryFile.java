@@ -1,9 +1,8 @@
 package io.uptimemesh.agent.discovery;
 
-import io.uptimemesh.agent.state.ChecksummedFile;
+import io.uptimemesh.agent.state.NodeDocumentFile;
 import io.uptimemesh.core.discovery.DiscoveryDocument;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Optional;
 
@@ -13,10 +12,16 @@ import java.util.Optional;
  * file work: call on a worker.
  */
 public final class DiscoveryFile {
-  private final ChecksummedFile file;
+  private final NodeDocumentFile<DiscoveryDocument> file;
 
   public DiscoveryFile(Path dataDir) {
-    this.file = new ChecksummedFile(dataDir.resolve("discovery.json"), "discovery document");
+    this.file =
+        new NodeDocumentFile<>(
+            dataDir.resolve("discovery.json"),
+            "discovery document",
+            DiscoveryDocument::parse,
+            DiscoveryDocument::toJson,
+            DiscoveryDocument::nodeId);
   }
 
   public Path file() {
@@ -24,26 +29,16 @@ public final class DiscoveryFile {
   }
 
   public void save(DiscoveryDocument document) throws IOException {
-    file.save(new String(document.toJson(), StandardCharsets.UTF_8));
+    file.save(document);
+  }
+
+  /** Saves on a worker, in order; a failure is logged. */
+  public void saveInBackground(io.vertx.core.Vertx vertx, DiscoveryDocument document) {
+    file.saveInBackground(vertx, document);
   }
 
   /** The stored document if it is this node's and valid (else logged and empty). */
   public Optional<DiscoveryDocument> load(String nodeId) {
-    Optional<String> text = file.load();
-    if (text.isEmpty()) {
-      return Optional.empty();
-    }
-    try {
-      DiscoveryDocument document =
-          DiscoveryDocument.parse(text.get().getBytes(StandardCharsets.UTF_8));
-      if (!document.nodeId().equals(nodeId)) {
-        file.ignored("is for node " + document.nodeId() + ", not " + nodeId);
-        return Optional.empty();
-      }
-      return Optional.of(document);
-    } catch (RuntimeException e) {
-      file.ignored("is unreadable (" + e.getMessage() + ")");
-      return Optional.empty();
-    }
+    return file.load(nodeId);
   }
 }

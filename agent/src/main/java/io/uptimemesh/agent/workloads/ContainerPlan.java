@@ -29,6 +29,13 @@ public final class ContainerPlan {
 
   public static final String SERVICE_KEY = "user.uptimemesh.service";
 
+  /**
+   * The sequence number of the last operator command carried out on the container (ADR 0014), so
+   * that an agent restart does not repeat it. Not part of the plan: {@link #matches} ignores it and
+   * a reconfiguration keeps it ({@link #keepingCommandSeq}).
+   */
+  public static final String COMMAND_SEQ_KEY = "user.uptimemesh.command-seq";
+
   /** The suffix of the stopped container kept as the fallback across an image change. */
   public static final String FALLBACK_SUFFIX = "-prev";
 
@@ -93,8 +100,38 @@ public final class ContainerPlan {
   /** True when the container holds exactly the planned profiles, own config and devices. */
   public static boolean matches(InstanceSpec plan, InstanceDetails observed) {
     return observed.profiles().equals(plan.profiles())
-        && observed.userConfig().equals(plan.config())
+        && withoutCommandSeq(observed.userConfig()).equals(withoutCommandSeq(plan.config()))
         && observed.devices().equals(plan.devices());
+  }
+
+  /** The planned config plus the command sequence number {@code observed} records, if any. */
+  public static Map<String, String> keepingCommandSeq(
+      Map<String, String> planned, InstanceDetails observed) {
+    String seq = observed.config().get(COMMAND_SEQ_KEY);
+    if (seq == null) {
+      return planned;
+    }
+    Map<String, String> out = new TreeMap<>(planned);
+    out.put(COMMAND_SEQ_KEY, seq);
+    return out;
+  }
+
+  /** The sequence number of the last command carried out on the container, 0 if none. */
+  public static long commandSeqOf(InstanceDetails container) {
+    try {
+      return Long.parseLong(container.config().getOrDefault(COMMAND_SEQ_KEY, "0"));
+    } catch (NumberFormatException e) {
+      return 0;
+    }
+  }
+
+  private static Map<String, String> withoutCommandSeq(Map<String, String> config) {
+    if (!config.containsKey(COMMAND_SEQ_KEY)) {
+      return config;
+    }
+    Map<String, String> out = new TreeMap<>(config);
+    out.remove(COMMAND_SEQ_KEY);
+    return out;
   }
 
   /** The generation a container records, empty when it records none (not one of ours). */

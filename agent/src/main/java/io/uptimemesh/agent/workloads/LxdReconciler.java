@@ -3,6 +3,7 @@ package io.uptimemesh.agent.workloads;
 import io.uptimemesh.core.config.AgentLxdSettings;
 import io.uptimemesh.core.error.UptimeMeshException;
 import io.uptimemesh.core.workload.ReplicaStatus;
+import io.uptimemesh.core.workload.ReplicaStatusReport;
 import io.uptimemesh.lxd.InstanceSummary;
 import io.uptimemesh.lxd.LxdClient;
 import io.vertx.core.Future;
@@ -53,7 +54,15 @@ public final class LxdReconciler {
   private final Map<String, ReplicaStatus> statuses = new ConcurrentHashMap<>();
   private final Map<String, List<ReplicaAction>> lastActions = new ConcurrentHashMap<>();
   private final Map<String, Long> retryTimers = new ConcurrentHashMap<>();
+  private final Map<String, CommandState> commands = new ConcurrentHashMap<>();
   private volatile Map<String, ReplicaAssignment> desired = Map.of();
+
+  /** Replicas assigned but not runnable (their spec is unknown): left as they are, failed. */
+  private volatile Map<String, String> held = Map.of();
+
+  /** The last operator command carried out on a replica, and its error (empty if none). */
+  private record CommandState(long seq, String error) {}
+
   private volatile boolean stopped;
 
   /**
@@ -91,12 +100,27 @@ public final class LxdReconciler {
    * @throws UptimeMeshException INVALID_REQUEST when two assignments name the same replica
    */
   public Future<Map<String, ReplicaStatus>> reconcile(Collection<ReplicaAssignment> assignments) {
+    return reconcile(assignments, Map.of());
+  }
+
+  /**
+   * As {@link #reconcile(Collection)}, with replicas that are assigned but cannot be run as
+   * assigned (the control plane no longer keeps the spec of their generation): their containers are
+   * left as they are and their status is {@code failed} with the given error.
+   *
+   * @param heldReplicas replica id → why it cannot be run
+   */
+  public Future<Map<String, ReplicaStatus>> reconcile(
+      Collection<ReplicaAssignment> assignments, Map<String, String> heldReplicas) {
     Map<String, ReplicaAssignment> byId = new LinkedHashMap<>();
     for (ReplicaAssignment a : assignments) {
       if (byId.put(a.replicaId(), a) != null) {
         throw UptimeMeshException.invalid("replica '" + a.replicaId() + "' is assigned twice");
       }
     }
+    Map<String, String> keep = new LinkedHashMap<>(heldReplicas);
+    keep.keySet().removeAll(byId.keySet());
+    held = Map.copyOf(keep);
     desired = Map.copyOf(byId);
     if (stopped) {
       return Future.succeededFuture(statuses());
@@ -106,7 +130,9 @@ public final class LxdReconciler {
         .otherwise(
             e -> {
               LOG.warn("LXD: cannot list the project's containers: {}", e.getMessage());
-              return new LinkedHashSet<>(byId.keySet());
+              Set<String> known = new LinkedHashSet<>(byId.keySet());
+              known.addAll(keep.keySet());
+              return known;
             })
         .compose(
             keys -> {
@@ -142,6 +168,7 @@ public final class LxdReconciler {
 
   private Set<String> keysOf(List<InstanceSummary> containers) {
     Set<String> keys = new LinkedHashSet<>(desired.keySet());
+    keys.addAll(held.keySet());
     for (InstanceSummary c : containers) {
       String name = c.name();
       String base =
@@ -149,7 +176,7 @@ public final class LxdReconciler {
               ? name.substring(0, name.length() - ContainerPlan.FALLBACK_SUFFIX.length())
               : name;
       // A fallback belongs to its replica; anything else not desired is removed under its name.
-      keys.add(desired.containsKey(base) ? base : name);
+      keys.add(desired.containsKey(base) || held.containsKey(base) ? base : name);
     }
     return keys;
   }
@@ -158,6 +185,19 @@ public final class LxdReconciler {
     ReplicaAssignment a = desired.get(id);
     ReplicaReconcile r = new ReplicaReconcile(lxd, settings, vertx);
     long start = System.nanoTime();
+    String heldBecause = held.get(id);
+    if (a == null && heldBecause != null) {
+      lastActions.put(id, List.of());
+      return r.read(id)
+          .transform(
+              seen -> {
+                publish(
+                    seen.succeeded()
+                        ? failed(id, seen.result(), heldBecause)
+                        : status(id, "failed", generation(id), snapshots(id), heldBecause));
+                return Future.<Void>succeededFuture();
+              });
+    }
     if (a == null) {
       return r.remove(id)
           .onComplete(
@@ -165,6 +205,7 @@ public final class LxdReconciler {
                 lastActions.put(id, r.actions());
                 if (ar.succeeded()) {
                   statuses.remove(id);
+                  commands.remove(id);
                   if (!r.actions().isEmpty()) {
                     LOG.info("LXD: removed '{}': {} ({} ms)", id, r.actions(), millis(start));
                   }
@@ -174,10 +215,23 @@ public final class LxdReconciler {
                 }
               });
     }
-    if (!statuses.containsKey(id)) {
-      publish(status(id, "pending", 0, List.of(), ""));
-    }
-    return Future.succeededFuture()
+    // First sight of a replica (an agent restart, a new assignment): report what its container is
+    // now, not "pending" for a container that runs (the rollout and scheduler read the status).
+    Future<Void> firstSight =
+        statuses.containsKey(id)
+            ? Future.succeededFuture()
+            : r.read(id)
+                .transform(
+                    seen -> {
+                      if (seen.succeeded() && seen.result().container().isPresent()) {
+                        seedCommand(id, seen.result().container().get());
+                        publish(observed(id, seen.result(), ""));
+                      } else {
+                        publish(status(id, "pending", 0, List.of(), ""));
+                      }
+                      return Future.<Void>succeededFuture();
+                    });
+    return firstSight
         .compose(
             v ->
                 r.apply(
@@ -185,6 +239,7 @@ public final class LxdReconciler {
                     () ->
                         publish(
                             status(id, "creating", generation(id), snapshots(id), lastError(id)))))
+        .compose(o -> command(a, o))
         .compose(
             o -> {
               lastActions.put(id, r.actions());
@@ -219,6 +274,77 @@ public final class LxdReconciler {
             });
   }
 
+  /**
+   * Carries out the assignment's operator command when it is newer than the last one done (the
+   * container's {@link ContainerPlan#COMMAND_SEQ_KEY} or, when a restore brought back an older
+   * value, this agent's memory, which then writes the key again). Returns what the container is
+   * afterwards.
+   */
+  private Future<ReplicaReconcile.Observed> command(
+      ReplicaAssignment a, ReplicaReconcile.Observed o) {
+    if (o.container().isEmpty()) {
+      return Future.succeededFuture(o);
+    }
+    String id = a.replicaId();
+    long onContainer = ContainerPlan.commandSeqOf(o.container().get());
+    CommandState known = seedCommand(id, o.container().get());
+    ReplicaCommands run = new ReplicaCommands(lxd);
+    if (ReplicaCommands.due(a.command(), known.seq())) {
+      long start = System.nanoTime();
+      return run.carryOut(id, a.command())
+          .compose(
+              done -> {
+                commands.put(id, new CommandState(done.seq(), done.error()));
+                if (done.error().isEmpty()) {
+                  LOG.info(
+                      "LXD: replica '{}': command {} {} {} done ({} ms)",
+                      id,
+                      a.command().seq(),
+                      a.command().kind(),
+                      a.command().snapshot(),
+                      millis(start));
+                } else {
+                  LOG.warn(
+                      "LXD: replica '{}': command {} {} failed: {}",
+                      id,
+                      a.command().seq(),
+                      a.command().kind(),
+                      done.error());
+                }
+                if (done.changedContainer()) {
+                  runs.request(id); // a restore may have brought back another generation
+                }
+                return new ReplicaReconcile(lxd, settings, vertx).read(id);
+              });
+    }
+    if (onContainer < known.seq()) {
+      long seq = known.seq();
+      return run.record(id, seq)
+          .otherwise(
+              e -> {
+                LOG.warn("LXD: replica '{}': cannot record command {}: {}", id, seq, message(e));
+                return null;
+              })
+          .map(v -> o);
+    }
+    return Future.succeededFuture(o);
+  }
+
+  /**
+   * The last command known done on the replica: this agent's memory, or the container's key when it
+   * records a newer one (done by an earlier run of the agent: reported as done, without an error we
+   * no longer know).
+   */
+  private CommandState seedCommand(String id, io.uptimemesh.lxd.InstanceDetails container) {
+    long onContainer = ContainerPlan.commandSeqOf(container);
+    CommandState known = commands.get(id);
+    if (known == null || known.seq() < onContainer) {
+      known = new CommandState(onContainer, "");
+      commands.put(id, known);
+    }
+    return known;
+  }
+
   private ReplicaStatus observed(String id, ReplicaReconcile.Observed o, String error) {
     if (o.container().isEmpty()) {
       return status(id, "pending", 0, List.of(), error);
@@ -239,12 +365,23 @@ public final class LxdReconciler {
 
   private ReplicaStatus status(
       String id, String state, long generation, List<String> snapshots, String error) {
+    CommandState c = commands.get(id);
     return new ReplicaStatus(
-        ReplicaStatus.SCHEMA, id, nodeId, state, generation, snapshots, error, clock.millis());
+        ReplicaStatus.SCHEMA,
+        id,
+        nodeId,
+        state,
+        generation,
+        snapshots,
+        // LXD's errors can be long (a failed rsync's output); the control plane takes 512.
+        ReplicaStatusReport.shorten(error),
+        clock.millis(),
+        c == null ? 0 : c.seq(),
+        ReplicaStatusReport.shorten(c == null ? "" : c.error()));
   }
 
   private void publish(ReplicaStatus s) {
-    if (!desired.containsKey(s.replicaId())) {
+    if (!desired.containsKey(s.replicaId()) && !held.containsKey(s.replicaId())) {
       return; // removed meanwhile: its status goes with it
     }
     ReplicaStatus before = statuses.put(s.replicaId(), s);
@@ -294,7 +431,9 @@ public final class LxdReconciler {
     return a.state().equals(b.state())
         && a.generation() == b.generation()
         && a.snapshots().equals(b.snapshots())
-        && a.error().equals(b.error());
+        && a.error().equals(b.error())
+        && a.commandSeq() == b.commandSeq()
+        && a.commandError().equals(b.commandError());
   }
 
   private static String message(Throwable e) {

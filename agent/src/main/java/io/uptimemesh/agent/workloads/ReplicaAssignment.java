@@ -1,5 +1,6 @@
 package io.uptimemesh.agent.workloads;
 
+import io.uptimemesh.core.workload.ReplicaCommand;
 import io.uptimemesh.core.workload.WorkloadSpec;
 import java.util.Map;
 import java.util.Objects;
@@ -19,6 +20,8 @@ import java.util.TreeMap;
  * @param hostPorts port name → port on the mesh address; a port missing here uses its container
  *     port
  * @param meshIp this node's mesh address, where the proxy devices listen
+ * @param command the latest operator command for the replica's container, or null; carried out once
+ *     the container is reconciled, if its sequence number is newer than the last one done
  */
 public record ReplicaAssignment(
     String replicaId,
@@ -27,7 +30,8 @@ public record ReplicaAssignment(
     WorkloadSpec spec,
     Optional<Previous> previous,
     Map<String, Integer> hostPorts,
-    String meshIp) {
+    String meshIp,
+    ReplicaCommand command) {
 
   /**
    * @param generation the generation before the assigned one
@@ -37,6 +41,18 @@ public record ReplicaAssignment(
     public Previous {
       Objects.requireNonNull(spec, "spec");
     }
+  }
+
+  /** An assignment without operator command. */
+  public ReplicaAssignment(
+      String replicaId,
+      String service,
+      long generation,
+      WorkloadSpec spec,
+      Optional<Previous> previous,
+      Map<String, Integer> hostPorts,
+      String meshIp) {
+    this(replicaId, service, generation, spec, previous, hostPorts, meshIp, null);
   }
 
   public ReplicaAssignment {
@@ -60,6 +76,7 @@ public record ReplicaAssignment(
         newSpec,
         Optional.of(new Previous(generation, spec)),
         hostPorts,
-        meshIp);
+        meshIp,
+        command);
   }
 }

@@ -151,7 +151,12 @@ final class ReplicaReconcile {
             v ->
                 act(
                     "generation " + running + " -> " + a.generation() + " in place",
-                    () -> lxd.reconfigure(id, plan.profiles(), plan.config(), plan.devices())));
+                    () ->
+                        lxd.reconfigure(
+                            id,
+                            plan.profiles(),
+                            ContainerPlan.keepingCommandSeq(plan.config(), c),
+                            plan.devices())));
   }
 
   /** Profiles, config and devices as planned (repairs drift), then running. */
@@ -166,7 +171,10 @@ final class ReplicaReconcile {
                             "reconfigured",
                             () ->
                                 lxd.reconfigure(
-                                    id, plan.profiles(), plan.config(), plan.devices())))
+                                    id,
+                                    plan.profiles(),
+                                    ContainerPlan.keepingCommandSeq(plan.config(), c),
+                                    plan.devices())))
                     .compose(
                         v ->
                             c.isRunning()

@@ -54,6 +54,19 @@ public final class ContractServer {
     final Map<String, List<EndpointProbe>> probes = new ConcurrentHashMap<>();
     final Map<String, EndpointHealthReport.Report> health = new ConcurrentHashMap<>();
     final List<JsonNode> healthPosts = new CopyOnWriteArrayList<>();
+    final Map<String, io.uptimemesh.core.workload.WorkloadsDocument> workloads =
+        new ConcurrentHashMap<>();
+    final List<JsonNode> replicaStatusPosts = new CopyOnWriteArrayList<>();
+
+    /** The workloads document a node gets (its stream sends it once, then stays open). */
+    public void workloads(String nodeId, io.uptimemesh.core.workload.WorkloadsDocument document) {
+      workloads.put(nodeId, document);
+    }
+
+    /** Every replica-status request body received. */
+    public List<JsonNode> replicaStatusPosts() {
+      return replicaStatusPosts;
+    }
 
     /** When above 0, endpoint health reports are answered with this status. */
     public volatile int healthRefusal;
@@ -333,6 +346,19 @@ public final class ContractServer {
                                     .toJson()));
                 case "discovery/stream" -> discoveryStream(request, nodeId);
                 case "endpoint-health" -> endpointHealth(request, nodeId, body);
+                case "workloads", "workloads/stream" -> workloads(request, nodeId, m.group(2));
+                case "replica-status" -> {
+                  JsonNode posted = json(body);
+                  cluster.replicaStatusPosts.add(posted);
+                  request
+                      .response()
+                      .end(
+                          "{\"accepted\":"
+                              + posted.path("statuses").size()
+                              + ",\"written\":"
+                              + posted.path("statuses").size()
+                              + ",\"ignored\":[]}");
+                }
                 default -> request.response().setStatusCode(404).end("{}");
               }
             });
@@ -441,6 +467,25 @@ public final class ContractServer {
             + new String(doc.toJson(), java.nio.charset.StandardCharsets.UTF_8)
             + "\n\n");
     s.digest = doc.digest();
+  }
+
+  /** The whole document, or a stream that sends it once and stays open; 404 before there is one. */
+  private void workloads(HttpServerRequest request, String nodeId, String route) {
+    io.uptimemesh.core.workload.WorkloadsDocument d = cluster.workloads.get(nodeId);
+    if (d == null) {
+      request.response().setStatusCode(404).end("{}");
+      return;
+    }
+    String json = new String(d.toJson(), java.nio.charset.StandardCharsets.UTF_8);
+    if (route.equals("workloads")) {
+      request.response().end(json);
+      return;
+    }
+    request
+        .response()
+        .setChunked(true)
+        .putHeader("Content-Type", "text/event-stream")
+        .write("event: workloads\nid: " + d.revision() + "\ndata: " + json + "\n\n");
   }
 
   private void endpointHealth(HttpServerRequest request, String nodeId, Buffer body) {

@@ -157,6 +157,34 @@ class ContainerPlanTest {
   }
 
   @Test
+  void theCommandSequenceNumberIsNotPartOfThePlanButIsKeptByAReconfiguration() throws Exception {
+    ReplicaAssignment a =
+        new ReplicaAssignment(
+            "web-0a1b2",
+            "web",
+            1,
+            spec("{\"image\":\"busybox\"}"),
+            Optional.empty(),
+            Map.of(),
+            "10.0.0.1");
+    InstanceSpec p = ContainerPlan.of(a, SETTINGS);
+    Map<String, String> config = new HashMap<>(p.config());
+    config.put(ContainerPlan.COMMAND_SEQ_KEY, "4");
+    InstanceDetails done =
+        new InstanceDetails("web-0a1b2", "Running", 103, p.profiles(), config, p.devices());
+
+    assertThat(ContainerPlan.matches(p, done)).isTrue();
+    assertThat(ContainerPlan.commandSeqOf(done)).isEqualTo(4);
+    assertThat(ContainerPlan.keepingCommandSeq(p.config(), done))
+        .containsEntry(ContainerPlan.COMMAND_SEQ_KEY, "4")
+        .containsAllEntriesOf(p.config());
+    InstanceDetails fresh =
+        new InstanceDetails("web-0a1b2", "Running", 103, p.profiles(), p.config(), p.devices());
+    assertThat(ContainerPlan.commandSeqOf(fresh)).isZero();
+    assertThat(ContainerPlan.keepingCommandSeq(p.config(), fresh)).isEqualTo(p.config());
+  }
+
+  @Test
   void onlyTheOldestOfOurSnapshotsBeyondTheKeptOnesArePruned() {
     List<String> snaps = List.of("gen-10", "gen-2", "manual", "gen-9", "gen-1", "gen-11");
 

@@ -123,7 +123,7 @@ enum RuntimeKey {
   // The agent's LXD workloads (ADR 0014).
   LXD_ENABLED(
       "false",
-      "Agent: run this node's LXD workload replicas: true or false (read and checked; not acted on yet)."),
+      "Agent: run this node's LXD workload replicas (follow its workloads stream, report replica statuses): true or false."),
   LXD_SOCKET("/var/lib/lxd/unix.socket", "Agent: the LXD daemon's unix socket."),
   LXD_PROJECT(
       "uptimemesh",

@@ -151,6 +151,42 @@ public final class StatusCommand implements Callable<Integer> {
     }
     peers.print();
     printDiscovery(s.path("discovery"));
+    printWorkloads(s.path("workloads"));
+  }
+
+  /** The workloads section (only when {@code LXD_ENABLED=true}): the replicas and their states. */
+  private static void printWorkloads(JsonNode w) {
+    if (w.isMissingNode() || w.isNull()) {
+      return;
+    }
+    System.out.println();
+    System.out.println(
+        "workloads:         LXD project "
+            + text(w.get("project"))
+            + ", document revision "
+            + text(w.get("document_revision"))
+            + (w.path("stream_connected").asBoolean() ? ", stream connected" : ", stream down"));
+    System.out.println("reports pending:   " + text(w.get("reports_pending")));
+    if (w.hasNonNull("last_error")) {
+      System.out.println("last error:        " + text(w.get("last_error")));
+    }
+    System.out.println();
+    Table replicas =
+        new Table("REPLICA", "SERVICE", "GENERATION", "RUNNING", "STATE", "COMMAND", "ERROR");
+    for (JsonNode r : w.path("replicas")) {
+      String commandError = r.path("command_error").asText("");
+      replicas.row(
+          text(r.get("id")),
+          text(r.get("service")),
+          text(r.get("generation")),
+          text(r.get("running_generation")),
+          text(r.get("state")),
+          r.path("command_seq").asLong() == 0
+              ? "-"
+              : r.path("command_seq").asLong() + (commandError.isEmpty() ? " ok" : " failed"),
+          r.path("error").asText("").isEmpty() ? commandError : text(r.get("error")));
+    }
+    replicas.print();
   }
 
   /** The discovery section: the zone this node writes (if enabled) and its probed endpoints. */

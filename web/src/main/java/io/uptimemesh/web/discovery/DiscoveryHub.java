@@ -1,43 +1,33 @@
 package io.uptimemesh.web.discovery;
 
-import io.uptimemesh.etcd.CacheSnapshot;
 import io.uptimemesh.etcd.EtcdStore;
 import io.uptimemesh.etcd.WatchCache;
+import io.uptimemesh.web.NodeDocumentHub;
+import io.uptimemesh.web.NodeDocumentStream;
 import java.time.Clock;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * One per core server: follows the watch cache, keeps discovery as a {@link DiscoveryView}, and
  * hands each new view to the open discovery streams, which send only when their node's document
- * changed. Changes to keys discovery does not read produce no view (see {@link
- * DiscoveryViewBuilder}).
+ * changed (the generic {@link NodeDocumentHub}). Changes to keys discovery does not read produce no
+ * view (see {@link DiscoveryViewBuilder}).
  */
 public final class DiscoveryHub {
-  private final DiscoveryViewBuilder builder;
-  private final WatchCache cache;
-  private final Set<DiscoveryStream> streams = ConcurrentHashMap.newKeySet();
-
-  /** The revision of the last snapshot looked at (the view keeps that of its last change). */
-  private volatile long seenRevision;
-
-  private volatile DiscoveryView view = DiscoveryView.empty();
+  private final NodeDocumentHub<DiscoveryView> hub;
 
   public DiscoveryHub(EtcdStore store, WatchCache cache, Clock clock) {
-    this.builder = new DiscoveryViewBuilder(store, clock);
-    this.cache = cache;
-    cache.onChange(this::changed);
-    changed(cache.snapshot());
+    DiscoveryViewBuilder builder = new DiscoveryViewBuilder(store, clock);
+    this.hub = new NodeDocumentHub<>(cache, DiscoveryView.empty(), builder::build);
   }
 
   /** How many streams are open on this server. */
   public int openStreams() {
-    return streams.size();
+    return hub.openStreams();
   }
 
   /** Ends every open stream (server shutdown); the agents reconnect elsewhere. */
   public void closeStreams() {
-    streams.forEach(DiscoveryStream::end);
+    hub.closeStreams();
   }
 
   /**
@@ -45,42 +35,28 @@ public final class DiscoveryHub {
    * reached its revision is seen by the next read here.
    */
   DiscoveryView view() {
-    CacheSnapshot snapshot = cache.snapshot();
-    if (snapshot.revision() > seenRevision) {
-      changed(snapshot);
-    }
-    return view;
+    return hub.view();
   }
 
   /**
    * Adds a stream before it reads the view, so no view published meanwhile is missed; a stream
    * skips views no newer than the one it started from.
    */
-  DiscoveryView register(DiscoveryStream stream) {
-    streams.add(stream);
-    return view();
+  DiscoveryView register(NodeDocumentStream<DiscoveryView> stream) {
+    return hub.register(stream);
   }
 
-  void unregister(DiscoveryStream stream) {
-    streams.remove(stream);
+  void unregister(NodeDocumentStream<DiscoveryView> stream) {
+    hub.unregister(stream);
   }
 
-  /**
-   * Builds the view of {@code snapshot} and hands it to the streams; the lock confines the builder.
-   */
-  private synchronized void changed(CacheSnapshot snapshot) {
-    if (snapshot.revision() <= seenRevision) {
-      return;
-    }
-    seenRevision = snapshot.revision();
-    DiscoveryView before = view;
-    DiscoveryView after = builder.build(snapshot);
-    if (after == before) {
-      return;
-    }
-    view = after;
-    for (DiscoveryStream stream : streams) {
-      stream.advance(after);
-    }
+  /** Answers a node's discovery stream request; see {@link NodeDocumentHub#openStream}. */
+  void openStream(
+      io.vertx.core.Vertx vertx,
+      io.vertx.ext.web.RoutingContext ctx,
+      String nodeId,
+      String variant,
+      java.time.Duration keepAlive) {
+    hub.openStream(vertx, ctx, nodeId, DiscoveryView.EVENT, variant, keepAlive);
   }
 }

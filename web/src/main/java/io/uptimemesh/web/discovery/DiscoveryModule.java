@@ -95,6 +95,8 @@ public final class DiscoveryModule {
         new PreviewRoutes(
             vertx, identityRoutes.authHandler(), hub, etcd.store(), etcd.cache(), settings),
         io.uptimemesh.web.workload.WorkloadModule.routes(
-            etcd, identityRoutes.authHandler(), events, clock, generationsKept, scheduler));
+            etcd, identityRoutes.authHandler(), events, clock, generationsKept, scheduler),
+        io.uptimemesh.web.workload.WorkloadModule.nodeRoutes(
+            vertx, etcd, identityRoutes.nodeRequests(), events, keepAlive));
   }
 }

@@ -14,18 +14,26 @@ public final class DiscoveryRoutes {
   private final NodeDiscoveryRoutes nodes;
   private final PreviewRoutes previews;
   private final io.uptimemesh.web.workload.WorkloadRoutes workloads;
+  private final io.uptimemesh.web.workload.NodeWorkloads nodeWorkloads;
 
   DiscoveryRoutes(
       DiscoveryHub hub,
       CatalogRoutes catalog,
       NodeDiscoveryRoutes nodes,
       PreviewRoutes previews,
-      io.uptimemesh.web.workload.WorkloadRoutes workloads) {
+      io.uptimemesh.web.workload.WorkloadRoutes workloads,
+      io.uptimemesh.web.workload.NodeWorkloads nodeWorkloads) {
     this.hub = hub;
     this.catalog = catalog;
     this.nodes = nodes;
     this.previews = previews;
     this.workloads = workloads;
+    this.nodeWorkloads = nodeWorkloads;
+  }
+
+  /** The node-signed workload routes (ADR 0014): their streams are closed on shutdown. */
+  public io.uptimemesh.web.workload.NodeWorkloads nodeWorkloads() {
+    return nodeWorkloads;
   }
 
   public DiscoveryHub hub() {
@@ -37,5 +45,6 @@ public final class DiscoveryRoutes {
     nodes.addRoutes(router);
     previews.addRoutes(router);
     workloads.addRoutes(router);
+    nodeWorkloads.addRoutes(router);
   }
 }

@@ -42,7 +42,35 @@ record DiscoveryView(
     DiscoveryDocument.Zone zone,
     String zoneDigest,
     String zoneJson,
-    long serial) {
+    long serial)
+    implements io.uptimemesh.web.NodeDocumentView {
+
+  /** The stream variant that asks for the zone part ({@code ?zone=true}). */
+  static final String ZONE = "zone";
+
+  /** The event name of a whole discovery document. */
+  static final String EVENT = "discovery";
+
+  @Override
+  public boolean knows(String nodeId) {
+    return nodes.containsKey(nodeId);
+  }
+
+  @Override
+  public boolean ended(String nodeId) {
+    NodeEntry n = nodes.get(nodeId);
+    return n == null || n.revoked();
+  }
+
+  @Override
+  public String digestOf(String nodeId, String variant) {
+    return digestOf(nodeId, ZONE.equals(variant));
+  }
+
+  @Override
+  public String documentJson(String nodeId, String variant) {
+    return documentJson(nodeId, ZONE.equals(variant));
+  }
 
   /** The digest of an empty probe list: a node that hosts nothing. */
   static final String NO_PROBES_DIGEST = DiscoveryDocument.probesDigest(List.of(), Map.of());

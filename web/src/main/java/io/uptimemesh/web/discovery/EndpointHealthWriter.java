@@ -2,15 +2,15 @@ package io.uptimemesh.web.discovery;
 
 import io.uptimemesh.core.discovery.EndpointHealthRecord;
 import io.uptimemesh.core.discovery.EndpointHealthReport;
-import io.uptimemesh.core.error.UptimeMeshException;
 import io.uptimemesh.core.events.EventCategory;
 import io.uptimemesh.core.events.Events;
 import io.uptimemesh.etcd.CacheSnapshot;
-import io.uptimemesh.etcd.EtcdErrors;
 import io.uptimemesh.etcd.EtcdStore;
 import io.uptimemesh.etcd.EtcdTransaction;
 import io.uptimemesh.etcd.KeyLayout;
 import io.uptimemesh.etcd.WatchCache;
+import io.uptimemesh.web.NodeLeaseWrite;
+import io.uptimemesh.web.NodeReportOutcome;
 import io.vertx.core.Future;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -26,12 +26,6 @@ import java.util.Optional;
  * belong to another node or name another create revision are ignored with a reason.
  */
 final class EndpointHealthWriter {
-  /** One ignored report. */
-  record Ignored(String endpointId, String reason) {}
-
-  /** The answer: how many reports came, how many were written, which were ignored. */
-  record Outcome(int accepted, int written, List<Ignored> ignored) {}
-
   private final EtcdStore store;
   private final WatchCache cache;
   private final DiscoveryHub hub;
@@ -48,22 +42,23 @@ final class EndpointHealthWriter {
   }
 
   /** 409 when the node is not alive; one retry when something changed between read and write. */
-  Future<Outcome> write(String nodeId, EndpointHealthReport body) {
+  Future<NodeReportOutcome> write(String nodeId, EndpointHealthReport body) {
     return attempt(nodeId, body, true);
   }
 
-  private Future<Outcome> attempt(String nodeId, EndpointHealthReport body, boolean retry) {
+  private Future<NodeReportOutcome> attempt(
+      String nodeId, EndpointHealthReport body, boolean retry) {
     KeyLayout keys = store.layout();
     DiscoveryView view = hub.view();
     CacheSnapshot snapshot = cache.snapshot();
     Optional<CacheSnapshot.Entry> alive = snapshot.get(keys.alive(nodeId));
     if (alive.isEmpty() || alive.get().lease() == 0) {
-      return Future.failedFuture(notAlive(nodeId));
+      return Future.failedFuture(NodeLeaseWrite.notAlive(nodeId));
     }
     // The last report about an endpoint counts: etcd refuses a key twice in one transaction.
     Map<String, EndpointHealthReport.Report> latest = new LinkedHashMap<>();
     body.reports().forEach(r -> latest.put(r.endpointId(), r));
-    List<Ignored> ignored = new ArrayList<>();
+    List<NodeReportOutcome.Ignored> ignored = new ArrayList<>();
     List<EndpointHealthRecord> changes = new ArrayList<>();
     EtcdTransaction tx =
         store.transaction().requireModRevision(keys.alive(nodeId), alive.get().modRevision());
@@ -72,7 +67,7 @@ final class EndpointHealthWriter {
       DiscoveryView.EndpointEntry e = view.endpoints().get(r.endpointId());
       Optional<String> why = ignoreReason(nodeId, r, e);
       if (why.isPresent()) {
-        ignored.add(new Ignored(r.endpointId(), why.get()));
+        ignored.add(new NodeReportOutcome.Ignored(r.endpointId(), why.get()));
         continue;
       }
       EndpointHealthRecord stored = e.health();
@@ -98,37 +93,22 @@ final class EndpointHealthWriter {
       tx.put(keys.endpointHealth(r.endpointId()), record, alive.get().lease());
       changes.add(record);
     }
-    Outcome outcome = new Outcome(body.reports().size(), changes.size(), List.copyOf(ignored));
+    NodeReportOutcome outcome =
+        new NodeReportOutcome(body.reports().size(), changes.size(), List.copyOf(ignored));
     if (changes.isEmpty()) {
       return Future.succeededFuture(outcome);
     }
-    return tx.commit("store endpoint health of " + nodeId)
-        .recover(
-            t ->
-                EtcdErrors.code(t).name().equals("NOT_FOUND")
-                    // The lease expired between the read and the write.
-                    ? Future.failedFuture(notAlive(nodeId))
-                    : Future.failedFuture(t))
-        .compose(
-            rev -> {
-              if (rev.isEmpty()) {
-                if (!retry) {
-                  throw UptimeMeshException.conflict(
-                      "node "
-                          + nodeId
-                          + " went stale or its endpoints changed meanwhile; send the report again");
-                }
-                // The cache was behind etcd: catch up with it and decide again, once.
-                return store
-                    .revision()
-                    .compose(r -> cache.awaitRevision(r, ServiceCatalog.READ_YOUR_WRITES))
-                    .compose(v -> attempt(nodeId, body, false));
-              }
-              changes.forEach(c -> recordEvent(c, view.endpoints().get(c.endpointId())));
-              return cache
-                  .awaitRevision(rev.get(), ServiceCatalog.READ_YOUR_WRITES)
-                  .map(v -> outcome);
-            });
+    return NodeLeaseWrite.commit(
+        store,
+        cache,
+        tx,
+        "store endpoint health of " + nodeId,
+        nodeId,
+        retry,
+        "node " + nodeId + " went stale or its endpoints changed meanwhile; send the report again",
+        () -> attempt(nodeId, body, false),
+        () -> changes.forEach(c -> recordEvent(c, view.endpoints().get(c.endpointId()))),
+        outcome);
   }
 
   private static Optional<String> ignoreReason(
@@ -165,10 +145,5 @@ final class EndpointHealthWriter {
     } else {
       events.warning(EventCategory.DISCOVERY, "endpoint_unhealthy", actor, fields);
     }
-  }
-
-  private static UptimeMeshException notAlive(String nodeId) {
-    return UptimeMeshException.conflict(
-        "node " + nodeId + " is not alive (no liveness lease): heartbeat first, then report");
   }
 }

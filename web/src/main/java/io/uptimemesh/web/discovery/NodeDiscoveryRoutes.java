@@ -8,12 +8,9 @@ import io.uptimemesh.web.Responses;
 import io.uptimemesh.web.identity.NodeRequestAuth;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
-import java.util.regex.Pattern;
 
 /**
  * The node-signed discovery routes (ADR 0013): a node reports its endpoints' health, reads or
@@ -21,8 +18,6 @@ import java.util.regex.Pattern;
  * unknown, revoked or badly signed node, 403 for another node's path.
  */
 final class NodeDiscoveryRoutes {
-  private static final Pattern DIGEST = Pattern.compile("[0-9a-fA-F]{64}");
-
   private final Vertx vertx;
   private final NodeRequestAuth nodeAuth;
   private final DiscoveryHub hub;
@@ -54,24 +49,7 @@ final class NodeDiscoveryRoutes {
     EndpointHealthReport reports = EndpointHealthReport.parse(json);
     health
         .write(id, reports)
-        .onSuccess(
-            o -> {
-              JsonArray ignored = new JsonArray();
-              o.ignored()
-                  .forEach(
-                      i ->
-                          ignored.add(
-                              new JsonObject()
-                                  .put("endpoint_id", i.endpointId())
-                                  .put("reason", i.reason())));
-              Responses.json(
-                  ctx,
-                  200,
-                  new JsonObject()
-                      .put("accepted", o.accepted())
-                      .put("written", o.written())
-                      .put("ignored", ignored));
-            })
+        .onSuccess(o -> Responses.json(ctx, 200, o.toJson("endpoint_id")))
         .onFailure(ctx::fail);
   }
 
@@ -98,29 +76,7 @@ final class NodeDiscoveryRoutes {
   private void stream(RoutingContext ctx) {
     String id = authenticateRead(ctx);
     boolean zone = CatalogRoutes.flag(ctx, "zone");
-    String digest = ctx.request().getParam("digest");
-    if (digest != null && !DIGEST.matcher(digest).matches()) {
-      throw UptimeMeshException.invalid("digest must be 64 hex digits (SHA-256)");
-    }
-    DiscoveryStream stream = new DiscoveryStream(vertx, ctx.response(), id, zone, hub::unregister);
-    // Registered before the view is read: no view published meanwhile is missed.
-    DiscoveryView view = hub.register(stream);
-    vertx
-        .executeBlocking(() -> DiscoveryStream.First.of(view, id, zone, digest))
-        .onSuccess(
-            first -> {
-              if (first.isEmpty()) {
-                hub.unregister(stream);
-                ctx.fail(unknown(id));
-                return;
-              }
-              stream.start(first.get(), keepAlive);
-            })
-        .onFailure(
-            t -> {
-              hub.unregister(stream);
-              ctx.fail(t);
-            });
+    hub.openStream(vertx, ctx, id, zone ? DiscoveryView.ZONE : "", keepAlive);
   }
 
   private String authenticateRead(RoutingContext ctx) {
@@ -128,6 +84,6 @@ final class NodeDiscoveryRoutes {
   }
 
   private static UptimeMeshException unknown(String id) {
-    return UptimeMeshException.notFound("node " + id + " does not exist");
+    return io.uptimemesh.web.NodeDocumentHub.unknown(id);
   }
 }

@@ -59,6 +59,31 @@ public final class WorkloadModule {
         vertx, etcd.store(), etcd.cache(), events, clock, settings, ReplicaIdSource.random());
   }
 
+  /**
+   * The node-signed routes: workloads documents and their streams, replica statuses.
+   *
+   * @param keepAlive the keep-alive comment interval of the streams
+   */
+  public static NodeWorkloads nodeRoutes(
+      io.vertx.core.Vertx vertx,
+      EtcdRuntime etcd,
+      io.uptimemesh.web.identity.NodeRequestAuth nodeRequests,
+      Events events,
+      java.time.Duration keepAlive) {
+    WorkloadsViewBuilder builder = new WorkloadsViewBuilder(etcd.store());
+    io.uptimemesh.web.NodeDocumentHub<WorkloadsView> hub =
+        new io.uptimemesh.web.NodeDocumentHub<>(
+            etcd.cache(), WorkloadsView.empty(), builder::build);
+    return new NodeWorkloads(
+        hub,
+        new NodeWorkloadRoutes(
+            vertx,
+            nodeRequests,
+            hub,
+            new ReplicaStatusWriter(etcd.store(), etcd.cache(), events),
+            keepAlive));
+  }
+
   /** The rollout leader job over this runtime ({@code LeaderJobs} runs it on the leader). */
   public static RolloutJob rolloutJob(
       Vertx vertx, EtcdRuntime etcd, Events events, Clock clock, RolloutSettings settings) {

@@ -120,11 +120,19 @@ class DiscoveryScaleIT {
                   .requestHandler(
                       req -> {
                         String id = req.path().substring("/stream/".length());
-                        DiscoveryStream stream =
-                            new DiscoveryStream(vertx, req.response(), id, true, hub::unregister);
+                        io.uptimemesh.web.NodeDocumentStream<DiscoveryView> stream =
+                            new io.uptimemesh.web.NodeDocumentStream<>(
+                                vertx,
+                                req.response(),
+                                id,
+                                DiscoveryView.EVENT,
+                                DiscoveryView.ZONE,
+                                hub::unregister);
                         DiscoveryView view = hub.register(stream);
                         stream.start(
-                            DiscoveryStream.First.of(view, id, true, null).orElseThrow(),
+                            io.uptimemesh.web.NodeDocumentStream.First.of(
+                                    view, id, DiscoveryView.EVENT, DiscoveryView.ZONE, null)
+                                .orElseThrow(),
                             Duration.ofSeconds(15));
                       })
                   .listen(0, "127.0.0.1"));

@@ -1,6 +1,5 @@
-package io.uptimemesh.web.discovery;
+package io.uptimemesh.web;
 
-import io.uptimemesh.web.SseChannel;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerResponse;
@@ -11,66 +10,74 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One agent's open discovery stream (ADR 0013): {@code event: discovery} with the whole document
- * whenever its digest changes, {@code event: unchanged} first when the client's digest matches,
- * {@code : keep-alive} comments. Everything runs on the request's context. It ends when the node is
- * revoked or removed, when the client reads too slowly, or when the server stops; the agent then
- * reconnects and resumes with its digest.
+ * One agent's open per-node document stream: {@code event: <kind>} with the whole document whenever
+ * its digest changes, {@code event: unchanged} first when the client's digest matches, {@code :
+ * keep-alive} comments. Everything runs on the request's context. It ends when the node is revoked
+ * or removed, when the client reads too slowly, or when the server stops; the agent then reconnects
+ * and resumes with its digest.
+ *
+ * @param <V> the view type
  */
-final class DiscoveryStream {
-  private static final Logger log = LoggerFactory.getLogger(DiscoveryStream.class);
+public final class NodeDocumentStream<V extends NodeDocumentView> {
+  private static final Logger log = LoggerFactory.getLogger(NodeDocumentStream.class);
 
   private final Context context;
   private final SseChannel channel;
   private final String nodeId;
-  private final boolean withZone;
+  private final String kind;
+  private final String variant;
 
   /** The view of the last event (or of the first), null before {@link #start}. */
-  private DiscoveryView view;
+  private V view;
 
   /** The latest view handed over before {@link #start}. */
-  private DiscoveryView pending;
+  private V pending;
 
   /** The digest of the last document the client has. */
   private String digest;
 
-  DiscoveryStream(
+  /**
+   * @param kind the event name of a whole document, e.g. {@code workloads}
+   */
+  public NodeDocumentStream(
       Vertx vertx,
       HttpServerResponse response,
       String nodeId,
-      boolean withZone,
-      Consumer<DiscoveryStream> onEnd) {
+      String kind,
+      String variant,
+      Consumer<NodeDocumentStream<V>> onEnd) {
     this.context = vertx.getOrCreateContext();
     this.channel =
         new SseChannel(
-            vertx, response, "node " + nodeId + "'s discovery stream", () -> onEnd.accept(this));
+            vertx, response, "node " + nodeId + "'s " + kind + " stream", () -> onEnd.accept(this));
     this.nodeId = nodeId;
-    this.withZone = withZone;
+    this.kind = kind;
+    this.variant = variant;
   }
 
   /**
-   * The first event, prepared off the event loop (a zone of thousands of records is a large JSON).
+   * The first event, prepared off the event loop.
    *
-   * @param event {@code discovery} or {@code unchanged}
+   * @param event the kind or {@code unchanged}
    */
-  record First(DiscoveryView view, String digest, String event, String data) {
+  public record First<V>(V view, String digest, String event, String data) {
     /** Empty if the node is unknown to the view. */
-    static Optional<First> of(
-        DiscoveryView view, String nodeId, boolean zone, String clientDigest) {
-      if (view.node(nodeId).isEmpty()) {
+    public static <V extends NodeDocumentView> Optional<First<V>> of(
+        V view, String nodeId, String kind, String variant, String clientDigest) {
+      if (!view.knows(nodeId)) {
         return Optional.empty();
       }
-      String digest = view.digestOf(nodeId, zone);
+      String digest = view.digestOf(nodeId, variant);
       if (clientDigest != null && clientDigest.equalsIgnoreCase(digest)) {
         return Optional.of(
-            new First(view, digest, "unchanged", "{\"revision\":" + view.revision() + "}"));
+            new First<>(view, digest, "unchanged", "{\"revision\":" + view.revision() + "}"));
       }
-      return Optional.of(new First(view, digest, "discovery", view.documentJson(nodeId, zone)));
+      return Optional.of(new First<>(view, digest, kind, view.documentJson(nodeId, variant)));
     }
   }
 
   /** Sends the first event and starts the keep-alives. On the request's context. */
-  void start(First first, Duration keepAlive) {
+  public void start(First<V> first, Duration keepAlive) {
     view = first.view();
     digest = first.digest();
     // Room for a few whole documents: a client still reading one is not "too slow" yet.
@@ -83,7 +90,7 @@ final class DiscoveryStream {
   }
 
   /** Moves to {@code to}; safe from any thread. */
-  void advance(DiscoveryView to) {
+  void advance(V to) {
     context.runOnContext(v -> apply(to));
   }
 
@@ -92,7 +99,7 @@ final class DiscoveryStream {
     context.runOnContext(v -> channel.end());
   }
 
-  private void apply(DiscoveryView to) {
+  private void apply(V to) {
     if (view == null) {
       if (pending == null || to.revision() > pending.revision()) {
         pending = to;
@@ -103,17 +110,16 @@ final class DiscoveryStream {
       return;
     }
     view = to;
-    Optional<DiscoveryView.NodeEntry> node = to.node(nodeId);
-    if (node.isEmpty() || node.get().revoked()) {
-      log.info("node {} is gone or revoked: ending its discovery stream", nodeId);
+    if (to.ended(nodeId)) {
+      log.info("node {} is gone or revoked: ending its {} stream", nodeId, kind);
       channel.end();
       return;
     }
-    String now = to.digestOf(nodeId, withZone);
+    String now = to.digestOf(nodeId, variant);
     if (now.equals(digest)) {
       return;
     }
     digest = now;
-    channel.event("discovery", to.revision(), to.documentJson(nodeId, withZone));
+    channel.event(kind, to.revision(), to.documentJson(nodeId, variant));
   }
 }
