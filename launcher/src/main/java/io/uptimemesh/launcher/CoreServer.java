@@ -212,6 +212,9 @@ final class CoreServer {
             vertx, etcd, events, Clock.systemUTC(), settings.scheduler());
     registry.ifPresent(scheduler::bindMetrics);
     leaderJobs.add(scheduler);
+    leaderJobs.add(
+        io.uptimemesh.web.workload.WorkloadModule.rolloutJob(
+            vertx, etcd, events, Clock.systemUTC(), settings.rollout()));
     leader = LeaderWiring.create(vertx, etcd, settings, config, leaderJobs, events);
     leader.start(); // campaigns in the background: never delays readiness
     MembershipRoutes membership =

@@ -166,4 +166,26 @@ final class CoreCluster implements AutoCloseable {
       s.close();
     }
   }
+
+  /** Joins a worker node {@code id} (name = id) with its identity under {@code identityDir}. */
+  void joinWorker(String id, Path identityDir) {
+    String token =
+        json("create-token", "--api-url", apiUrls(), "--role", "worker", "--output", "json")
+            .path("token")
+            .asText();
+    Cli.Result r =
+        Cli.run(
+            "join",
+            "--api-url",
+            apiUrls(),
+            "--token",
+            token,
+            "--node-id",
+            id,
+            "--name",
+            id,
+            "--identity-dir",
+            identityDir.toString());
+    assertThat(r.code()).as("join %s: %s", id, r.stderr()).isZero();
+  }
 }

@@ -132,7 +132,9 @@ enum RuntimeKey {
       "", "Agent: image alias for a workload spec without one; empty: such a spec fails."),
   LXD_DEFAULT_PROFILE(
       "default", "Agent: the LXD profile of a workload spec that names no profiles."),
-  LXD_HEALTH_TIMEOUT_SECONDS("60", "Agent: how long a started replica may take to run: 1..3600 s."),
+  LXD_HEALTH_TIMEOUT_SECONDS(
+      "60",
+      "Agent and server: how long a started replica may take to run, and a rollout step to run healthy: 1..3600 s."),
   LXD_HEALTH_POLL_SECONDS(
       "2", "Agent: how often a starting replica is checked: 1..300 s, below the timeout."),
   // The scheduler leader job (ADR 0014), read by the server.
@@ -140,7 +142,11 @@ enum RuntimeKey {
       "2", "Workloads: seconds between two scheduler runs when nothing changes: 1..3600."),
   SCHEDULER_RESCHEDULE_GRACE_SECONDS(
       "60",
-      "Workloads: seconds a node may be stale before its replicas are replaced elsewhere: 0..86400.");
+      "Workloads: seconds a node may be stale before its replicas are replaced elsewhere: 0..86400."),
+  // The leader's rollout job (ADR 0014), read by the server.
+  ROLLOUT_INTERVAL_SECONDS(
+      "1",
+      "Workloads: how often the leader advances rollouts (also at once on changes): 1..3600 s.");
 
   private final String defaultText;
   private final String description;

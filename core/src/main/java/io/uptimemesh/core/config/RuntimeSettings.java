@@ -52,6 +52,7 @@ public final class RuntimeSettings {
   private final DiscoverySettings discovery;
   private final int workloadGenerationsKept;
   private final SchedulerSettings scheduler;
+  private final RolloutSettings rollout;
   private final List<String> warnings;
 
   private RuntimeSettings(SettingsReader in) {
@@ -115,6 +116,7 @@ public final class RuntimeSettings {
         in.integer(
             RuntimeKey.WORKLOAD_GENERATIONS_KEPT, DEFAULT_WORKLOAD_GENERATIONS_KEPT, 2, 1000);
     scheduler = SchedulerSettings.read(in);
+    rollout = RolloutSettings.read(in);
     in.checkSecrets(appEnv, authSecretKey, clusterSigningKey);
     if (!etcdEnabled && in.text(RuntimeKey.ETCD_ENDPOINTS) != null) {
       in.warn("ETCD_ENDPOINTS is ignored because ETCD_ENABLED is false");
@@ -372,6 +374,13 @@ public final class RuntimeSettings {
   /** The scheduler job's interval and reschedule grace ({@code SCHEDULER_*}). */
   public SchedulerSettings scheduler() {
     return scheduler;
+  }
+
+  /**
+   * The rollout job's interval and step health timeout ({@code ROLLOUT_*}, {@code LXD_HEALTH_*}).
+   */
+  public RolloutSettings rollout() {
+    return rollout;
   }
 
   /**

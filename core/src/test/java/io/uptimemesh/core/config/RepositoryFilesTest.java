@@ -129,7 +129,8 @@ class RepositoryFilesTest {
             "LXD_HEALTH_TIMEOUT_SECONDS",
             "LXD_HEALTH_POLL_SECONDS",
             "SCHEDULER_INTERVAL_SECONDS",
-            "SCHEDULER_RESCHEDULE_GRACE_SECONDS");
+            "SCHEDULER_RESCHEDULE_GRACE_SECONDS",
+            "ROLLOUT_INTERVAL_SECONDS");
     assertThat(RuntimeSettings.documentation())
         .allSatisfy(doc -> assertThat(doc.description()).isNotBlank().doesNotContain("\n"));
   }

@@ -42,4 +42,23 @@ class WorkloadSettingsTest {
             () -> RuntimeSettings.load(Map.of("SCHEDULER_RESCHEDULE_GRACE_SECONDS", "-1"), null))
         .hasMessageContaining("SCHEDULER_RESCHEDULE_GRACE_SECONDS");
   }
+
+  @Test
+  void rolloutIntervalAndHealthTimeoutAreReadOnTheServerAndChecked() {
+    RolloutSettings defaults = RuntimeSettings.load(Map.of(), null).rollout();
+    assertThat(defaults).isEqualTo(RolloutSettings.defaults());
+    assertThat(defaults.interval()).hasSeconds(1);
+    assertThat(defaults.healthTimeout()).hasSeconds(60);
+    RolloutSettings set =
+        RuntimeSettings.load(
+                Map.of("ROLLOUT_INTERVAL_SECONDS", "5", "LXD_HEALTH_TIMEOUT_SECONDS", "7"), null)
+            .rollout();
+    assertThat(set.interval()).hasSeconds(5);
+    assertThat(set.healthTimeout()).hasSeconds(7);
+    assertThatThrownBy(() -> RuntimeSettings.load(Map.of("ROLLOUT_INTERVAL_SECONDS", "0"), null))
+        .hasMessageContaining("ROLLOUT_INTERVAL_SECONDS");
+    assertThatThrownBy(
+            () -> RuntimeSettings.load(Map.of("LXD_HEALTH_TIMEOUT_SECONDS", "soon"), null))
+        .hasMessageContaining("LXD_HEALTH_TIMEOUT_SECONDS");
+  }
 }

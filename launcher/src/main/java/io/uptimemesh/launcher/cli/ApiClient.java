@@ -121,6 +121,15 @@ public final class ApiClient {
     return send("DELETE", path, null, UUID.randomUUID().toString(), DEFAULT_TIMEOUT);
   }
 
+  /** A GET whose 404 means "there is none" (a service's rollout): empty then. */
+  public java.util.Optional<JsonNode> getIfExists(String path) {
+    Exchange e = exchange("GET", path, null, null, DEFAULT_TIMEOUT);
+    if (e.response().statusCode() == 404) {
+      return java.util.Optional.empty();
+    }
+    return java.util.Optional.of(result(e.request(), e.response()));
+  }
+
   /** A GET of a text answer (a zone file, a Corefile); errors are read as the JSON they are. */
   public String getText(String path) {
     Exchange e = exchange("GET", path, null, null, DEFAULT_TIMEOUT);

@@ -4,17 +4,24 @@ import com.fasterxml.jackson.databind.JsonNode;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code uptimemesh replicas list|move}. */
+/** {@code uptimemesh replicas list|move|restart|snapshot|restore}. */
 @Command(
     name = "replicas",
     mixinStandardHelpOptions = true,
-    description = "Show the replicas of workload services.",
-    subcommands = {ReplicasCommand.ListReplicas.class, ReplicasCommand.Move.class})
+    description = "Show the replicas of workload services, move one, and send commands to one.",
+    subcommands = {
+      ReplicasCommand.ListReplicas.class,
+      ReplicasCommand.Move.class,
+      ReplicaCommandCli.Restart.class,
+      ReplicaCommandCli.Snapshot.class,
+      ReplicaCommandCli.Restore.class
+    })
 public final class ReplicasCommand implements Runnable {
   @Override
   public void run() {
     throw new picocli.CommandLine.ParameterException(
-        new picocli.CommandLine(this), "name a subcommand: list, move");
+        new picocli.CommandLine(this),
+        "name a subcommand: list, move, restart, snapshot or restore");
   }
 
   /** {@code replicas list [--service S] [--node N]}. */

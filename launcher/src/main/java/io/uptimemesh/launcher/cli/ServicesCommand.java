@@ -21,7 +21,8 @@ import picocli.CommandLine.Parameters;
       ServicesCommand.Delete.class,
       ServicesCommand.Apply.class,
       ServicesCommand.Generations.class,
-      ServicesCommand.Rollback.class
+      ServicesCommand.Rollback.class,
+      ServicesCommand.Rollout.class
     })
 public final class ServicesCommand implements Runnable {
   @Override
@@ -252,8 +253,13 @@ public final class ServicesCommand implements Runnable {
 
     @Override
     protected int run() {
-      JsonNode r = authenticated().get("/api/v1/services/" + Urls.segment(name));
+      ApiClient api = authenticated();
+      JsonNode r = api.get("/api/v1/services/" + Urls.segment(name));
+      JsonNode rollout =
+          api.getIfExists("/api/v1/services/" + Urls.segment(name) + "/rollout")
+              .orElse(com.fasterxml.jackson.databind.node.NullNode.getInstance());
       if (json()) {
+        ((com.fasterxml.jackson.databind.node.ObjectNode) r).set("rollout", rollout);
         printJson(r);
         return 0;
       }
@@ -267,6 +273,9 @@ public final class ServicesCommand implements Runnable {
               + r.path("healthy").asInt()
               + " healthy)");
       printWorkload(r);
+      if (!rollout.isNull()) {
+        printRollout(rollout);
+      }
       if (r.path("endpoints").size() > 0) {
         System.out.println();
         EndpointsCommand.table(r.path("endpoints")).print();
@@ -321,6 +330,60 @@ public final class ServicesCommand implements Runnable {
             + ru.path("max_unavailable").asInt()
             + ", max surge "
             + ru.path("max_surge").asInt());
+  }
+
+  /** One line on the service's last rollout: state, generations, progress and why it failed. */
+  static void printRollout(JsonNode r) {
+    int total = r.path("steps").size();
+    int done = 0;
+    java.util.Iterator<JsonNode> steps = r.path("steps").elements();
+    while (steps.hasNext()) {
+      done += "done".equals(steps.next().path("state").asText()) ? 1 : 0;
+    }
+    System.out.println(
+        "last rollout: "
+            + r.path("state").asText()
+            + ", generation "
+            + r.path("from_generation").asLong()
+            + " → "
+            + r.path("to_generation").asLong()
+            + ", "
+            + done
+            + "/"
+            + total
+            + " replicas done"
+            + (r.path("reason").asText().isEmpty() ? "" : ": " + r.path("reason").asText()));
+  }
+
+  /** {@code services rollout NAME}. */
+  @Command(
+      name = "rollout",
+      mixinStandardHelpOptions = true,
+      description =
+          "Start the failed rollout of a service's current generation again (the leader then moves"
+              + " its replicas one step at a time); refused while a rollout runs.")
+  public static final class Rollout extends ClientCommand {
+    @Parameters(paramLabel = "NAME")
+    String name;
+
+    @Override
+    protected int run() {
+      JsonNode r =
+          authenticated().post("/api/v1/services/" + Urls.segment(name) + "/rollout", Map.of());
+      if (json()) {
+        printJson(r);
+      } else {
+        System.out.println(
+            "rollout of "
+                + name
+                + " to generation "
+                + r.path("to_generation").asLong()
+                + " started again ("
+                + r.path("steps").size()
+                + " replicas)");
+      }
+      return 0;
+    }
   }
 
   private static String join(JsonNode array) {

@@ -87,6 +87,22 @@ final class ReplicaListing {
                     : new java.util.ArrayList<Object>(status.snapshots())))
         .put("status_updated_at_ms", status == null ? null : status.updatedAtMs())
         .put("health", health.health())
-        .put("endpoints", endpoints);
+        .put("endpoints", endpoints)
+        // The latest operator command and how far its agent got (replicas restart|snapshot|…).
+        .put("command", command(r.command()))
+        .put("command_seq_done", status == null ? 0 : status.commandSeq())
+        .put("command_error", status == null ? "" : status.commandError());
+  }
+
+  private static JsonObject command(io.uptimemesh.core.workload.ReplicaCommand c) {
+    if (c == null) {
+      return null;
+    }
+    return new JsonObject()
+        .put("seq", c.seq())
+        .put("kind", c.kind())
+        .put("snapshot", c.snapshot())
+        .put("requested_at_ms", c.requestedAtMs())
+        .put("by", c.by());
   }
 }

@@ -1,5 +1,6 @@
 package io.uptimemesh.web.workload;
 
+import io.uptimemesh.core.config.RolloutSettings;
 import io.uptimemesh.core.config.SchedulerSettings;
 import io.uptimemesh.core.events.Events;
 import io.uptimemesh.core.workload.ReplicaIdSource;
@@ -44,7 +45,11 @@ public final class WorkloadModule {
             clock,
             scheduler,
             new ReplicaMover(
-                etcd.store(), etcd.cache(), events, clock, scheduler, ReplicaIdSource.random())));
+                etcd.store(), etcd.cache(), events, clock, scheduler, ReplicaIdSource.random())),
+        new RolloutRoutes(
+            loggedIn,
+            new RolloutService(etcd.store(), etcd.cache(), events, clock),
+            new ReplicaCommands(etcd.store(), etcd.cache(), events, clock)));
   }
 
   /** The scheduler leader job over this runtime ({@code LeaderJobs} runs it on the leader). */
@@ -77,5 +82,18 @@ public final class WorkloadModule {
             hub,
             new ReplicaStatusWriter(etcd.store(), etcd.cache(), events),
             keepAlive));
+  }
+
+  /** The rollout leader job over this runtime ({@code LeaderJobs} runs it on the leader). */
+  public static RolloutJob rolloutJob(
+      Vertx vertx, EtcdRuntime etcd, Events events, Clock clock, RolloutSettings settings) {
+    return new RolloutJob(
+        vertx,
+        etcd.store(),
+        etcd.cache(),
+        events,
+        clock,
+        settings.interval(),
+        settings.healthTimeout());
   }
 }

@@ -26,6 +26,7 @@ public final class WorkloadRoutes {
   private final ReplicaListing replicas;
   private final WatchCache cache;
   private final SchedulerRoutes scheduler;
+  private final RolloutRoutes rollouts;
 
   WorkloadRoutes(
       AuthHandler loggedIn,
@@ -33,13 +34,15 @@ public final class WorkloadRoutes {
       NodeSchedulingService scheduling,
       ReplicaListing replicas,
       WatchCache cache,
-      SchedulerRoutes scheduler) {
+      SchedulerRoutes scheduler,
+      RolloutRoutes rollouts) {
     this.loggedIn = loggedIn;
     this.catalog = catalog;
     this.scheduling = scheduling;
     this.replicas = replicas;
     this.cache = cache;
     this.scheduler = scheduler;
+    this.rollouts = rollouts;
   }
 
   public void addRoutes(Router router) {
@@ -56,6 +59,7 @@ public final class WorkloadRoutes {
     router.get("/api/v1/replicas").handler(loggedIn).handler(this::listReplicas);
     router.get("/api/v1/replicas/:id").handler(loggedIn).handler(this::showReplica);
     scheduler.addRoutes(router);
+    rollouts.addRoutes(router);
   }
 
   /**
