@@ -264,7 +264,10 @@ final class CoreServer {
                 eventRoutes::addRoutes,
                 ops::addRoutes,
                 meshRoutes::addRoutes,
-                discoveryRoutes::addRoutes));
+                discoveryRoutes::addRoutes,
+                new io.uptimemesh.web.ui.UiModule(
+                        identity, settings.appEnv() == io.uptimemesh.core.config.AppEnv.PROD)
+                    ::addRoutes));
     await(
         api.listen(settings.httpHost(), settings.httpPort()),
         Duration.ofSeconds(10),

@@ -37,6 +37,7 @@ public final class IdentityRoutes {
   private final ClusterAuthority authority;
   private final CoreAdmission admissions;
   private final NodeRequestAuth nodeRequests;
+  private final LoginRateLimiter loginLimiter = LoginRateLimiter.defaults();
 
   public IdentityRoutes(
       BootstrapService bootstrap,
@@ -66,6 +67,16 @@ public final class IdentityRoutes {
     return new AuthHandler(auth);
   }
 
+  /** Logins and sessions, for the browser's session routes. */
+  public AuthService auth() {
+    return auth;
+  }
+
+  /** The one limiter of failed logins of this core node, for every login route. */
+  public LoginRateLimiter loginLimiter() {
+    return loginLimiter;
+  }
+
   /** The user behind a bearer token, if its session is valid now. */
   public java.util.function.Function<String, java.util.Optional<String>> sessions() {
     return auth::authenticate;
@@ -84,7 +95,7 @@ public final class IdentityRoutes {
   public void addRoutes(Router router) {
     AuthHandler loggedIn = new AuthHandler(auth);
     router.post("/api/v1/bootstrap").handler(this::bootstrap);
-    router.post("/api/v1/auth/login").handler(this::login);
+    router.post("/api/v1/auth/login").handler(loginLimiter).handler(this::login);
     router.post("/api/v1/auth/logout").handler(loggedIn).handler(this::logout);
     router.get("/api/v1/cluster/ca").handler(this::ca);
     router.post("/api/v1/tokens").handler(loggedIn).handler(this::createToken);
