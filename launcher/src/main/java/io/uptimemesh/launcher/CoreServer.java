@@ -85,6 +85,7 @@ final class CoreServer {
   private io.uptimemesh.web.events.EventRoutes eventRoutes;
   private io.uptimemesh.web.mesh.MeshRoutes meshRoutes;
   private io.uptimemesh.web.discovery.DiscoveryRoutes discoveryRoutes;
+  private io.uptimemesh.web.ui.UiModule ui;
   private io.uptimemesh.etcd.events.EventPruner eventPruner;
 
   private CoreServer(Vertx vertx, ClusterConfig config) {
@@ -237,6 +238,13 @@ final class CoreServer {
             settings.discovery(),
             io.uptimemesh.web.mesh.MeshModule.KEEP_ALIVE,
             settings.workloadGenerationsKept());
+    ui =
+        new io.uptimemesh.web.ui.UiModule(
+            vertx,
+            etcd,
+            identity,
+            settings.appEnv() == io.uptimemesh.core.config.AppEnv.PROD,
+            io.uptimemesh.web.ui.UiModule.KEEP_ALIVE);
     api =
         new ApiServer(
             vertx,
@@ -265,9 +273,7 @@ final class CoreServer {
                 ops::addRoutes,
                 meshRoutes::addRoutes,
                 discoveryRoutes::addRoutes,
-                new io.uptimemesh.web.ui.UiModule(
-                        identity, settings.appEnv() == io.uptimemesh.core.config.AppEnv.PROD)
-                    ::addRoutes));
+                ui::addRoutes));
     await(
         api.listen(settings.httpHost(), settings.httpPort()),
         Duration.ofSeconds(10),
@@ -348,6 +354,9 @@ final class CoreServer {
     }
     if (discoveryRoutes != null) {
       discoveryRoutes.hub().closeStreams();
+    }
+    if (ui != null) {
+      ui.closeStreams(); // browsers reconnect (to this address, once it is back)
     }
     Future<Void> apiStopped =
         api == null ? Future.succeededFuture() : api.shutdown(config.http().shutdownGrace());

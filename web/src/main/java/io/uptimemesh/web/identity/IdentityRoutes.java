@@ -276,6 +276,12 @@ public final class IdentityRoutes {
                               .put("stale_since_ms", v.staleSinceMs())
                               .put("wireguard", wireGuardJson(v.node().nodeId()))
                               .put(
+                                  "reported_wireguard",
+                                  nodes
+                                      .reportedWireGuard(v.node().nodeId())
+                                      .map(IdentityRoutes::objectOrNull)
+                                      .orElse(null))
+                              .put(
                                   "scheduling",
                                   io.uptimemesh.web.workload.WorkloadJson.scheduling(
                                       nodes.scheduling(v.node().nodeId()).orElse(null)))));
@@ -373,6 +379,14 @@ public final class IdentityRoutes {
         .put("cert_not_after_ms", n.certNotAfterMs())
         .put("joined_at_ms", n.joinedAtMs())
         .put("revoked", n.revoked());
+  }
+
+  /** A reported JSON object as is; anything else (an agent's older or odd status) as null. */
+  @SuppressWarnings("unchecked")
+  private static JsonObject objectOrNull(Object value) {
+    return value instanceof java.util.Map<?, ?> m
+        ? new JsonObject(new java.util.LinkedHashMap<>((java.util.Map<String, Object>) m))
+        : null;
   }
 
   private static boolean isLoopback(String address) {
