@@ -54,7 +54,8 @@ class UiBrowserIT {
         new ServerProcess(dir.resolve("server"))
             .env("ETCD_ENDPOINTS", etcd.endpointsCsv())
             // A node that stops heartbeating is stale within seconds.
-            .env("RUNTIME_HEARTBEAT_TTL_SECONDS", "5");
+            .env("RUNTIME_HEARTBEAT_TTL_SECONDS", "5")
+            .env("RUNTIME_HEARTBEAT_INTERVAL_SECONDS", "2");
     server.start();
     server.awaitReady(Duration.ofSeconds(30));
     api = "http://127.0.0.1:" + server.httpPort;

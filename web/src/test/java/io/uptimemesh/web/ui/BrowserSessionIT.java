@@ -59,7 +59,7 @@ class BrowserSessionIT {
     String setCookie = r.cookies().get(0);
     assertThat(setCookie)
         .startsWith("um_session=")
-        .contains("HttpOnly")
+        .containsIgnoringCase("; HttpOnly")
         .contains("SameSite=Strict")
         .contains("Path=/")
         .contains("Max-Age=")
