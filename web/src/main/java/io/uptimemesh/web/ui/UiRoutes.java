@@ -17,7 +17,17 @@ public final class UiRoutes {
           + " frame-ancestors 'none'";
 
   public void addRoutes(Router router) {
-    router.get("/ui").handler(ctx -> ctx.redirect("/ui/"));
+    // Vert.x matches "/ui" for "/ui/" too: redirect only the bare path (relative URLs need the /).
+    router
+        .get("/ui")
+        .handler(
+            ctx -> {
+              if (ctx.request().path().equals("/ui")) {
+                ctx.redirect("/ui/");
+              } else {
+                ctx.next();
+              }
+            });
     router.get("/").handler(ctx -> ctx.redirect("/ui/"));
     router
         .route("/ui/*")
