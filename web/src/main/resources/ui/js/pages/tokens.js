@@ -54,7 +54,7 @@ export function render(root) {
           h('td', {}, when(t.expires_at_ms)),
           h('td.labels', {}, Object.entries(t.labels || {}).map(([k, v]) => h('span.label', {}, k + '=' + v))),
           h('td', {}, t.created_by),
-          h('td', {}, h('button.danger', { type: 'button', 'data-write': true, 'data-action': 'revoke', onclick: () => revoke(t) }, 'Revoke'))))),
+          h('td', {}, h('button.danger', { type: 'button', 'data-write': true, 'data-action': 'revoke', onclick: () => revoke(t) }, 'Revoke')))),
       ) : h('p.muted', {}, 'No join tokens.'));
     } catch (err) {
       replace(message, errorBox(err));
