@@ -57,7 +57,10 @@ final class Browser implements AutoCloseable {
 
   /** Waits up to {@code timeout} for the condition to be true (or non-null). */
   <T> T await(Duration timeout, Function<WebDriver, T> condition) {
-    return new WebDriverWait(driver, timeout, Duration.ofMillis(100)).until(condition);
+    // Pages re-render on live updates: an element found a moment ago may be gone; look again.
+    return new WebDriverWait(driver, timeout, Duration.ofMillis(100))
+        .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+        .until(condition);
   }
 
   /** The element once it is displayed. */
