@@ -3,7 +3,9 @@
 // - /api/v1/events/stream: the cluster's event log as it is written.
 // One EventSource each for the whole page; the browser reconnects by itself.
 
+const DEBOUNCE_MS = 150;
 const topicListeners = new Map();
+const pending = new Set();
 const eventListeners = new Set();
 let changes = null;
 let events = null;
@@ -27,7 +29,13 @@ export function startLive() {
   changes.addEventListener('ready', () => topicListeners.forEach((fns) => fns.forEach((f) => f())));
   changes.addEventListener('change', (e) => {
     const { topic } = JSON.parse(e.data);
-    (topicListeners.get(topic) || []).forEach((f) => f());
+    // A burst of changes (a join writes several keys) reloads a listing once.
+    if (pending.has(topic)) return;
+    pending.add(topic);
+    setTimeout(() => {
+      pending.delete(topic);
+      (topicListeners.get(topic) || []).forEach((f) => f());
+    }, DEBOUNCE_MS);
   });
   events = new EventSource('/api/v1/events/stream');
   events.onmessage = (e) => {

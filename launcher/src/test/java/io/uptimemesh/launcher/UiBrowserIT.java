@@ -220,6 +220,29 @@ class UiBrowserIT {
 
   @Test
   @Order(7)
+  void theEventsPageFiltersAndShowsNewEventsLive() throws Exception {
+    browser.find("#nav-events").click();
+    browser.visible("#events-table");
+    new org.openqa.selenium.support.ui.Select(browser.find("#event-category"))
+        .selectByValue("token");
+
+    // Another client (the CLI's way: a bearer session) creates a token meanwhile: its login is an
+    // auth event, filtered out; the token's creation shows without a reload.
+    String id = createTokenAsApiClient();
+
+    browser.await(
+        Duration.ofSeconds(10),
+        d -> browser.find("#events-table").getText().contains("token_id=" + id));
+    browser.screenshot("09-events-live-filtered");
+    assertThat(browser.driver.findElements(By.cssSelector("#events-table tr[data-event='login']")))
+        .isEmpty();
+    new org.openqa.selenium.support.ui.Select(browser.find("#event-category")).selectByValue("");
+    assertThat(browser.driver.findElements(By.cssSelector("#events-table tr[data-event='login']")))
+        .isNotEmpty();
+  }
+
+  @Test
+  @Order(8)
   void aPostWithoutTheCsrfTokenIsRefused() throws Exception {
     // The page's own origin, with its cookie, but without X-CSRF-Token: what a forged request
     // that got past SameSite would look like.
@@ -232,14 +255,14 @@ class UiBrowserIT {
                 + ".catch(e => done(String(e)));");
     JsonNode r = JSON.readTree((String) answer);
     browser.driver.executeScript(
-        "document.getElementById('nodes-message').textContent = arguments[0];", answer);
-    browser.screenshot("09-csrf-refused");
+        "document.getElementById('page').prepend(document.createTextNode(arguments[0]));", answer);
+    browser.screenshot("10-csrf-refused");
     assertThat(r.path("status").asInt()).isEqualTo(403);
     assertThat(r.path("body").path("message").asText()).startsWith("missing X-CSRF-Token");
   }
 
   @Test
-  @Order(8)
+  @Order(9)
   void stoppingEtcdShowsTheWriteGuardBannerAndDisablesForms() {
     browser.find("#nav-tokens").click();
     browser.visible("#token-form");
@@ -249,7 +272,7 @@ class UiBrowserIT {
 
     WebElement banner = browser.visible("#guard-banner");
     browser.await(Duration.ofSeconds(15), d -> !browser.find("#token-create").isEnabled());
-    browser.screenshot("10-write-guard-banner");
+    browser.screenshot("11-write-guard-banner");
     assertThat(banner.getText()).containsPattern("etcd is (stale|down) on this core node");
     browser.find("#nav-overview").click();
     browser.visible("#overview-cards");
@@ -257,7 +280,33 @@ class UiBrowserIT {
         Duration.ofSeconds(10),
         d -> browser.find("#write-guard").getText().equals("refusing writes"));
     assertThat(browser.find("#guard-banner").isDisplayed()).isTrue();
-    browser.screenshot("11-overview-writes-refused");
+    browser.screenshot("12-overview-writes-refused");
+  }
+
+  /** Logs in with a bearer session and creates a worker token; yields its id. */
+  private static String createTokenAsApiClient() throws Exception {
+    var http = java.net.http.HttpClient.newHttpClient();
+    var login =
+        http.send(
+            java.net.http.HttpRequest.newBuilder(java.net.URI.create(api + "/api/v1/auth/login"))
+                .header("Content-Type", "application/json")
+                .POST(
+                    java.net.http.HttpRequest.BodyPublishers.ofString(
+                        "{\"username\":\"admin\",\"password\":\"" + NEW_PASSWORD + "\"}"))
+                .build(),
+            java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertThat(login.statusCode()).as(login.body()).isEqualTo(200);
+    String bearer = JSON.readTree(login.body()).path("token").asText();
+    var created =
+        http.send(
+            java.net.http.HttpRequest.newBuilder(java.net.URI.create(api + "/api/v1/tokens"))
+                .header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + bearer)
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"role\":\"worker\"}"))
+                .build(),
+            java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    return JSON.readTree(created.body()).path("id").asText();
   }
 
   private static void heartbeat() {
