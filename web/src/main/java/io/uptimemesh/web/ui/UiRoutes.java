@@ -29,8 +29,9 @@ public final class UiRoutes {
               }
             });
     router.get("/").handler(ctx -> ctx.redirect("/ui/"));
+    // GET only: the console's files are read, never written (and every route names its methods).
     router
-        .route("/ui/*")
+        .get("/ui/*")
         .handler(UiRoutes::securityHeaders)
         .handler(
             StaticHandler.create("ui")
