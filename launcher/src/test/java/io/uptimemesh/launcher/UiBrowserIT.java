@@ -46,8 +46,10 @@ class UiBrowserIT {
 
   @BeforeAll
   static void start() throws Exception {
-    assumeTrue(
-        Browser.available(), "chromium and chromedriver (scripts/deps.sh) are not installed");
+    // Fails rather than skips: scripts/deps.sh installs both, so a missing one is a broken setup.
+    assertThat(Browser.available())
+        .as("%s and %s (scripts/deps.sh installs them)", Browser.BINARY, Browser.DRIVER)
+        .isTrue();
     Files.createDirectories(dir.resolve("server"));
     server =
         new ServerProcess(dir.resolve("server"))
