@@ -74,6 +74,21 @@ final class Browser implements AutoCloseable {
                 .orElse(null));
   }
 
+  /**
+   * The text of the element once it is displayed, read inside the wait: live pages replace their
+   * elements, so a reference found a moment earlier may already be stale.
+   */
+  String text(String css) {
+    return await(
+        Duration.ofSeconds(10),
+        d ->
+            d.findElements(By.cssSelector(css)).stream()
+                .filter(WebElement::isDisplayed)
+                .findFirst()
+                .map(WebElement::getText)
+                .orElse(null));
+  }
+
   void type(String css, String text) {
     WebElement e = visible(css);
     e.clear();
