@@ -65,13 +65,7 @@ final class Browser implements AutoCloseable {
 
   /** The element once it is displayed. */
   WebElement visible(String css) {
-    return await(
-        Duration.ofSeconds(10),
-        d ->
-            d.findElements(By.cssSelector(css)).stream()
-                .filter(WebElement::isDisplayed)
-                .findFirst()
-                .orElse(null));
+    return await(Duration.ofSeconds(10), d -> displayed(d, css).orElse(null));
   }
 
   /**
@@ -80,13 +74,11 @@ final class Browser implements AutoCloseable {
    */
   String text(String css) {
     return await(
-        Duration.ofSeconds(10),
-        d ->
-            d.findElements(By.cssSelector(css)).stream()
-                .filter(WebElement::isDisplayed)
-                .findFirst()
-                .map(WebElement::getText)
-                .orElse(null));
+        Duration.ofSeconds(10), d -> displayed(d, css).map(WebElement::getText).orElse(null));
+  }
+
+  private static java.util.Optional<WebElement> displayed(WebDriver d, String css) {
+    return d.findElements(By.cssSelector(css)).stream().filter(WebElement::isDisplayed).findFirst();
   }
 
   void type(String css, String text) {
