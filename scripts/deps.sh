@@ -81,7 +81,8 @@ um_install_agent_deps() {
 # for the WireGuard backend's tests, ip for their network namespaces, ping and socat for the
 # mesh tests' traffic, named-checkzone from bind9-utils for the discovery zone's checks, knotd/knotc
 # and kdig from knot and knot-dnsutils for the discovery tests' real DNS server, and LXD with
-# busybox-static, dnsmasq-base and nftables for the LXD client's tests).
+# busybox-static, dnsmasq-base and nftables for the LXD client's tests, chromium and chromium-driver
+# for the web console's browser tests).
 um_install_test_deps() {
   um_install_runtime_deps
   local need=()
@@ -107,6 +108,10 @@ um_install_test_deps() {
   dpkg-query -W -f='${Status}' busybox-static 2>/dev/null | grep -q 'ok installed' || need+=(busybox-static)
   command -v dnsmasq >/dev/null 2>&1 || [ -x /usr/sbin/dnsmasq ] || need+=(dnsmasq-base)
   command -v nft >/dev/null 2>&1 || [ -x /usr/sbin/nft ] || need+=(nftables)
+  # The web console's browser tests (launcher UiBrowserIT) drive Debian's chromium with Selenium
+  # through Debian's chromedriver (nothing is downloaded at test time).
+  [ -x /usr/lib/chromium/chromium ] || need+=(chromium)
+  [ -x /usr/bin/chromedriver ] || need+=(chromium-driver)
   if [ "${#need[@]}" -gt 0 ]; then
     echo "installing: ${need[*]}"
     um_apt_install "${need[@]}"

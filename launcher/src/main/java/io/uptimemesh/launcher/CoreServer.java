@@ -85,6 +85,7 @@ final class CoreServer {
   private io.uptimemesh.web.events.EventRoutes eventRoutes;
   private io.uptimemesh.web.mesh.MeshRoutes meshRoutes;
   private io.uptimemesh.web.discovery.DiscoveryRoutes discoveryRoutes;
+  private io.uptimemesh.web.ui.UiModule ui;
   private io.uptimemesh.etcd.events.EventPruner eventPruner;
 
   private CoreServer(Vertx vertx, ClusterConfig config) {
@@ -246,6 +247,13 @@ final class CoreServer {
             io.uptimemesh.web.mesh.MeshModule.KEEP_ALIVE,
             settings.workloadGenerationsKept(),
             settings.scheduler());
+    ui =
+        new io.uptimemesh.web.ui.UiModule(
+            vertx,
+            etcd,
+            identity,
+            settings.appEnv() == io.uptimemesh.core.config.AppEnv.PROD,
+            io.uptimemesh.web.ui.UiModule.KEEP_ALIVE);
     api =
         new ApiServer(
             vertx,
@@ -273,7 +281,8 @@ final class CoreServer {
                 eventRoutes::addRoutes,
                 ops::addRoutes,
                 meshRoutes::addRoutes,
-                discoveryRoutes::addRoutes));
+                discoveryRoutes::addRoutes,
+                ui::addRoutes));
     await(
         api.listen(settings.httpHost(), settings.httpPort()),
         Duration.ofSeconds(10),
@@ -355,6 +364,9 @@ final class CoreServer {
     if (discoveryRoutes != null) {
       discoveryRoutes.hub().closeStreams();
       discoveryRoutes.nodeWorkloads().closeStreams();
+    }
+    if (ui != null) {
+      ui.closeStreams(); // browsers reconnect (to this address, once it is back)
     }
     Future<Void> apiStopped =
         api == null ? Future.succeededFuture() : api.shutdown(config.http().shutdownGrace());

@@ -43,6 +43,8 @@ public final class ApiServer {
     router.route().handler(new RequestLogHandler());
     // Before the body is read and before any route: one place for every write.
     router.route().handler(guard);
+    // One place for every browser write: a session cookie without its CSRF token gets 403.
+    router.route().handler(new io.uptimemesh.web.identity.CsrfHandler());
     router.route().handler(BodyHandler.create(false).setBodyLimit(bodyLimitBytes));
     // After the body (it is part of the request's identity), before any route.
     router.route().handler(idempotency);

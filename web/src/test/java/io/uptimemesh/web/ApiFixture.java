@@ -175,6 +175,9 @@ public final class ApiFixture implements AutoCloseable {
               io.uptimemesh.core.config.DiscoverySettings.defaults(),
               EVENT_HEARTBEAT);
       routes.add(discovery::addRoutes);
+      routes.add(
+          new io.uptimemesh.web.ui.UiModule(vertx, runtime, identityRoutes, false, EVENT_HEARTBEAT)
+              ::addRoutes);
     }
     more.forEach(m -> routes.add(m.apply(vertx, runtime)));
     ApiServer api =

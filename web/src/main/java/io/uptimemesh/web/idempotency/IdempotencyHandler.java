@@ -268,10 +268,11 @@ public final class IdempotencyHandler implements Handler<RoutingContext> {
   }
 
   /**
-   * Whose key this is, hashed into the stored id: the user of a valid session; a node by its
-   * certificate fingerprint (its route verifies the signature; its answers hold no secret); or
-   * "anonymous" for routes whose body carries its own credential (login, join), so a replay needs
-   * the same password or join token. Empty for a bearer token that is not a valid session.
+   * Whose key this is, hashed into the stored id: the user of a valid session (bearer token or
+   * session cookie); a node by its certificate fingerprint (its route verifies the signature; its
+   * answers hold no secret); or "anonymous" for routes whose body carries its own credential
+   * (login, join), so a replay needs the same password or join token. Empty for a bearer token that
+   * is not a valid session.
    */
   private java.util.Optional<String> caller(RoutingContext ctx) {
     String authorization = ctx.request().getHeader("Authorization");
@@ -285,6 +286,13 @@ public final class IdempotencyHandler implements Handler<RoutingContext> {
     String fingerprint = ctx.request().getHeader(HeartbeatSignatures.FINGERPRINT_HEADER);
     if (fingerprint != null) {
       return java.util.Optional.of("node:" + fingerprint);
+    }
+    // A browser session is its user too, or two users' keys would meet as "anonymous".
+    String cookie = io.uptimemesh.web.identity.SessionCookie.token(ctx);
+    java.util.Optional<String> browserUser =
+        cookie == null ? java.util.Optional.empty() : sessions.apply(cookie);
+    if (browserUser.isPresent()) {
+      return java.util.Optional.of("user:" + browserUser.get());
     }
     return java.util.Optional.of("anonymous");
   }

@@ -28,6 +28,9 @@ public final class AuthService {
     }
   }
 
+  /** The shortest password {@link #changePassword} accepts. */
+  public static final int MIN_PASSWORD_LENGTH = 12;
+
   private static final UptimeMeshException BAD_LOGIN =
       new UptimeMeshException(ErrorCode.UNAUTHORIZED, "wrong username or password");
 
@@ -140,6 +143,82 @@ public final class AuthService {
         .map(e -> store.decode(e, SessionRecord.class).value())
         .filter(s -> s.expiresAtMs() > now)
         .map(SessionRecord::username);
+  }
+
+  /** True while {@code username} still has the generated bootstrap password. */
+  public boolean mustChangePassword(String username) {
+    return cache
+        .snapshot()
+        .get(store.layout().user(username))
+        .map(e -> store.decode(e, UserRecord.class).value().mustChangePassword())
+        .orElse(false);
+  }
+
+  /** How long a new session lasts. */
+  public java.time.Duration sessionTtl() {
+    return config.sessionTtl();
+  }
+
+  /**
+   * Changes {@code username}'s password after checking the current one; clears the forced change.
+   * One compare-and-swap on the user's record, so two concurrent changes cannot both win.
+   *
+   * @return fails with 401 for a wrong current password, 400 for a new one that is too short or
+   *     equal to the current one, 409 if the account changed meanwhile
+   */
+  public Future<Void> changePassword(String username, char[] current, char[] next) {
+    if (next.length < MIN_PASSWORD_LENGTH) {
+      return Future.failedFuture(
+          UptimeMeshException.invalid(
+              "new_password: expected at least " + MIN_PASSWORD_LENGTH + " characters"));
+    }
+    if (java.util.Arrays.equals(current, next)) {
+      return Future.failedFuture(
+          UptimeMeshException.invalid(
+              "new_password: expected a password other than the current one"));
+    }
+    String key = store.layout().user(username);
+    return store
+        .get(key, UserRecord.class)
+        .compose(
+            found -> {
+              if (found.isEmpty()) {
+                return Future.failedFuture(BAD_LOGIN);
+              }
+              UserRecord user = found.get().value();
+              return vertx
+                  .executeBlocking(
+                      () ->
+                          hasher.verify(current, user.passwordHash())
+                              ? java.util.Optional.of(hasher.hash(next))
+                              : java.util.Optional.<String>empty())
+                  .compose(
+                      hash -> {
+                        if (hash.isEmpty()) {
+                          recordFailedLogin(username);
+                          return Future.failedFuture(
+                              new UptimeMeshException(
+                                  ErrorCode.UNAUTHORIZED, "current_password: wrong password"));
+                        }
+                        UserRecord changed =
+                            new UserRecord(username, hash.get(), false, user.createdAtMs());
+                        return store.compareAndSwap(key, found.get().modRevision(), changed);
+                      });
+            })
+        .compose(
+            rev -> {
+              if (rev.isEmpty()) {
+                return Future.failedFuture(
+                    UptimeMeshException.conflict(
+                        "the account of " + username + " changed meanwhile; try again"));
+              }
+              events.info(
+                  io.uptimemesh.core.events.EventCategory.AUTH,
+                  "password_changed",
+                  io.uptimemesh.core.events.Events.user(username),
+                  java.util.Map.of("username", username));
+              return cache.awaitRevision(rev.get(), IdentityConfig.READ_YOUR_WRITES);
+            });
   }
 
   /** Ends the session of {@code token}; succeeds whether or not it existed. */

@@ -37,6 +37,7 @@ public final class IdentityRoutes {
   private final ClusterAuthority authority;
   private final CoreAdmission admissions;
   private final NodeRequestAuth nodeRequests;
+  private final LoginRateLimiter loginLimiter = LoginRateLimiter.defaults();
 
   public IdentityRoutes(
       BootstrapService bootstrap,
@@ -66,6 +67,16 @@ public final class IdentityRoutes {
     return new AuthHandler(auth);
   }
 
+  /** Logins and sessions, for the browser's session routes. */
+  public AuthService auth() {
+    return auth;
+  }
+
+  /** The one limiter of failed logins of this core node, for every login route. */
+  public LoginRateLimiter loginLimiter() {
+    return loginLimiter;
+  }
+
   /** The user behind a bearer token, if its session is valid now. */
   public java.util.function.Function<String, java.util.Optional<String>> sessions() {
     return auth::authenticate;
@@ -84,7 +95,7 @@ public final class IdentityRoutes {
   public void addRoutes(Router router) {
     AuthHandler loggedIn = new AuthHandler(auth);
     router.post("/api/v1/bootstrap").handler(this::bootstrap);
-    router.post("/api/v1/auth/login").handler(this::login);
+    router.post("/api/v1/auth/login").handler(loginLimiter).handler(this::login);
     router.post("/api/v1/auth/logout").handler(loggedIn).handler(this::logout);
     router.get("/api/v1/cluster/ca").handler(this::ca);
     router.post("/api/v1/tokens").handler(loggedIn).handler(this::createToken);
@@ -265,6 +276,12 @@ public final class IdentityRoutes {
                               .put("stale_since_ms", v.staleSinceMs())
                               .put("wireguard", wireGuardJson(v.node().nodeId()))
                               .put(
+                                  "reported_wireguard",
+                                  nodes
+                                      .reportedWireGuard(v.node().nodeId())
+                                      .map(IdentityRoutes::objectOrNull)
+                                      .orElse(null))
+                              .put(
                                   "scheduling",
                                   io.uptimemesh.web.workload.WorkloadJson.scheduling(
                                       nodes.scheduling(v.node().nodeId()).orElse(null)))));
@@ -362,6 +379,14 @@ public final class IdentityRoutes {
         .put("cert_not_after_ms", n.certNotAfterMs())
         .put("joined_at_ms", n.joinedAtMs())
         .put("revoked", n.revoked());
+  }
+
+  /** A reported JSON object as is; anything else (an agent's older or odd status) as null. */
+  @SuppressWarnings("unchecked")
+  private static JsonObject objectOrNull(Object value) {
+    return value instanceof java.util.Map<?, ?> m
+        ? new JsonObject(new java.util.LinkedHashMap<>((java.util.Map<String, Object>) m))
+        : null;
   }
 
   private static boolean isLoopback(String address) {

@@ -79,6 +79,18 @@ public final class NodeService {
         .map(e -> store.decode(e, io.uptimemesh.core.mesh.WireGuardRegistration.class).value());
   }
 
+  /**
+   * The WireGuard summary of the node's last reported status ({@code peers_on_primary}, {@code
+   * peers_on_secondary}, failovers…), from the cache; empty before its agent reported one.
+   */
+  public Optional<Object> reportedWireGuard(String nodeId) {
+    return cache
+        .snapshot()
+        .get(store.layout().nodeStatus(nodeId))
+        .map(e -> store.decode(e, io.uptimemesh.core.identity.NodeStatusRecord.class).value())
+        .map(r -> r.status() == null ? null : r.status().get("wireguard"));
+  }
+
   /** Whether new replicas may go to the node (ADR 0014), from the cache; empty: schedulable. */
   public Optional<io.uptimemesh.core.workload.NodeScheduling> scheduling(String nodeId) {
     return cache
