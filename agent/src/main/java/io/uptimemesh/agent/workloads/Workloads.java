@@ -37,11 +37,20 @@ public final class Workloads {
   /** How long a failed replica waits before its reconcile is tried again. */
   static final Duration RETRY = Duration.ofSeconds(30);
 
+  /**
+   * How often every replica is reconciled again against the document held, without asking the
+   * control plane: a container stopped or deleted by hand comes back within this. An unchanged pass
+   * costs a state read per replica (tens of ms), so once a minute stays far inside the idle CPU
+   * budget.
+   */
+  static final Duration DRIFT_CHECK = Duration.ofSeconds(60);
+
   private final Vertx vertx;
   private final String nodeId;
   private final AgentLxdSettings settings;
   private final ControlPlaneClient client;
   private final Duration resync;
+  private final Duration driftCheck;
   private final Supplier<Optional<String>> meshAddress;
   private final io.uptimemesh.agent.state.NodeDocumentFile<WorkloadsDocument> file;
   private final LxdClient lxd;
@@ -50,6 +59,7 @@ public final class Workloads {
   private io.uptimemesh.agent.stream.DocumentTracker<WorkloadsDocument> tracker;
   private WorkloadsStream stream;
   private long resyncTimer = -1;
+  private long driftTimer = -1;
   private io.vertx.core.Context context;
   private boolean stopped;
   private String lastError = "";
@@ -80,10 +90,11 @@ public final class Workloads {
         clock,
         LxdClient.create(vertx, LxdClientOptions.of(settings.socket()))
             .inProject(settings.project()),
-        RETRY);
+        RETRY,
+        DRIFT_CHECK);
   }
 
-  /** With a given LXD client (tests: a project of their own) and retry delay. */
+  /** With a given LXD client (tests: a project of their own), retry delay and drift check. */
   public Workloads(
       Vertx vertx,
       String nodeId,
@@ -94,12 +105,14 @@ public final class Workloads {
       Supplier<Optional<String>> meshAddress,
       Clock clock,
       LxdClient lxd,
-      Duration retry) {
+      Duration retry,
+      Duration driftCheck) {
     this.vertx = vertx;
     this.nodeId = nodeId;
     this.settings = settings;
     this.client = client;
     this.resync = resync;
+    this.driftCheck = driftCheck;
     this.meshAddress = meshAddress;
     this.file = WorkloadsFile.in(dataDir);
     this.lxd = lxd;
@@ -162,6 +175,9 @@ public final class Workloads {
               resyncTimer =
                   vertx.setPeriodic(
                       resync.toMillis(), id -> tracker.current().ifPresent(this::act));
+              driftTimer =
+                  vertx.setPeriodic(
+                      driftCheck.toMillis(), id -> tracker.current().ifPresent(this::act));
               return null;
             });
   }
@@ -170,6 +186,7 @@ public final class Workloads {
   public Future<?> stop() {
     stopped = true;
     vertx.cancelTimer(resyncTimer);
+    vertx.cancelTimer(driftTimer);
     if (stream != null) {
       stream.stop();
     }

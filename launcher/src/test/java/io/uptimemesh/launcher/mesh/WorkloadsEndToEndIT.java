@@ -257,11 +257,7 @@ class WorkloadsEndToEndIT {
       await("the container on " + drained + " deleted")
           .atMost(Duration.ofSeconds(60))
           .pollInterval(POLL)
-          .until(
-              () ->
-                  lxd.get(drained)
-                      .lxc("list", "--project", "uptimemesh", "--format", "csv", "-c", "n")
-                      .isBlank());
+          .until(() -> containers(drained).isBlank());
       long ms = (System.nanoTime() - t0) / 1_000_000;
       System.out.println(
           "WORKLOADS drain-1-replica " + ms + " ms (fewest answering " + w.fewest() + ")");
@@ -298,7 +294,74 @@ class WorkloadsEndToEndIT {
             (HEARTBEAT_TTL_SECONDS - HEARTBEAT_INTERVAL_SECONDS + GRACE_SECONDS) * 1000L);
   }
 
+  @Test
+  @Order(7)
+  void anAgentBackAfterItsReplicaMovedDeletesTheLeftoverAndAReplicaMovesToItMakeBeforeBreak()
+      throws Exception {
+    assertThat(deployed).as("the first deployment served").isTrue();
+    MeshAgent back = agents.values().stream().filter(a -> !a.isAlive()).findFirst().orElseThrow();
+    String node = back.node.id();
+    back.start();
+    await("the container left on " + node + " deleted by its agent")
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(POLL)
+        .until(() -> containers(node).isBlank());
+
+    JsonNode moved = replicas().get(0);
+    String id = moved.path("id").asText();
+    try (Watcher w = Watcher.start()) {
+      long t0 = System.nanoTime();
+      cli("replicas", "move", id, "--to", node);
+      awaitReplicas(
+          id + " replaced by a replica on " + node + ", serving",
+          Duration.ofSeconds(90),
+          rs ->
+              rs.size() == REPLICAS
+                  && rs.stream().noneMatch(r -> r.path("id").asText().equals(id))
+                  && rs.stream().anyMatch(r -> r.path("node_id").asText().equals(node))
+                  && allServe(rs, servingGeneration, servingBody));
+      System.out.println(
+          "WORKLOADS move-1-replica "
+              + (System.nanoTime() - t0) / 1_000_000
+              + " ms (fewest answering "
+              + w.fewest()
+              + ")");
+      assertThat(w.fewest())
+          .as("make-before-break: all replicas answered at every sample")
+          .isGreaterThanOrEqualTo(REPLICAS);
+    }
+  }
+
+  @Test
+  @Order(8)
+  void restartAndSnapshotCommandsAreCarriedOutByTheReplicasAgent() {
+    assertThat(deployed).as("the first deployment served").isTrue();
+    JsonNode replica = replicas().get(0);
+    String id = replica.path("id").asText();
+    String node = replica.path("node_id").asText();
+
+    long t0 = System.nanoTime();
+    cli("replicas", "restart", id, "--wait");
+    long restart = (System.nanoTime() - t0) / 1_000_000;
+    t0 = System.nanoTime();
+    cli("replicas", "snapshot", id, "--name", "before-upgrade", "--wait");
+    long snapshot = (System.nanoTime() - t0) / 1_000_000;
+    System.out.println(
+        "WORKLOADS restart-command " + restart + " ms, snapshot-command " + snapshot + " ms");
+    assertThat(lxd.get(node).lxc("query", "/1.0/instances/" + id + "/snapshots?project=uptimemesh"))
+        .contains("/snapshots/before-upgrade");
+    awaitReplicas(
+        "the restarted replica serving again",
+        Duration.ofSeconds(30),
+        rs -> rs.size() == REPLICAS && allServe(rs, servingGeneration, servingBody));
+  }
+
   // --- helpers
+
+  /** The names of the containers in the workloads project of {@code node}'s LXD, one per line. */
+  private static String containers(String node) {
+    return lxd.get(node).lxc("list", "--project", "uptimemesh", "--format", "csv", "-c", "n");
+  }
 
   /** The spec of the test's service: {@code body} is what its HTTP server answers. */
   private static Path spec(String body, int servePort) throws IOException {

@@ -67,6 +67,9 @@ class WorkloadsAgentIT {
 
   private static final Duration WAIT = Duration.ofSeconds(90);
 
+  /** The agent's drift check here (60 s in production). */
+  private static final Duration DRIFT_CHECK = Duration.ofSeconds(2);
+
   @TempDir Path dir;
 
   private NodeCluster c;
@@ -157,7 +160,8 @@ class WorkloadsAgentIT {
             Clock.systemUTC(),
             LxdClient.create(c.fixture.vertx, LxdClientOptions.of(lxd.lab().socket()))
                 .inProject(project.project()),
-            Duration.ofSeconds(5));
+            Duration.ofSeconds(5),
+            DRIFT_CHECK);
     onContext(w::start);
     return w;
   }
@@ -222,6 +226,16 @@ class WorkloadsAgentIT {
     ReplicaStatus refused = awaitStatus(id, s -> s.commandSeq() == 3);
     assertThat(refused.commandError()).isNotEmpty();
     assertThat(refused.running()).isTrue();
+
+    // Drift: a container stopped by hand runs again at the next drift check, with nothing new
+    // from the control plane.
+    Await.result(project.stop(id, Duration.ofSeconds(10), true));
+    long stoppedByHand = System.nanoTime();
+    await()
+        .atMost(DRIFT_CHECK.plus(Duration.ofSeconds(10))) // well before the 30 s resync
+        .pollInterval(Duration.ofMillis(100))
+        .until(() -> Await.result(project.state(id)).statusCode() == 103);
+    durations.put("container stopped by hand -> running again", millisSince(stoppedByHand));
 
     // The record deleted: the container goes.
     long deleted = System.nanoTime();
