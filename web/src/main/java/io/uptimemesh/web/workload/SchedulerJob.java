@@ -292,13 +292,16 @@ public final class SchedulerJob implements LeaderJob {
         .description("Scheduler runs on this core node while it led")
         .register(registry);
     FunctionCounter.builder("uptimemesh.scheduler.replicas.placed", placed, AtomicLong::get)
+        .description("Replicas the scheduler placed (new, replacements, surge) while this node led")
         .register(registry);
     FunctionCounter.builder("uptimemesh.scheduler.replicas.removed", removed, AtomicLong::get)
+        .description("Replicas the scheduler removed (scale down, replaced, lost nodes)")
         .register(registry);
     FunctionCounter.builder("uptimemesh.scheduler.interrupted", interrupted, AtomicLong::get)
         .description("Runs stopped because what an action was decided on changed meanwhile")
         .register(registry);
     Gauge.builder("uptimemesh.scheduler.actions.pending", pending, AtomicLong::get)
+        .description("Actions the last plan wanted that were not applied yet")
         .register(registry);
     Gauge.builder("uptimemesh.scheduler.notes", notes, AtomicLong::get)
         .description("What the last plan could not do (too few eligible nodes)")
