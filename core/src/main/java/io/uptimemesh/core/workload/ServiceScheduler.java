@@ -142,6 +142,9 @@ final class ServiceScheduler {
           units.stream()
               .min(
                   Comparator.comparing((Unit u) -> u.chain().stream().anyMatch(this::serving))
+                      // On a failed rollout's generation (newer than new replicas get): a surge
+                      // replica that never served, not one being set back to the old one.
+                      .thenComparing(u -> u.root().generation() <= service.generation())
                       .thenComparing(u -> !moving.containsKey(u.root().id()))
                       .thenComparing(u -> -state.countOn(u.root().nodeId(), service.name()))
                       .thenComparing(u -> -state.totalOn(u.root().nodeId()))

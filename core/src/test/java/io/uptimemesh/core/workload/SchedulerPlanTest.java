@@ -230,6 +230,20 @@ class SchedulerPlanTest {
   }
 
   @Test
+  void afterAFailedRolloutTheSurgeReplicaGoesBeforeOneBeingSetBack() {
+    rolloutWithSurgeOnThreeOfFourNodes();
+    c.apply(c.plan()); // web-00000 on d at generation 2, never serving
+    // The rollout failed: new replicas run 1 again, no surge; web-00001 is being set back.
+    c.services.put("web", new SchedulerService("web", 1, c.services.get("web").workload()));
+    c.statuses.remove("web-00001");
+    // a is the more loaded node: without the generation rule web-00001 would go.
+    c.service("db", spec(1, "")).replica("db-00009", "db", "a").serving("db-00009");
+
+    assertThat(c.plan().actions())
+        .containsExactly(remove("web-00000", "web", "d", "scale down: 4 replicas, 3 wanted"));
+  }
+
+  @Test
   void afterASucceededRolloutOneOfFourServingReplicasGoes() {
     rolloutWithSurgeOnThreeOfFourNodes();
     c.apply(c.plan());
