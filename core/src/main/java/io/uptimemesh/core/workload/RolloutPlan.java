@@ -306,7 +306,7 @@ public record RolloutPlan(
       changed.sort(Comparator.comparing(ReplicaRecord::id));
       Map<String, String> fields = fields();
       fields.put("replica", r.id());
-      if (setBack) {
+      if (setBack || !alsoRestored.isEmpty()) {
         fields.put("restored_generation", Long.toString(back));
       }
       fields.put("reason", reason);
