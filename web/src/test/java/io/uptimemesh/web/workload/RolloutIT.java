@@ -215,14 +215,16 @@ class RolloutIT {
     assertThat(again.statusCode()).as(again.bodyAsString()).isEqualTo(409);
   }
 
-  @Test
-  void maxSurgeOneWithMaxUnavailableZeroAddsAReplicaAndNeverServesFewerThanThree() {
+  /**
+   * A fourth node, web on n1..n3 at generation 1, and the rollout job led together with the
+   * scheduler: it places the surge replica and removes the surplus after.
+   */
+  private void webOnGenerationOneOnThreeOfFourNodesLedWithTheScheduler(Set<Long> broken) {
     NodeCluster.Node n4 = c.join("n4");
     c.keepAlive(n4);
     nodes.put("n4", n4);
-    agents = new Agents(Set.of());
+    agents = new Agents(broken);
     webOnGenerationOne();
-    // The scheduler too: it places the surge replica and removes the surplus after.
     SchedulerJob scheduler =
         WorkloadModule.schedulerJob(
             c.fixture.vertx,
@@ -233,9 +235,39 @@ class RolloutIT {
     jobs = new LeaderJobs(c.fixture.vertx).register(job).register(scheduler);
     jobs.leadershipChanged(Optional.of(fence));
     agents.watchServing = true;
-    apply(
-        spec(3, "two")
-            .put("rolling_update", new JsonObject().put("max_unavailable", 0).put("max_surge", 1)));
+  }
+
+  private static JsonObject surgeOne(JsonObject spec) {
+    return spec.put(
+        "rolling_update", new JsonObject().put("max_unavailable", 0).put("max_surge", 1));
+  }
+
+  @Test
+  void aSurgeReplicaThatNeverServesFailsTheRolloutAndGoesAsSurplus() {
+    webOnGenerationOneOnThreeOfFourNodesLedWithTheScheduler(Set.of(2L));
+    apply(surgeOne(spec(3, "broken")));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(() -> assertThat(rolloutState().getString("state")).isEqualTo("failed"));
+    assertThat(rolloutState().getString("reason"))
+        .matches("placed replica web-[0-9a-f]{5} did not run generation 2 healthy within 3 s.*");
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .untilAsserted(
+            () ->
+                assertThat(replicas())
+                    .as("the broken surge replica went; the three never moved")
+                    .hasSize(3)
+                    .allSatisfy(r -> assertThat(r.getLong("generation")).isEqualTo(1)));
+    assertThat(agents.maxReplicas.get()).isEqualTo(4);
+    assertThat(agents.minServing.get()).isEqualTo(3);
+    assertThat(agents.maxUpdatingSteps.get()).as("no old replica was taken out").isZero();
+  }
+
+  @Test
+  void maxSurgeOneWithMaxUnavailableZeroAddsAReplicaAndNeverServesFewerThanThree() {
+    webOnGenerationOneOnThreeOfFourNodesLedWithTheScheduler(Set.of());
+    apply(surgeOne(spec(3, "two")));
     await()
         .atMost(Duration.ofSeconds(30))
         .untilAsserted(() -> assertThat(rolloutState().getString("state")).isEqualTo("succeeded"));
@@ -559,7 +591,9 @@ class RolloutIT {
         List<String> snaps = snapshots.getOrDefault(r.id(), List.of("gen-0"));
         ReplicaStatus next;
         if (s == null) {
-          next = status(r, "running", r.generation(), snaps, seq);
+          // A new replica: it runs its generation, unless that one is broken.
+          String state = broken.contains(r.generation()) ? "stopped" : "running";
+          next = status(r, state, r.generation(), snaps, seq);
         } else if (s.generation() != r.generation() && s.running()) {
           next = status(r, "stopped", s.generation(), snaps, seq);
         } else if (s.generation() != r.generation() || !s.running()) {
