@@ -20,12 +20,14 @@ import java.util.TreeMap;
  *       is a failed rollout to that very generation (it stays failed until {@code services
  *       rollout}). A record to another generation (a newer apply or a rollback) is superseded by a
  *       new one from the replicas' current generations.
- *   <li>At most {@code max_unavailable} replicas are {@code updating} at once, and a serving
- *       replica is only taken out while fewer than {@code max_unavailable} replicas are unavailable
- *       (updating or not serving), so the rollout never takes the service below {@code replicas -
- *       max_unavailable} serving. Replicas that do not serve anyway are updated first: that costs
- *       nothing. {@code max_surge} is not used: with {@code max_unavailable} 0 one replica at a
- *       time is updated (there is no surge replica to stand in for it).
+ *   <li>Availability: a serving replica is only taken out (its step started) while the serving
+ *       replicas (of any generation, surge replicas included; those {@code updating} do not count)
+ *       minus one stay at least {@code replicas - max_unavailable}. With {@code max_unavailable} 0
+ *       and a {@code max_surge} the rollout therefore waits until the scheduler's surge replica
+ *       (placed at the new generation while the rollout runs, ADR 0014) serves, then updates the
+ *       old replicas in place one at a time, never going below {@code replicas} serving. At most
+ *       {@code max_unavailable + max_surge} replicas are {@code updating} at once. Replicas that do
+ *       not serve anyway are updated first: that costs nothing.
  *   <li>A step is done when the agent reports the new generation running and the replica is healthy
  *       (or has no ports). It fails when that does not happen within the health timeout, when the
  *       agent reports {@code failed} on the new generation, or the replica is unhealthy while
@@ -33,7 +35,14 @@ import java.util.TreeMap;
  *       gen-<old>} snapshot), its step is {@code restored}, the rollout {@code failed} with the
  *       reason, and no further replica moves; other replicas still {@code updating} then are set
  *       back (and {@code restored}) too, so only replicas that proved healthy stay on it.
- *   <li>Replicas the scheduler places meanwhile at the new generation count as done once serving.
+ *   <li>Replicas the scheduler places meanwhile at the new generation (surge or replacements) count
+ *       as done once serving. One placed since the rollout started that does not serve within the
+ *       health timeout of its {@code createdAtMs} (or reports {@code failed}, or runs unhealthy)
+ *       fails the rollout like a failed step, but is not set back (it has no old generation): its
+ *       step stays {@code pending} with the reason. The updating ones are set back as above; once
+ *       the rollout is over the scheduler's surge is 0 and it removes the replica as surplus (not
+ *       serving goes first), or drops it if it is a replacement (on another generation than new
+ *       replicas get, not serving).
  * </ul>
  *
  * @param record the record to write, or null when there is none and none is needed
@@ -162,16 +171,24 @@ public record RolloutPlan(
             stepDone(r);
             continue;
           }
-          String failure = failure(r, step);
+          String failure = failure(r, step.startedAtMs());
           if (failure != null) {
-            return fail(record, steps, r, failure);
+            return fail(record, steps, r, failure, true);
           }
-        } else if (RolloutStep.PENDING.equals(step.state())
-            && r.generation() == to
-            && in.servingAt(r, to)) {
-          // Placed at the new generation by the scheduler, or already on it.
-          steps.put(r.id(), new RolloutStep(RolloutStep.DONE, 0, ""));
-          stepDone(r);
+        } else if (RolloutStep.PENDING.equals(step.state()) && r.generation() == to) {
+          if (in.servingAt(r, to)) {
+            // Placed at the new generation by the scheduler, or already on it.
+            steps.put(r.id(), new RolloutStep(RolloutStep.DONE, 0, ""));
+            stepDone(r);
+          } else if (r.createdAtMs() >= record.startedAtMs()) {
+            // Placed by the scheduler during this rollout (surge or replacement): it proves the
+            // new generation like a step. One older than the rollout waits, as before (a dead
+            // node's replica is the scheduler's to replace, not the generation's fault).
+            String failure = failure(r, r.createdAtMs());
+            if (failure != null) {
+              return fail(record, steps, r, "placed " + failure, false);
+            }
+          }
         }
       }
       // 2. Done?
@@ -183,14 +200,14 @@ public record RolloutPlan(
         events.add(new Event(SUCCEEDED, fields()));
         return copy(record, RolloutRecord.SUCCEEDED, steps, "");
       }
-      // 3. Start more steps within max_unavailable.
-      int maxUnavailable = Math.max(1, in.spec().rollingUpdate().maxUnavailable());
+      // 3. Start more steps while enough replicas serve (see the class comment).
+      RollingUpdateLimits limits = new RollingUpdateLimits(in.spec());
       int updating = 0;
-      int unavailable = 0;
+      int serving = 0;
       for (ReplicaRecord r : replicas) {
         boolean isUpdating = RolloutStep.UPDATING.equals(steps.get(r.id()).state());
         updating += isUpdating ? 1 : 0;
-        unavailable += isUpdating || !in.serving(r) ? 1 : 0;
+        serving += !isUpdating && in.serving(r) ? 1 : 0;
       }
       List<ReplicaRecord> candidates = new ArrayList<>();
       for (ReplicaRecord r : replicas) {
@@ -201,20 +218,24 @@ public record RolloutPlan(
       // Those that serve nothing anyway first: updating them costs no availability.
       candidates.sort(Comparator.comparing((ReplicaRecord r) -> in.serving(r)));
       for (ReplicaRecord r : candidates) {
-        boolean serving = in.serving(r);
-        if (updating >= maxUnavailable || (serving && unavailable >= maxUnavailable)) {
+        boolean isServing = in.serving(r);
+        if (updating >= limits.maxUpdating() || (isServing && serving - 1 < limits.minServing())) {
           break;
         }
         updating++;
-        unavailable += serving ? 1 : 0;
+        serving -= isServing ? 1 : 0;
         steps.put(r.id(), new RolloutStep(RolloutStep.UPDATING, in.nowMs(), ""));
         changed.add(r.withGeneration(to));
       }
       return copy(record, RolloutRecord.RUNNING, steps, "");
     }
 
-    /** Why an updating replica's step failed, or null while it may still succeed. */
-    private String failure(ReplicaRecord r, RolloutStep step) {
+    /**
+     * Why a replica on its way to the new generation failed, or null while it may still succeed.
+     *
+     * @param sinceMs when its clock started: the step's start, or a placed replica's creation
+     */
+    private String failure(ReplicaRecord r, long sinceMs) {
       ReplicaStatus s = in.status(r.id());
       String health = in.health().getOrDefault(r.id(), "unknown");
       if (s != null && s.generation() == to && "failed".equals(s.state())) {
@@ -230,7 +251,7 @@ public record RolloutPlan(
           && RolloutInput.UNHEALTHY.equals(health)) {
         return "replica " + r.id() + " runs generation " + to + " but is unhealthy";
       }
-      if (in.nowMs() - step.startedAtMs() >= in.healthTimeoutMs()) {
+      if (in.nowMs() - sinceMs >= in.healthTimeoutMs()) {
         return "replica "
             + r.id()
             + " did not run generation "
@@ -246,14 +267,26 @@ public record RolloutPlan(
       return null;
     }
 
+    /**
+     * @param setBack the replica ran the old generation before its step (the agent restores its
+     *     {@code gen-<old>} snapshot); false for one the scheduler placed at the new generation,
+     *     which has nothing to go back to: its step stays pending with the reason
+     */
     private RolloutRecord fail(
-        RolloutRecord record, Map<String, RolloutStep> steps, ReplicaRecord r, String reason) {
-      // Back to what it ran before: the agent restores its gen-<old> snapshot.
+        RolloutRecord record,
+        Map<String, RolloutStep> steps,
+        ReplicaRecord r,
+        String reason,
+        boolean setBack) {
       long back = record.fromGeneration();
       changed.clear();
-      changed.add(r.withGeneration(back));
-      steps.put(
-          r.id(), new RolloutStep(RolloutStep.RESTORED, steps.get(r.id()).startedAtMs(), reason));
+      RolloutStep own = steps.get(r.id());
+      if (setBack) {
+        changed.add(r.withGeneration(back));
+        steps.put(r.id(), new RolloutStep(RolloutStep.RESTORED, own.startedAtMs(), reason));
+      } else {
+        steps.put(r.id(), new RolloutStep(own.state(), own.startedAtMs(), reason));
+      }
       // The others still on their way to the failed generation go back too: nothing proved it
       // serves, and a failed rollout leaves every replica that is not done on the old generation.
       List<String> alsoRestored = new ArrayList<>();
@@ -273,7 +306,9 @@ public record RolloutPlan(
       changed.sort(Comparator.comparing(ReplicaRecord::id));
       Map<String, String> fields = fields();
       fields.put("replica", r.id());
-      fields.put("restored_generation", Long.toString(back));
+      if (setBack || !alsoRestored.isEmpty()) {
+        fields.put("restored_generation", Long.toString(back));
+      }
       fields.put("reason", reason);
       if (!alsoRestored.isEmpty()) {
         fields.put("also_restored", String.join(",", alsoRestored));

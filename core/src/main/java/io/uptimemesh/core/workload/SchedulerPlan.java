@@ -16,17 +16,20 @@ import java.util.TreeMap;
  * <ol>
  *   <li>replicas on revoked or unknown nodes are removed at once (they serve nothing);
  *   <li>make-before-break: a replica whose replacement is running and healthy is removed; a
- *       replacement that is not yet healthy while its own node must be left is removed (it served
- *       nothing), so a replica is never replaced twice and replacements do not chain;
- *   <li>more replicas than {@code replicas}: remove the surplus, those not serving first, then
- *       those that must move, then those on the nodes most loaded with this service, then with all;
+ *       replacement that is not yet healthy while its own node must be left, or that runs a newer
+ *       generation than new replicas get (a failed rollout's), is removed (it served nothing), so a
+ *       replica is never replaced twice and replacements do not chain;
+ *   <li>more replicas than {@code replicas} (+ the service's {@code surge} while a rollout runs):
+ *       remove the surplus, those not serving first, then those on a failed rollout's generation,
+ *       then those that must move, then those on the nodes most loaded with this service, then with
+ *       all;
  *   <li>a replica on a node stale longer than the grace, draining, or no longer matching the
  *       selector (or sharing a node under {@code hard} anti-affinity) gets a replacement ({@code
  *       replaces} = its id) on an eligible node; it is removed only once that one serves;
- *   <li>fewer replicas than {@code replicas}: place new ones on eligible nodes (alive, not revoked,
- *       neither cordoned nor draining, selector matching, and under {@code hard} anti-affinity
- *       holding no replica of the service): fewest replicas of this service, then fewest in total,
- *       then node id.
+ *   <li>fewer replicas than {@code replicas} (+ {@code surge}): place new ones on eligible nodes
+ *       (alive, not revoked, neither cordoned nor draining, selector matching, and under {@code
+ *       hard} anti-affinity holding no replica of the service): fewest replicas of this service,
+ *       then fewest in total, then node id.
  * </ol>
  *
  * What cannot be done (too few eligible nodes) is a {@link Note}, not an action, so a converged

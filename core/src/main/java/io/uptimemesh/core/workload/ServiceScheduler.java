@@ -36,6 +36,7 @@ final class ServiceScheduler {
     removeReplicasOnLostNodes();
     removeSecondReplacements();
     removeReplacementsThatMustMove();
+    removeReplacementsOnAnotherGeneration();
     completeReplacements();
     scaleDown();
     replaceReplicasThatMustMove();
@@ -91,6 +92,30 @@ final class ServiceScheduler {
     }
   }
 
+  /**
+   * A replacement that does not serve and runs a newer generation than new replicas get is dropped
+   * (and placed again at that generation by the rules after). Only a failed rollout makes new
+   * replicas run an older generation than the service's: the replacement is on the failed one,
+   * would never serve, and what it replaces could never move. (An older generation is left alone:
+   * any spec change, a scale too, makes a new one, and the rollout updates it.)
+   */
+  private void removeReplacementsOnAnotherGeneration() {
+    for (Unit unit : units()) {
+      for (ReplicaRecord r : unit.chain().subList(1, unit.chain().size())) {
+        if (r.generation() > service.generation() && !state.serving(r, spec)) {
+          state.remove(
+              r,
+              "replacement for "
+                  + r.replaces()
+                  + " does not serve and runs generation "
+                  + r.generation()
+                  + ", new replicas run "
+                  + service.generation());
+        }
+      }
+    }
+  }
+
   /** Make-before-break: once a replacement serves, what it replaces goes. */
   private void completeReplacements() {
     for (Unit unit : units()) {
@@ -107,21 +132,31 @@ final class ServiceScheduler {
     }
   }
 
+  /** Down to {@code replicas + surge}: after a rollout, its surge replicas are the surplus. */
   private void scaleDown() {
     List<Unit> units = units();
-    int wanted = spec.replicas();
+    int wanted = service.targetReplicas();
     while (units.size() > wanted) {
       Map<String, String> moving = mustMove(units);
       Unit victim =
           units.stream()
               .min(
                   Comparator.comparing((Unit u) -> u.chain().stream().anyMatch(this::serving))
+                      // On a failed rollout's generation (newer than new replicas get): a surge
+                      // replica that never served, not one being set back to the old one.
+                      .thenComparing(u -> u.root().generation() <= service.generation())
                       .thenComparing(u -> !moving.containsKey(u.root().id()))
                       .thenComparing(u -> -state.countOn(u.root().nodeId(), service.name()))
                       .thenComparing(u -> -state.totalOn(u.root().nodeId()))
                       .thenComparing(u -> u.root().id()))
               .orElseThrow();
-      String reason = "scale down: " + units.size() + " replicas, " + wanted + " wanted";
+      String reason =
+          "scale down: "
+              + units.size()
+              + " replicas, "
+              + wanted
+              + " wanted"
+              + (wanted == spec.replicas() ? "" : " (" + service.surge() + " surge)");
       for (int i = victim.chain().size() - 1; i >= 0; i--) {
         state.remove(victim.chain().get(i), reason);
       }
@@ -153,8 +188,9 @@ final class ServiceScheduler {
     }
   }
 
+  /** Up to {@code replicas + surge}: during a rollout the surge replicas run the new generation. */
   private void scaleUp() {
-    int wanted = spec.replicas();
+    int wanted = service.targetReplicas();
     int have = units().size();
     for (int n = have; n < wanted; n++) {
       Optional<SchedulerNode> target = chooseNode();
@@ -169,7 +205,9 @@ final class ServiceScheduler {
           target.get().id(),
           state.freeHostPorts(target.get().id(), spec.ports()),
           null,
-          "scale up: replica " + (n + 1) + " of " + wanted);
+          (n < spec.replicas()
+              ? "scale up: replica " + (n + 1) + " of " + wanted
+              : "surge: replica " + (n + 1) + " of " + wanted + " during the rollout"));
     }
   }
 

@@ -23,7 +23,7 @@ class RolloutPlanTest {
     long now = 1_000_000;
 
     World replica(String id, long gen, boolean serving) {
-      replicas.put(id, new ReplicaRecord(1, id, "web", "n-" + id, gen, Map.of(), null, 0));
+      replicas.put(id, new ReplicaRecord(1, id, "web", "n-" + id, gen, Map.of(), null, now));
       report(id, serving ? "running" : "stopped", gen);
       return this;
     }
@@ -297,10 +297,124 @@ class RolloutPlanTest {
     assertThat(p.record().steps()).isEmpty();
   }
 
+  /** Serving replicas that are not updating: what the service can count on. */
+  private static long servingNotUpdating(World w) {
+    return w.replicas.values().stream()
+        .filter(r -> w.statuses.get(r.id()).running())
+        .filter(r -> !w.updating().contains(r.id()))
+        .count();
+  }
+
   @Test
-  void maxUnavailableZeroStillMovesOneAtATime() {
+  void maxUnavailableZeroWithSurgeWaitsForTheSurgeReplicaThenMovesOneAtATime() {
     World w = threeOnGen1();
     w.spec = SimulatedCluster.spec(3, "'rolling_update':{'max_unavailable':0,'max_surge':1}");
-    assertThat(w.step().replicas()).hasSize(1);
+    RolloutPlan p = w.step();
+    assertThat(names(p)).containsExactly(RolloutPlan.STARTED);
+    assertThat(p.replicas()).as("no serving replica may go: only 3 serve").isEmpty();
+    // The scheduler places the surge replica at the new generation; it does not serve yet.
+    w.now += 1000;
+    w.replica("d", 2, false);
+    assertThat(w.step().replicas()).as("d does not serve yet").isEmpty();
+    w.report("d", "running", 2);
+    p = w.step();
+    assertThat(names(p)).containsExactly(RolloutPlan.STEP_DONE);
+    assertThat(p.record().steps().get("d").state()).isEqualTo(RolloutStep.DONE);
+    assertThat(p.replicas()).extracting(ReplicaRecord::id).containsExactly("a");
+    for (String next : List.of("b", "c")) {
+      assertThat(servingNotUpdating(w)).isGreaterThanOrEqualTo(3);
+      // The agent stops the old generation first: a does not serve while it moves.
+      String moving = w.updating().get(0);
+      w.report(moving, "stopped", 1);
+      w.now += 1000;
+      assertThat(w.plan().replicas()).as("still only one at a time").isEmpty();
+      w.report(moving, "running", 2);
+      p = w.step();
+      assertThat(p.replicas()).extracting(ReplicaRecord::id).containsExactly(next);
+      assertThat(w.updating()).containsExactly(next);
+    }
+    w.agentsCatchUp();
+    p = w.step();
+    assertThat(names(p)).containsExactly(RolloutPlan.STEP_DONE, RolloutPlan.SUCCEEDED);
+    assertThat(w.replicas.values()).allMatch(r -> r.generation() == 2).hasSize(4);
+  }
+
+  @Test
+  void maxUnavailableZeroStillUpdatesAReplicaThatServesNothingFirst() {
+    World w = threeOnGen1();
+    w.spec = SimulatedCluster.spec(3, "'rolling_update':{'max_unavailable':0,'max_surge':1}");
+    w.report("b", "stopped", 1);
+    assertThat(w.step().replicas()).extracting(ReplicaRecord::id).containsExactly("b");
+  }
+
+  @Test
+  void aSurgeAddsToWhatMayUpdateAtOnceButNeverBelowReplicasMinusMaxUnavailable() {
+    World w = threeOnGen1();
+    w.spec = SimulatedCluster.spec(3, "'rolling_update':{'max_unavailable':1,'max_surge':1}");
+    assertThat(w.step().replicas())
+        .as("3 serve, 2 must: one may go before the surge replica serves")
+        .extracting(ReplicaRecord::id)
+        .containsExactly("a");
+    w.replica("d", 2, true);
+    RolloutPlan p = w.step();
+    assertThat(p.replicas())
+        .as("d serves: b, c, d serve, one more may go")
+        .extracting(ReplicaRecord::id)
+        .containsExactly("b");
+    assertThat(w.updating()).containsExactly("a", "b");
+    assertThat(servingNotUpdating(w)).isEqualTo(2);
+  }
+
+  @Test
+  void aSurgeReplicaThatNeverServesFailsTheRolloutWithoutBeingSetBack() {
+    World w = threeOnGen1();
+    w.spec = SimulatedCluster.spec(3, "'rolling_update':{'max_unavailable':0,'max_surge':1}");
+    w.step();
+    w.now += 1000;
+    w.replica("d", 2, false);
+    w.step(); // d's step appears, pending
+    w.now += TIMEOUT - 1;
+    assertThat(w.plan().nothingToWrite()).isTrue();
+    w.now += 1;
+    RolloutPlan p = w.step();
+    assertThat(names(p)).containsExactly(RolloutPlan.FAILED);
+    assertThat(p.record().failed()).isTrue();
+    assertThat(p.record().reason())
+        .startsWith("placed replica d did not run generation 2 healthy within 60 s");
+    assertThat(p.replicas()).as("d has no old generation; a, b, c never moved").isEmpty();
+    assertThat(p.record().steps().get("d").state()).isEqualTo(RolloutStep.PENDING);
+    assertThat(p.record().steps().get("d").reason()).isEqualTo(p.record().reason());
+    assertThat(p.events().get(0).fields()).containsEntry("replica", "d");
+    assertThat(p.events().get(0).fields()).doesNotContainKey("restored_generation");
+    assertThat(RolloutRecord.generationForNewReplicas(2, w.record)).isEqualTo(1);
+  }
+
+  @Test
+  void aPlacedReplicaFailingSetsBackTheOnesUpdating() {
+    World w = threeOnGen1();
+    w.spec = SimulatedCluster.spec(3, "'rolling_update':{'max_unavailable':1,'max_surge':1}");
+    w.step(); // a updating
+    w.replica("d", 2, false);
+    w.statuses.put(
+        "d", new ReplicaStatus(1, "d", "n-d", "failed", 2, List.of(), "image missing", w.now));
+    RolloutPlan p = w.step();
+    assertThat(p.record().reason())
+        .isEqualTo("placed replica d failed on generation 2: image missing");
+    assertThat(p.replicas()).extracting(ReplicaRecord::id).containsExactly("a");
+    assertThat(p.replicas().get(0).generation()).isEqualTo(1);
+    assertThat(p.record().steps().get("a").state()).isEqualTo(RolloutStep.RESTORED);
+  }
+
+  @Test
+  void aReplicaOnTheNewGenerationOlderThanTheRolloutIsNotJudgedByItsAge() {
+    World w = threeOnGen1();
+    w.replica("d", 2, false); // e.g. done in an earlier try, its node down now
+    w.now += 1;
+    w.step();
+    w.now += 10 * TIMEOUT;
+    w.report("a", "running", 2);
+    RolloutPlan p = w.step();
+    assertThat(p.record().running()).isTrue();
+    assertThat(p.record().steps().get("d").state()).isEqualTo(RolloutStep.PENDING);
   }
 }

@@ -4,33 +4,46 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.uptimemesh.core.workload.RolloutRecord.RolloutStep;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.TreeMap;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.RepetitionInfo;
 
 /**
- * The rollout against simulated agents that are slow, and sometimes never get a generation healthy:
- * at no observed step are more than {@code max_unavailable} replicas updating or more taken out of
- * service by the rollout than it allows, and every rollout either succeeds with every replica on
- * the new generation or fails with exactly one replica restored and no other moved.
+ * The rollout against simulated agents that are slow, and sometimes never get a generation healthy,
+ * and a scheduler that keeps {@code replicas + max_surge} replicas while the rollout runs (new ones
+ * at the new generation) and removes the surplus, those not serving first, once it ended: at no
+ * observed step are more than {@code max_unavailable + max_surge} replicas updating or fewer than
+ * {@code replicas - max_unavailable} serving, and every rollout either succeeds with every replica
+ * on the new generation and the surplus gone, or fails with the replicas it moved restored and the
+ * reason naming the replica that failed.
  */
 class RolloutSimulationTest {
   private static final long TIMEOUT = 10_000;
 
-  @RepeatedTest(300)
+  @RepeatedTest(400)
   void convergesOrFailsCleanly(RepetitionInfo info) {
     Random rnd = new Random(info.getCurrentRepetition());
     int n = 1 + rnd.nextInt(6);
-    int maxUnavailable = 1 + rnd.nextInt(3);
+    int maxUnavailable = rnd.nextInt(4);
+    int maxSurge = maxUnavailable == 0 ? 1 + rnd.nextInt(2) : rnd.nextInt(3);
     boolean broken = rnd.nextInt(3) == 0; // generation 2 never runs healthy
     WorkloadSpec spec =
-        SimulatedCluster.spec(n, "'rolling_update':{'max_unavailable':" + maxUnavailable + "}");
+        SimulatedCluster.spec(
+            n,
+            "'rolling_update':{'max_unavailable':"
+                + maxUnavailable
+                + ",'max_surge':"
+                + maxSurge
+                + "}");
     Map<String, ReplicaRecord> replicas = new TreeMap<>();
     Map<String, ReplicaStatus> statuses = new TreeMap<>();
     Map<String, Long> readyAt = new TreeMap<>();
+    Set<String> placed = new HashSet<>();
     for (int i = 0; i < n; i++) {
       String id = "web-0000" + i;
       replicas.put(id, new ReplicaRecord(1, id, "web", "n" + i, 1, Map.of(), null, 0));
@@ -41,7 +54,7 @@ class RolloutSimulationTest {
     for (int tick = 0; tick < 2000; tick++) {
       now += 100 + rnd.nextInt(900);
       // Agents: a replica whose record names another generation stops, then runs it after a while
-      // (never, for a broken generation 2).
+      // (never, for a broken generation 2); a new one runs after a while too.
       for (ReplicaRecord r : replicas.values()) {
         ReplicaStatus s = statuses.get(r.id());
         if (s.generation() != r.generation() && !readyAt.containsKey(r.id())) {
@@ -53,6 +66,12 @@ class RolloutSimulationTest {
           statuses.put(r.id(), status(r.id(), runs ? "running" : "stopped", r.generation(), now));
         }
       }
+      long serving = statuses.values().stream().filter(ReplicaStatus::running).count();
+      assertThat(serving)
+          .as(
+              "replicas serving at tick %d (%d replicas, max_unavailable %d)",
+              tick, n, maxUnavailable)
+          .isGreaterThanOrEqualTo(n - maxUnavailable);
       RolloutPlan p =
           RolloutPlan.plan(
               new RolloutInput(
@@ -74,27 +93,65 @@ class RolloutSimulationTest {
           record.steps().values().stream()
               .filter(s -> s.state().equals(RolloutStep.UPDATING))
               .count();
-      assertThat(updating).isLessThanOrEqualTo(maxUnavailable);
-      long down = statuses.values().stream().filter(s -> !s.running()).count();
-      assertThat(down).as("replicas not serving").isLessThanOrEqualTo(maxUnavailable);
-      if (!record.running()) {
+      assertThat(updating).isLessThanOrEqualTo(maxUnavailable + maxSurge);
+      // The scheduler: replicas + surge while the rollout runs, the surplus goes after.
+      if (record.running()) {
+        for (int k = replicas.size(); k < n + maxSurge; k++) {
+          String id = "web-s" + placed.size();
+          placed.add(id);
+          replicas.put(id, new ReplicaRecord(1, id, "web", "s", 2, Map.of(), null, now));
+          statuses.put(id, status(id, "stopped", 2, now));
+          readyAt.put(id, now + rnd.nextInt(4000));
+        }
+      } else {
+        RolloutRecord last = record;
+        while (replicas.size() > n) {
+          String victim =
+              replicas.keySet().stream()
+                  .min(
+                      java.util.Comparator.comparing((String id) -> statuses.get(id).running())
+                          // As the scheduler: on the failed generation first (newer than the
+                          // generation new replicas get after a failure).
+                          .thenComparing(
+                              id ->
+                                  replicas.get(id).generation()
+                                      <= RolloutRecord.generationForNewReplicas(2, last))
+                          .thenComparing(id -> id))
+                  .orElseThrow();
+          replicas.remove(victim);
+          statuses.remove(victim);
+          readyAt.remove(victim);
+        }
         break;
       }
     }
     assertThat(record).isNotNull();
+    assertThat(replicas).as("the surplus went").hasSize(n);
     if (broken) {
       assertThat(record.state()).isEqualTo(RolloutRecord.FAILED);
-      // Every replica that was not done is back on 1 and restored; none is left updating.
+      assertThat(record.steps().values()).noneMatch(s -> s.state().equals(RolloutStep.UPDATING));
       List<String> restored =
           record.steps().entrySet().stream()
               .filter(e -> e.getValue().state().equals(RolloutStep.RESTORED))
               .map(Map.Entry::getKey)
               .toList();
-      assertThat(restored).isNotEmpty();
-      assertThat(record.steps().values()).noneMatch(s -> s.state().equals(RolloutStep.UPDATING));
-      restored.forEach(id -> assertThat(replicas.get(id).generation()).isEqualTo(1));
+      restored.forEach(
+          id -> {
+            if (replicas.containsKey(id)) {
+              assertThat(replicas.get(id).generation()).isEqualTo(1);
+            }
+          });
+      // The replica that failed: one set back, or one the scheduler placed at generation 2.
       String reason = record.reason();
-      assertThat(restored).anyMatch(reason::contains);
+      assertThat(
+              restored.stream().anyMatch(reason::contains)
+                  || placed.stream().anyMatch(reason::contains))
+          .as(reason)
+          .isTrue();
+      // Every replica left not on generation 1 proved generation 2... which never serves: none.
+      assertThat(replicas.values())
+          .as("after a failure no replica is left on the broken generation")
+          .allMatch(r -> r.generation() == 1);
     } else {
       assertThat(record.state()).isEqualTo(RolloutRecord.SUCCEEDED);
       assertThat(replicas.values()).allMatch(r -> r.generation() == 2);

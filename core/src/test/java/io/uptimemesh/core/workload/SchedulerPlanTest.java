@@ -182,6 +182,104 @@ class SchedulerPlanTest {
         .containsExactly(remove("web-00002", "web", "b", "scale down: 3 replicas, 2 wanted"));
   }
 
+  // ---- surge (a rollout running) ----
+
+  private static final String SURGE_ONE = "'rolling_update':{'max_unavailable':0,'max_surge':1}";
+
+  /** web on a, b, c serving at generation 1; generation 2 applied, its rollout running. */
+  private void rolloutWithSurgeOnThreeOfFourNodes() {
+    c.workers("a", "b", "c", "d")
+        .service("web", spec(3, SURGE_ONE))
+        .replica("web-00001", "web", "a")
+        .replica("web-00002", "web", "b")
+        .replica("web-00003", "web", "c")
+        .serving("web-00001", "web-00002", "web-00003")
+        .service("web", spec(3, SURGE_ONE))
+        .surge("web", 1);
+  }
+
+  @Test
+  void aRunningRolloutsSurgeReplicaIsPlacedAtTheNewGeneration() {
+    rolloutWithSurgeOnThreeOfFourNodes();
+
+    SchedulerPlan plan = c.plan();
+
+    assertThat(plan.actions())
+        .containsExactly(
+            new SchedulerAction.Place(
+                "web-00000",
+                "web",
+                "d",
+                2,
+                Map.of(),
+                null,
+                "surge: replica 4 of 4 during the rollout"));
+    c.apply(plan);
+    assertThat(c.plan().actions()).as("4 replicas while the rollout runs").isEmpty();
+  }
+
+  @Test
+  void afterTheRolloutTheSurplusGoesABrokenSurgeReplicaFirst() {
+    rolloutWithSurgeOnThreeOfFourNodes();
+    c.apply(c.plan());
+    // web-00000 never ran (the rollout failed on it): surge 0 again.
+    c.surge("web", 0);
+
+    assertThat(c.plan().actions())
+        .containsExactly(remove("web-00000", "web", "d", "scale down: 4 replicas, 3 wanted"));
+  }
+
+  @Test
+  void afterAFailedRolloutTheSurgeReplicaGoesBeforeOneBeingSetBack() {
+    rolloutWithSurgeOnThreeOfFourNodes();
+    c.apply(c.plan()); // web-00000 on d at generation 2, never serving
+    // The rollout failed: new replicas run 1 again, no surge; web-00001 is being set back.
+    c.services.put("web", new SchedulerService("web", 1, c.services.get("web").workload()));
+    c.statuses.remove("web-00001");
+    // a is the more loaded node: without the generation rule web-00001 would go.
+    c.service("db", spec(1, "")).replica("db-00009", "db", "a").serving("db-00009");
+
+    assertThat(c.plan().actions())
+        .containsExactly(remove("web-00000", "web", "d", "scale down: 4 replicas, 3 wanted"));
+  }
+
+  @Test
+  void afterASucceededRolloutOneOfFourServingReplicasGoes() {
+    rolloutWithSurgeOnThreeOfFourNodes();
+    c.apply(c.plan());
+    c.serving("web-00000");
+    c.surge("web", 0);
+
+    SchedulerPlan plan = c.plan();
+
+    assertThat(plan.actions()).hasSize(1);
+    assertThat(plan.actions().get(0)).isInstanceOf(SchedulerAction.Remove.class);
+    c.apply(plan);
+    assertThat(c.replicasOf("web")).hasSize(3);
+  }
+
+  @Test
+  void aReplacementOnAnotherGenerationThatDoesNotServeIsDroppedAndPlacedAgain() {
+    // After a failed rollout to 2, new replicas run 1: a replacement left on 2 would never serve.
+    c.workers("a", "b", "c")
+        .service("web", spec(1, ""))
+        .service("web", spec(1, ""))
+        .replica("web-00001", "web", "a")
+        .serving("web-00001")
+        .update("a", n -> SimulatedCluster.scheduling(n, false, true));
+    c.replicas.put(
+        "web-00002",
+        new ReplicaRecord(
+            ReplicaRecord.SCHEMA, "web-00002", "web", "b", 3, Map.of(), "web-00001", c.nowMs));
+
+    assertThat(describe(c.plan()))
+        .containsExactly(
+            "remove web-00002 from b: replacement for web-00001 does not serve and runs"
+                + " generation 3, new replicas run 2",
+            "place web-00000 on b (generation 2, replacing web-00001): replaces web-00001: node a"
+                + " is draining");
+  }
+
   @Test
   void scaleDownOnEquallyServingReplicasTakesTheMostLoadedNode() {
     c.workers("a", "b")

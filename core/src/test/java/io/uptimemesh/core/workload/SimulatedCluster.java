@@ -70,6 +70,13 @@ final class SimulatedCluster {
     return this;
   }
 
+  /** The scheduler's surge for a service: {@code max_surge} while a rollout runs, else 0. */
+  SimulatedCluster surge(String name, int surge) {
+    SchedulerService s = services.get(name);
+    services.put(name, new SchedulerService(name, s.generation(), s.workload(), surge));
+    return this;
+  }
+
   /** A replica of a service on a node, host ports = container ports, nothing reported yet. */
   SimulatedCluster replica(String id, String service, String node) {
     return replica(id, service, node, null);

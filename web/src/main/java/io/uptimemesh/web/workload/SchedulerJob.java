@@ -232,9 +232,9 @@ public final class SchedulerJob implements LeaderJob {
   }
 
   /**
-   * Removes a replica; requires it, and every replica that replaces it with its status, liveness
-   * and endpoint health, to be as decided on: make-before-break never acts on a replacement's
-   * health that changed meanwhile.
+   * Removes a replica; requires it, its service's rollout record, and every replica that replaces
+   * it with its status, liveness and endpoint health, to be as decided on: make-before-break never
+   * acts on a replacement's health that changed meanwhile.
    */
   private Future<Optional<Long>> remove(
       Fence fence, SchedulerView view, DecisionBasis basis, SchedulerAction.Remove action) {
@@ -246,6 +246,9 @@ public final class SchedulerJob implements LeaderJob {
     ReplicaRecord r = found.get();
     EtcdTransaction tx = store.transaction().fencedBy(fence);
     basis.require(tx, keys.replica(r.id()));
+    // The rollout too: whether it runs decides the surge, so whether r is surplus; a rollout that
+    // started meanwhile may be counting r as serving.
+    basis.require(tx, keys.rollout(r.service()));
     for (ReplicaRecord q : view.input().replicas()) {
       if (r.id().equals(q.replaces())) {
         basis.require(tx, keys.replica(q.id()));

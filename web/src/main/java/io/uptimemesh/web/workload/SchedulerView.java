@@ -30,9 +30,10 @@ import java.util.Optional;
 record SchedulerView(CacheSnapshot snapshot, SchedulerInput input) {
 
   /**
-   * Reads services (new replicas run {@link RolloutRecord#generationForNewReplicas}), nodes
-   * (liveness from {@code alive/}, stale since from the stale sweep's {@code node-stale/} marker,
-   * scheduling), replicas, their statuses and their health ({@link ReplicaHealth}).
+   * Reads services (new replicas run {@link RolloutRecord#generationForNewReplicas}; the surge of a
+   * running rollout, {@link #surge}), nodes (liveness from {@code alive/}, stale since from the
+   * stale sweep's {@code node-stale/} marker, scheduling), replicas, their statuses and their
+   * health ({@link ReplicaHealth}).
    */
   static SchedulerView read(CacheSnapshot snap, EtcdStore store, long nowMs, long graceMs) {
     KeyLayout keys = store.layout();
@@ -47,7 +48,8 @@ record SchedulerView(CacheSnapshot snapshot, SchedulerInput input) {
           new SchedulerService(
               s.name(),
               RolloutRecord.generationForNewReplicas(s.generation(), rollout),
-              s.workload()));
+              s.workload(),
+              surge(s, rollout)));
     }
     List<SchedulerNode> nodes = new ArrayList<>();
     for (CacheSnapshot.Entry e : snap.withPrefix(keys.nodesPrefix()).values()) {
@@ -76,6 +78,16 @@ record SchedulerView(CacheSnapshot snapshot, SchedulerInput input) {
     }
     return new SchedulerView(
         snap, new SchedulerInput(services, nodes, replicas, statuses, healthy, nowMs, graceMs));
+  }
+
+  /**
+   * {@code max_surge} while a rollout to the service's current generation runs, else 0: the surge
+   * replicas start on the new generation and go again when the rollout ends (ADR 0014 "Rollout").
+   */
+  static int surge(ServiceRecord s, RolloutRecord rollout) {
+    boolean rolling =
+        rollout != null && rollout.running() && rollout.toGeneration() == s.generation();
+    return rolling && s.workload() != null ? s.workload().rollingUpdate().maxSurge() : 0;
   }
 
   static List<ReplicaRecord> replicas(CacheSnapshot snap, EtcdStore store) {

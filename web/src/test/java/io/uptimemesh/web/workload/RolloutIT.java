@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.uptimemesh.core.config.RolloutSettings;
+import io.uptimemesh.core.config.SchedulerSettings;
 import io.uptimemesh.core.idempotency.IdempotencyKeys;
 import io.uptimemesh.core.workload.ReplicaRecord;
 import io.uptimemesh.core.workload.ReplicaStatus;
@@ -212,6 +213,81 @@ class RolloutIT {
     // The route refuses to start a succeeded rollout again.
     HttpResponse<Buffer> again = c.op(HttpMethod.POST, "/api/v1/services/web/rollout", null);
     assertThat(again.statusCode()).as(again.bodyAsString()).isEqualTo(409);
+  }
+
+  /**
+   * A fourth node, web on n1..n3 at generation 1, and the rollout job led together with the
+   * scheduler: it places the surge replica and removes the surplus after.
+   */
+  private void webOnGenerationOneOnThreeOfFourNodesLedWithTheScheduler(Set<Long> broken) {
+    NodeCluster.Node n4 = c.join("n4");
+    c.keepAlive(n4);
+    nodes.put("n4", n4);
+    agents = new Agents(broken);
+    webOnGenerationOne();
+    SchedulerJob scheduler =
+        WorkloadModule.schedulerJob(
+            c.fixture.vertx,
+            c.fixture.runtime,
+            c.fixture.events,
+            Clock.systemUTC(),
+            new SchedulerSettings(Duration.ofMillis(300), Duration.ofSeconds(60)));
+    jobs = new LeaderJobs(c.fixture.vertx).register(job).register(scheduler);
+    jobs.leadershipChanged(Optional.of(fence));
+    agents.watchServing = true;
+  }
+
+  private static JsonObject surgeOne(JsonObject spec) {
+    return spec.put(
+        "rolling_update", new JsonObject().put("max_unavailable", 0).put("max_surge", 1));
+  }
+
+  @Test
+  void aSurgeReplicaThatNeverServesFailsTheRolloutAndGoesAsSurplus() {
+    webOnGenerationOneOnThreeOfFourNodesLedWithTheScheduler(Set.of(2L));
+    apply(surgeOne(spec(3, "broken")));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(() -> assertThat(rolloutState().getString("state")).isEqualTo("failed"));
+    assertThat(rolloutState().getString("reason"))
+        .matches("placed replica web-[0-9a-f]{5} did not run generation 2 healthy within 3 s.*");
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .untilAsserted(
+            () ->
+                assertThat(replicas())
+                    .as("the broken surge replica went; the three never moved")
+                    .hasSize(3)
+                    .allSatisfy(r -> assertThat(r.getLong("generation")).isEqualTo(1)));
+    assertThat(agents.maxReplicas.get()).isEqualTo(4);
+    assertThat(agents.minServing.get()).isEqualTo(3);
+    assertThat(agents.maxUpdatingSteps.get()).as("no old replica was taken out").isZero();
+  }
+
+  @Test
+  void maxSurgeOneWithMaxUnavailableZeroAddsAReplicaAndNeverServesFewerThanThree() {
+    webOnGenerationOneOnThreeOfFourNodesLedWithTheScheduler(Set.of());
+    apply(surgeOne(spec(3, "two")));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(() -> assertThat(rolloutState().getString("state")).isEqualTo("succeeded"));
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .untilAsserted(
+            () ->
+                assertThat(replicas())
+                    .as("the surplus went once the rollout ended")
+                    .hasSize(3)
+                    .allSatisfy(r -> assertThat(r.getLong("generation")).isEqualTo(2)));
+    JsonObject done = rolloutState();
+    assertThat(done.getJsonObject("steps").fieldNames())
+        .as("the three replicas and the surge replica")
+        .hasSize(4);
+    assertThat(agents.maxReplicas.get()).as("a fourth replica appeared").isEqualTo(4);
+    assertThat(agents.minServing.get())
+        .as("never fewer than replicas - max_unavailable = 3 running (one of 4 stops at a time)")
+        .isEqualTo(3);
+    assertThat(agents.maxUpdatingSteps.get()).as("one at a time").isEqualTo(1);
   }
 
   @Test
@@ -458,6 +534,12 @@ class RolloutIT {
     final Map<String, long[]> commands = new ConcurrentHashMap<>();
     final AtomicInteger maxChanging = new AtomicInteger();
     final AtomicInteger maxUpdatingSteps = new AtomicInteger();
+
+    /** Replicas running (their endpoints healthy once running) and records, once watched. */
+    final AtomicInteger minServing = new AtomicInteger(Integer.MAX_VALUE);
+
+    final AtomicInteger maxReplicas = new AtomicInteger();
+    volatile boolean watchServing;
     private final Map<String, ReplicaStatus> last = new ConcurrentHashMap<>();
     private final Set<String> reported = ConcurrentHashMap.newKeySet();
     private volatile boolean stopped;
@@ -502,13 +584,16 @@ class RolloutIT {
               .map(v -> v.value())
               .toList();
       int changing = 0;
+      int serving = 0;
       for (ReplicaRecord r : records) {
         ReplicaStatus s = last.get(r.id());
         long seq = commands.getOrDefault(r.id(), new long[] {0})[0];
         List<String> snaps = snapshots.getOrDefault(r.id(), List.of("gen-0"));
         ReplicaStatus next;
         if (s == null) {
-          next = status(r, "running", r.generation(), snaps, seq);
+          // A new replica: it runs its generation, unless that one is broken.
+          String state = broken.contains(r.generation()) ? "stopped" : "running";
+          next = status(r, state, r.generation(), snaps, seq);
         } else if (s.generation() != r.generation() && s.running()) {
           next = status(r, "stopped", s.generation(), snaps, seq);
         } else if (s.generation() != r.generation() || !s.running()) {
@@ -529,7 +614,14 @@ class RolloutIT {
         if (!next.equals(s)) {
           write(r, next);
         }
-        Long rev = endpoints.get(r.id());
+        Long rev =
+            endpoints.computeIfAbsent(
+                r.id(),
+                id ->
+                    // A replica the scheduler placed: its endpoint came with it.
+                    Await.result(store.get(keys.endpoint(id + "-http"), Object.class))
+                        .map(v -> v.createRevision())
+                        .orElse(null));
         if (rev != null && next.running() && reported.add(r.id())) {
           HttpResponse<Buffer> h =
               c.reportHealth(
@@ -541,6 +633,11 @@ class RolloutIT {
         if (next.generation() != r.generation() || !next.running()) {
           changing++;
         }
+        serving += next.running() ? 1 : 0;
+      }
+      if (watchServing) {
+        minServing.accumulateAndGet(serving, Math::min);
+        maxReplicas.accumulateAndGet(records.size(), Math::max);
       }
       maxChanging.accumulateAndGet(changing, Math::max);
       Await.result(store.get(keys.rollout("web"), RolloutRecord.class))
