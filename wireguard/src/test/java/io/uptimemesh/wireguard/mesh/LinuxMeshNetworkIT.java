@@ -292,7 +292,12 @@ class LinuxMeshNetworkIT {
     String reply = "";
     long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
     while (!reply.contains("probe") && System.nanoTime() < deadline) {
-      reply = a.in.runWithInput("probe\n", "socat", "-t", "1", "-", "UDP6:" + echo).stdout();
+      // exec, not runWithInput: until B's echo listener is up the send is refused (socat exits 1),
+      // and that must be retried, not thrown (a CI run failed on it).
+      reply = a.in.exec("probe\n", "socat", "-t", "1", "-", "UDP6:" + echo).stdout();
+      if (!reply.contains("probe")) {
+        Thread.sleep(50);
+      }
     }
 
     assertThat(reply).isEqualTo("probe\n");
