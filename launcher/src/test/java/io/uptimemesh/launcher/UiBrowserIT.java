@@ -346,6 +346,41 @@ class UiBrowserIT {
   }
 
   @Test
+  @Order(11)
+  void aPlacedReplicaIsListedAndARestartIsSent() throws Exception {
+    // w-1 made schedulable and alive again (heartbeats from the CLI, no agent): the scheduler
+    // places shop's replicas on it; no agent reports them, so they show as unreported.
+    String bearer = apiLogin();
+    HttpAnswer uncordon = apiPost(bearer, "/api/v1/nodes/w-1/uncordon", "{}");
+    assertThat(uncordon.status()).as(uncordon.body()).isEqualTo(200);
+    browser.find("#nav-workloads").click();
+    browser.visible("#replicas-table");
+    String row =
+        browser.await(
+            Duration.ofSeconds(40),
+            d -> {
+              heartbeat(); // the lease is 5 s: keep w-1 alive while waiting
+              var rows = d.findElements(By.cssSelector("#replicas-table tr[data-replica-id]"));
+              return rows.isEmpty() ? null : rows.get(0).getText();
+            });
+    assertThat(row).contains("shop").contains("w-1").contains("1 / —").contains("unreported");
+
+    browser.find("#replicas-table tr[data-replica-id] button[data-action='snapshot']").click();
+    browser.type("#snapshot-name", "before-upgrade");
+    browser.find("#confirm-yes").click();
+    String sent =
+        browser.await(
+            Duration.ofSeconds(10),
+            d -> {
+              String t = browser.text("#workloads-message");
+              return t.isEmpty() ? null : t;
+            });
+    browser.screenshot("15-workloads-replica-snapshot");
+    assertThat(sent)
+        .matches("snapshot of shop-\\S+ sent \\(command 1\\), snapshot before-upgrade\\.");
+  }
+
+  @Test
   @Order(20)
   void stoppingEtcdShowsTheWriteGuardBannerAndDisablesForms() {
     browser.find("#nav-tokens").click();

@@ -40,11 +40,18 @@ export function render(root) {
   };
 
   let busy = false;
+  let last = null;
   const load = async () => {
     if (busy) return; // a slow answer must not pile up polls
     busy = true;
     try {
-      drawStatus(await get('/api/v1/discovery/status'));
+      const st = await get('/api/v1/discovery/status');
+      // Redraw only what changed (the serial moves with every change of the zone).
+      const seen = JSON.stringify(st);
+      if (seen !== last) {
+        last = seen;
+        drawStatus(st);
+      }
       replace(message);
     } catch (e) {
       replace(message, errorBox(e));

@@ -31,6 +31,7 @@ export function render(root) {
           } catch (e) {
             replace(message, errorBox(e));
           }
+          last = null;
           load();
         },
       }, button),
@@ -106,6 +107,7 @@ export function render(root) {
   };
 
   let busy = false;
+  let last = null;
   const load = async () => {
     if (busy) return; // a slow answer must not pile up polls
     busy = true;
@@ -113,8 +115,13 @@ export function render(root) {
       const all = (await get('/api/v1/services')).services.filter((s) => s.workload);
       const withRollouts = await Promise.all(all.map(async (s) => ({ s, r: await rolloutFor(s.name) })));
       const reps = (await get('/api/v1/replicas')).replicas;
-      drawServices(withRollouts);
-      drawReplicas(reps);
+      // Redraw only what changed: a poll must not replace the buttons under the operator's pointer.
+      const seen = JSON.stringify([withRollouts, reps]);
+      if (seen !== last) {
+        last = seen;
+        drawServices(withRollouts);
+        drawReplicas(reps);
+      }
     } catch (e) {
       replace(message, errorBox(e));
     } finally {
