@@ -13,15 +13,19 @@ import * as nodes from './pages/nodes.js';
 import * as tokens from './pages/tokens.js';
 import * as events from './pages/events.js';
 import * as settings from './pages/settings.js';
+import * as workloads from './pages/workloads.js';
+import * as discovery from './pages/discovery.js';
 
-// The pages, in the navigation's order. Node detail (#/nodes/ID), Network, Discovery, Workloads and
-// Control plane come next: a module in pages/ and a line here each.
+// The pages, in the navigation's order. Node detail (#/nodes/ID), Network and Control plane come
+// next: a module in pages/ and a line here each.
 const PAGES = [
   { path: 'overview', title: 'Overview', page: overview },
   { path: 'nodes', title: 'Nodes', page: nodes },
   { path: 'tokens', title: 'Join tokens', page: tokens },
   { path: 'events', title: 'Events', page: events },
   { path: 'settings', title: 'Settings', page: settings },
+  { path: 'workloads', title: 'Workloads', page: workloads },
+  { path: 'discovery', title: 'Discovery', page: discovery },
 ];
 
 const app = document.getElementById('app');
