@@ -243,10 +243,11 @@ final class CoreServer {
             identityConfig,
             identity,
             events,
-            settings.discovery(),
-            io.uptimemesh.web.mesh.MeshModule.KEEP_ALIVE,
-            settings.workloadGenerationsKept(),
-            settings.scheduler());
+            new io.uptimemesh.web.discovery.DiscoveryModule.Settings(
+                settings.discovery(),
+                io.uptimemesh.web.mesh.MeshModule.KEEP_ALIVE,
+                settings.workloadGenerationsKept(),
+                settings.scheduler()));
     ui =
         new io.uptimemesh.web.ui.UiModule(
             vertx,

@@ -1,6 +1,8 @@
 package io.uptimemesh.web;
 
 import io.uptimemesh.web.idempotency.IdempotencyHandler;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
@@ -22,5 +24,25 @@ public final class Responses {
                     .putHeader("Content-Type", "application/json")
                     .putHeader("Cache-Control", "no-store")
                     .end(encoded));
+  }
+
+  /**
+   * Sends a node's document: encoded by {@code json} on a worker (a document of many entries is too
+   * much work for the event loop), with {@code etag} (quoted here) so the node can tell it apart
+   * from the copy it has.
+   */
+  public static void document(
+      Vertx vertx, RoutingContext ctx, java.util.concurrent.Callable<String> json, String etag) {
+    vertx
+        .executeBlocking(json)
+        .onSuccess(
+            text ->
+                ctx.response()
+                    .setStatusCode(200)
+                    .putHeader("Content-Type", "application/json")
+                    .putHeader("Cache-Control", "no-store")
+                    .putHeader("ETag", "\"" + etag + "\"")
+                    .end(Buffer.buffer(text)))
+        .onFailure(ctx::fail);
   }
 }

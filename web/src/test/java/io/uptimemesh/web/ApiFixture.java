@@ -172,8 +172,7 @@ public final class ApiFixture implements AutoCloseable {
               identity.get(),
               identityRoutes,
               events,
-              io.uptimemesh.core.config.DiscoverySettings.defaults(),
-              EVENT_HEARTBEAT);
+              io.uptimemesh.web.discovery.DiscoveryModule.Settings.defaults(EVENT_HEARTBEAT));
       routes.add(discovery::addRoutes);
       routes.add(
           new io.uptimemesh.web.ui.UiModule(vertx, runtime, identityRoutes, false, EVENT_HEARTBEAT)

@@ -1,10 +1,13 @@
 package io.uptimemesh.web.discovery;
 
 import io.uptimemesh.core.config.DiscoverySettings;
+import io.uptimemesh.core.config.SchedulerSettings;
 import io.uptimemesh.core.events.Events;
 import io.uptimemesh.etcd.EtcdRuntime;
 import io.uptimemesh.web.identity.IdentityConfig;
 import io.uptimemesh.web.identity.IdentityRoutes;
+import io.uptimemesh.web.workload.ServiceGenerations;
+import io.uptimemesh.web.workload.WorkloadModule;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 
@@ -13,70 +16,37 @@ public final class DiscoveryModule {
   private DiscoveryModule() {}
 
   /**
-   * As below, keeping the default number of generations of workload specs.
+   * What the discovery and workload routes are configured with, beyond the runtime.
    *
-   * @param keepAlive the keep-alive comment interval of discovery streams ({@code
-   *     MeshModule.KEEP_ALIVE} in production)
-   */
-  public static DiscoveryRoutes routes(
-      Vertx vertx,
-      EtcdRuntime etcd,
-      IdentityConfig identity,
-      IdentityRoutes identityRoutes,
-      Events events,
-      DiscoverySettings settings,
-      Duration keepAlive) {
-    return routes(
-        vertx,
-        etcd,
-        identity,
-        identityRoutes,
-        events,
-        settings,
-        keepAlive,
-        io.uptimemesh.web.workload.ServiceGenerations.DEFAULT_KEPT);
-  }
-
-  /**
-   * @param keepAlive the keep-alive comment interval of discovery streams ({@code
+   * @param discovery the {@code RUNTIME_DISCOVERY_*} settings, for the zone preview
+   * @param keepAlive the keep-alive comment interval of the node streams ({@code
    *     MeshModule.KEEP_ALIVE} in production)
    * @param generationsKept {@code WORKLOAD_GENERATIONS_KEPT}: how many generations of a service's
    *     workload spec are kept
-   */
-  public static DiscoveryRoutes routes(
-      Vertx vertx,
-      EtcdRuntime etcd,
-      IdentityConfig identity,
-      IdentityRoutes identityRoutes,
-      Events events,
-      DiscoverySettings settings,
-      Duration keepAlive,
-      int generationsKept) {
-    return routes(
-        vertx,
-        etcd,
-        identity,
-        identityRoutes,
-        events,
-        settings,
-        keepAlive,
-        generationsKept,
-        io.uptimemesh.core.config.SchedulerSettings.defaults());
-  }
-
-  /**
    * @param scheduler the scheduler's settings ({@code SCHEDULER_*}), for its plan preview
    */
+  public record Settings(
+      DiscoverySettings discovery,
+      Duration keepAlive,
+      int generationsKept,
+      SchedulerSettings scheduler) {
+    /** The defaults of everything but the stream keep-alive (tests). */
+    public static Settings defaults(Duration keepAlive) {
+      return new Settings(
+          DiscoverySettings.defaults(),
+          keepAlive,
+          ServiceGenerations.DEFAULT_KEPT,
+          SchedulerSettings.defaults());
+    }
+  }
+
   public static DiscoveryRoutes routes(
       Vertx vertx,
       EtcdRuntime etcd,
       IdentityConfig identity,
       IdentityRoutes identityRoutes,
       Events events,
-      DiscoverySettings settings,
-      Duration keepAlive,
-      int generationsKept,
-      io.uptimemesh.core.config.SchedulerSettings scheduler) {
+      Settings settings) {
     var clock = identity.clock();
     DiscoveryHub hub = new DiscoveryHub(etcd.store(), etcd.cache(), clock);
     return new DiscoveryRoutes(
@@ -91,12 +61,22 @@ public final class DiscoveryModule {
             identityRoutes.nodeRequests(),
             hub,
             new EndpointHealthWriter(etcd.store(), etcd.cache(), hub, events, clock),
-            keepAlive),
+            settings.keepAlive()),
         new PreviewRoutes(
-            vertx, identityRoutes.authHandler(), hub, etcd.store(), etcd.cache(), settings),
-        io.uptimemesh.web.workload.WorkloadModule.routes(
-            etcd, identityRoutes.authHandler(), events, clock, generationsKept, scheduler),
-        io.uptimemesh.web.workload.WorkloadModule.nodeRoutes(
-            vertx, etcd, identityRoutes.nodeRequests(), events, keepAlive));
+            vertx,
+            identityRoutes.authHandler(),
+            hub,
+            etcd.store(),
+            etcd.cache(),
+            settings.discovery()),
+        WorkloadModule.routes(
+            etcd,
+            identityRoutes.authHandler(),
+            events,
+            clock,
+            settings.generationsKept(),
+            settings.scheduler()),
+        WorkloadModule.nodeRoutes(
+            vertx, etcd, identityRoutes.nodeRequests(), events, settings.keepAlive()));
   }
 }

@@ -7,7 +7,6 @@ import io.uptimemesh.core.identity.NodeIds;
 import io.uptimemesh.web.Responses;
 import io.uptimemesh.web.identity.NodeRequestAuth;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
@@ -60,17 +59,8 @@ final class NodeDiscoveryRoutes {
     if (view.node(id).isEmpty()) {
       throw unknown(id);
     }
-    vertx
-        .executeBlocking(() -> view.documentJson(id, zone))
-        .onSuccess(
-            json ->
-                ctx.response()
-                    .setStatusCode(200)
-                    .putHeader("Content-Type", "application/json")
-                    .putHeader("Cache-Control", "no-store")
-                    .putHeader("ETag", "\"" + view.revision() + "\"")
-                    .end(Buffer.buffer(json)))
-        .onFailure(ctx::fail);
+    Responses.document(
+        vertx, ctx, () -> view.documentJson(id, zone), String.valueOf(view.revision()));
   }
 
   private void stream(RoutingContext ctx) {

@@ -7,7 +7,6 @@ import io.uptimemesh.web.NodeDocumentHub;
 import io.uptimemesh.web.Responses;
 import io.uptimemesh.web.identity.NodeRequestAuth;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
@@ -61,17 +60,7 @@ final class NodeWorkloadRoutes {
     if (!view.knows(id)) {
       throw NodeDocumentHub.unknown(id);
     }
-    vertx
-        .executeBlocking(() -> view.documentJson(id, ""))
-        .onSuccess(
-            json ->
-                ctx.response()
-                    .setStatusCode(200)
-                    .putHeader("Content-Type", "application/json")
-                    .putHeader("Cache-Control", "no-store")
-                    .putHeader("ETag", "\"" + view.digestOf(id, "") + "\"")
-                    .end(Buffer.buffer(json)))
-        .onFailure(ctx::fail);
+    Responses.document(vertx, ctx, () -> view.documentJson(id, ""), view.digestOf(id, ""));
   }
 
   private void stream(RoutingContext ctx) {

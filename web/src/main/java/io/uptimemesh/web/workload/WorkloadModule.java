@@ -16,13 +16,6 @@ public final class WorkloadModule {
   /**
    * @param generationsKept how many generations of a service's spec are kept ({@code
    *     WORKLOAD_GENERATIONS_KEPT})
-   */
-  public static WorkloadRoutes routes(
-      EtcdRuntime etcd, AuthHandler loggedIn, Events events, Clock clock, int generationsKept) {
-    return routes(etcd, loggedIn, events, clock, generationsKept, SchedulerSettings.defaults());
-  }
-
-  /**
    * @param scheduler the scheduler's settings, for the plan preview ({@code SCHEDULER_*})
    */
   public static WorkloadRoutes routes(
