@@ -43,6 +43,9 @@ import java.util.TreeMap;
  *       the rollout is over the scheduler's surge is 0 and it removes the replica as surplus (not
  *       serving goes first), or drops it if it is a replacement (on another generation than new
  *       replicas get, not serving).
+ *   <li>A rollout that cannot take its next step (too few replicas serve, nothing updating, no
+ *       surge replica coming) and whose record did not change for the health timeout fails with the
+ *       reason (nothing is set back: nothing is in flight), rather than running for ever.
  * </ul>
  *
  * @param record the record to write, or null when there is none and none is needed
@@ -217,17 +220,65 @@ public record RolloutPlan(
       }
       // Those that serve nothing anyway first: updating them costs no availability.
       candidates.sort(Comparator.comparing((ReplicaRecord r) -> in.serving(r)));
+      int started = 0;
       for (ReplicaRecord r : candidates) {
         boolean isServing = in.serving(r);
         if (updating >= limits.maxUpdating() || (isServing && serving - 1 < limits.minServing())) {
           break;
         }
         updating++;
+        started++;
         serving -= isServing ? 1 : 0;
         steps.put(r.id(), new RolloutStep(RolloutStep.UPDATING, in.nowMs(), ""));
         changed.add(r.withGeneration(to));
       }
+      if (stalled(record, steps, updating, started, candidates)) {
+        return stall(record, steps, serving, limits);
+      }
       return copy(record, RolloutRecord.RUNNING, steps, "");
+    }
+
+    /**
+     * True when replicas wait for a step that availability does not allow, nothing is in flight to
+     * change that, and nothing changed for the health timeout: too few replicas serve (a node lost,
+     * no room for a surge replica) and the rollout would otherwise wait for ever. The record is
+     * rewritten on every change (a replica placed, a step done), so its {@code updatedAtMs} is the
+     * time of the last progress.
+     */
+    private boolean stalled(
+        RolloutRecord record,
+        Map<String, RolloutStep> steps,
+        int updating,
+        int started,
+        List<ReplicaRecord> waiting) {
+      return updating == 0
+          && started == 0
+          && !waiting.isEmpty()
+          && steps.equals(record.steps())
+          && in.nowMs() - record.updatedAtMs() >= in.healthTimeoutMs();
+    }
+
+    /** Fails a stalled rollout: nothing is in flight, so nothing is set back. */
+    private RolloutRecord stall(
+        RolloutRecord record,
+        Map<String, RolloutStep> steps,
+        int serving,
+        RollingUpdateLimits limits) {
+      String reason =
+          "no progress for "
+              + (in.healthTimeoutMs() / 1000)
+              + " s: "
+              + serving
+              + " replica(s) serve and taking one out needs more than "
+              + limits.minServing()
+              + " (replicas - max_unavailable); add capacity or raise max_unavailable, then run"
+              + " `uptimemesh services rollout "
+              + in.service()
+              + "`";
+      Map<String, String> fields = fields();
+      fields.put("reason", reason);
+      events.add(new Event(FAILED, fields));
+      return copy(record, RolloutRecord.FAILED, steps, reason);
     }
 
     /**

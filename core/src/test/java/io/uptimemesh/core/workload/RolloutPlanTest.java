@@ -340,6 +340,38 @@ class RolloutPlanTest {
   }
 
   @Test
+  void aRolloutThatCannotTakeAStepFailsAfterTheHealthTimeoutWithoutMovingAnything() {
+    World w = threeOnGen1();
+    // No node has room for the surge replica: with max_unavailable 0 no serving one may go.
+    w.spec = SimulatedCluster.spec(3, "'rolling_update':{'max_unavailable':0,'max_surge':1}");
+    assertThat(names(w.step())).containsExactly(RolloutPlan.STARTED);
+    w.now += TIMEOUT - 1;
+    assertThat(w.plan().nothingToWrite()).as("still within the timeout").isTrue();
+    w.now += 1;
+    RolloutPlan p = w.step();
+    assertThat(names(p)).containsExactly(RolloutPlan.FAILED);
+    assertThat(p.record().state()).isEqualTo(RolloutRecord.FAILED);
+    assertThat(p.record().reason())
+        .contains(
+            "no progress for 60 s", "3 replica(s) serve", "more than 3", "services rollout web");
+    assertThat(p.replicas()).as("nothing was in flight: nothing is set back").isEmpty();
+    assertThat(RolloutRecord.generationForNewReplicas(2, w.record)).isEqualTo(1);
+  }
+
+  @Test
+  void progressRestartsTheStallClock() {
+    World w = threeOnGen1();
+    w.spec = SimulatedCluster.spec(3, "'rolling_update':{'max_unavailable':0,'max_surge':1}");
+    w.step();
+    w.now += TIMEOUT - 1;
+    // The surge replica is placed just in time: the record changes (a new pending step).
+    w.replica("d", 2, false);
+    assertThat(w.step().record().running()).isTrue();
+    w.now += TIMEOUT - 1;
+    assertThat(w.plan().nothingToWrite()).isTrue();
+  }
+
+  @Test
   void maxUnavailableZeroStillUpdatesAReplicaThatServesNothingFirst() {
     World w = threeOnGen1();
     w.spec = SimulatedCluster.spec(3, "'rolling_update':{'max_unavailable':0,'max_surge':1}");
