@@ -114,13 +114,17 @@ final class ReplicaMover {
     EtcdTransaction tx = store.transaction();
     writes.requirePlaceable(basis, tx, replacement);
     // The replicas decided on (those on NODE, and any replacement of ID) must not have changed.
-    // A replacement written meanwhile under a new id is not caught here: etcd cannot compare a
-    // range; the scheduler then keeps the replacement closest to serving and removes the other.
     for (ReplicaRecord r : view.input().replicas()) {
       if (r.nodeId().equals(to) || old.id().equals(r.replaces())) {
         basis.require(tx, keys.replica(r.id()));
       }
     }
+    // A replacement written meanwhile under a new id cannot be compared (etcd compares keys, not
+    // ranges), so each move also rewrites ID's record as it is: of two moves of ID at the same
+    // moment, the second finds ID's revision changed and gets a 409 instead of a second
+    // replacement. (The agent's document does not change: the record's content is the same.)
+    basis.require(tx, keys.replica(old.id()));
+    tx.put(keys.replica(old.id()), old);
     writes.place(tx, replacement, endpoints);
     return tx.claim(claim)
         .commit("move replica " + id + " to " + to)

@@ -427,6 +427,35 @@ class SchedulerJobIT {
   }
 
   @Test
+  void twoMovesOfOneReplicaAtTheSameMomentWriteOneReplacement() {
+    aliveNodes("n1", "n2", "n3", "n4");
+    createService("web", spec(2));
+    lead();
+    await().atMost(Duration.ofSeconds(10)).until(() -> replicas().size() == 2);
+    // The scheduler must not tidy up what this test counts.
+    Await.result(jobs.stop());
+    jobs = null;
+    ReplicaRecord r1 =
+        replicas().stream().filter(r -> r.nodeId().equals("n1")).findFirst().orElseThrow();
+    // Both requests are read against the same cache: neither sees the other's replacement.
+    var toN3 =
+        c.fixture
+            .http
+            .request(HttpMethod.POST, "/api/v1/replicas/" + r1.id() + "/move")
+            .bearerTokenAuthentication(c.admin)
+            .sendJsonObject(new JsonObject().put("to", "n3"));
+    var toN4 =
+        c.fixture
+            .http
+            .request(HttpMethod.POST, "/api/v1/replicas/" + r1.id() + "/move")
+            .bearerTokenAuthentication(c.admin)
+            .sendJsonObject(new JsonObject().put("to", "n4"));
+    List<Integer> codes = List.of(Await.result(toN3).statusCode(), Await.result(toN4).statusCode());
+    assertThat(codes).containsExactlyInAnyOrder(200, 409);
+    assertThat(replicas().stream().filter(r -> r1.id().equals(r.replaces())).count()).isEqualTo(1);
+  }
+
+  @Test
   void aJobWithoutLeadershipWritesNothing() {
     aliveNodes("n1", "n2", "n3");
     createService("web", spec(3));
