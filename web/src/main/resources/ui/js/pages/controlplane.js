@@ -33,6 +33,7 @@ export function render(root) {
   // Each part redraws only when its data changed: a 10 s refresh must not replace a button under
   // the pointer. The confirmation (and what is typed in it) is never redrawn by a refresh.
   const drawn = {};
+  const etcdShape = { managed: null, members: 0 };
   const once = (part, data, draw) => {
     const key = JSON.stringify(data);
     if (drawn[part] === key) return;
@@ -83,6 +84,7 @@ export function render(root) {
         h('p', {}, 'Only possible when this core node runs its own single-member etcd. With an external etcd ' +
           'or several members the server refuses, and the restore follows docs/snapshot-restore.md ' +
           '(uptimemesh snapshot-restore ID --local on every core node, servers stopped).'),
+        verdict(),
         h('label', {}, 'Type the snapshot id to confirm: ', typed)),
       'Restore',
       async () => {
@@ -97,6 +99,18 @@ export function render(root) {
       });
   };
 
+  // What the server will do with a restore here, from what this page knows of etcd (the server
+  // decides again; this only says it before the operator types the id).
+  const verdict = () => {
+    let text = null;
+    if (etcdShape.managed === false) {
+      text = 'This core node uses an external etcd (ETCD_ENDPOINTS): the server will refuse this restore.';
+    } else if (etcdShape.members > 1) {
+      text = 'This etcd cluster has ' + etcdShape.members + ' members: the server will refuse this restore.';
+    }
+    return text ? h('p.error', { id: 'restore-verdict' }, text) : null;
+  };
+
   const drawLeader = (l) => replace(leaderBox,
     l && l.elected ? h('span', { id: 'cp-leader-name' }, l.name) : h('span', { id: 'cp-leader-name' }, 'none elected'));
 
@@ -108,17 +122,21 @@ export function render(root) {
     replace(alarmsBox, h('div.alert-box', { id: 'alarms-active', role: 'alert' },
       h('strong', {}, alarms.length === 1 ? 'etcd raised an alarm' : 'etcd raised ' + alarms.length + ' alarms'),
       h('ul', {}, alarms.map((a) => h('li', { 'data-alarm': a.type },
-        a.type + ' on member ' + (names[a.member_id] || a.member_id) + ' (' + a.member_id + ')' + hint(a.type))))));
+        a.type + ' on member ' + (names[bare(a.member_id)] || '?') + ' (' + a.member_id + ')' + hint(a.type))))));
   };
 
-  const drawCore = (members) => replace(coreBox, members.length
+  // The leader is matched by API URL too: with an external etcd the election's candidate name is
+  // the host's name while the core server record carries the managed-etcd member name, so the
+  // API's own "leader" flag stays false there.
+  const drawCore = ({ members, leader }) => replace(coreBox, members.length
     ? table(['Name', 'API', 'Version', 'Started', 'Leader', 'etcd member'],
       members.map((m) => h('tr', { 'data-core': m.name },
         h('td', {}, h('strong', {}, m.name)),
         h('td', {}, m.api_url),
         h('td', {}, m.version || '—'),
         h('td', {}, when(m.started_at_ms)),
-        h('td', {}, m.leader ? h('span.badge.ok', {}, 'leader') : ''),
+        h('td', {}, m.leader || (leader && leader.elected && leader.api_url === m.api_url)
+          ? h('span.badge.ok', {}, 'leader') : ''),
         h('td', {}, m.etcd_member ? m.etcd_member.name + ' (' + m.etcd_member.id + ')' : 'external etcd'))))
     : h('p.muted', {}, 'No core server has registered.'));
 
@@ -168,7 +186,7 @@ export function render(root) {
   const loadCore = async () => {
     try {
       const [core, leader] = await Promise.all([get('/api/v1/cluster/members'), get('/api/v1/cluster/leader')]);
-      once('core', core.members, drawCore);
+      once('core', { members: core.members, leader }, drawCore);
       once('leader', leader, drawLeader);
     } catch (e) {
       replace(message, errorBox(e));
@@ -178,13 +196,23 @@ export function render(root) {
   const loadEtcd = async () => {
     try {
       const [members, status] = await Promise.all([get('/api/v1/etcd/members'), get('/api/v1/etcd/status')]);
+      etcdShape.members = members.members.length;
       const list = [...members.members].sort((a, b) => (a.name || '').localeCompare(b.name || ''));
       once('etcd', list, drawEtcd);
       const names = {};
-      list.forEach((m) => { names[m.id] = m.name; });
+      list.forEach((m) => { names[bare(m.id)] = m.name; });
       once('alarms', { alarms: status.alarms || [], names }, drawAlarms);
     } catch (e) {
       replace(message, errorBox(e));
+    }
+  };
+
+  const loadShape = async () => {
+    try {
+      const r = await fetch('/health/ready', { headers: { Accept: 'application/json' } });
+      etcdShape.managed = (await r.json()).etcd.managed;
+    } catch (e) {
+      etcdShape.managed = null; // unknown: the explanation above covers both cases
     }
   };
 
@@ -202,12 +230,11 @@ export function render(root) {
       if (ev.category === 'snapshot') loadSnapshots();
     }),
   ];
-  const slow = setInterval(() => {
-    loadEtcd();
-    loadSnapshots(); // a running job's state is not an event until it ends
-  }, SLOW_MS);
+  // Snapshots are not on this timer: a job's end is a "snapshot" event, which reloads them.
+  const slow = setInterval(loadEtcd, SLOW_MS);
   loadCore();
   loadEtcd();
+  loadShape();
   loadSnapshots();
   return () => {
     offs.forEach((off) => off());
@@ -233,6 +260,11 @@ export function human(bytes) {
     i++;
   }
   return (i === 0 ? String(v) : v.toFixed(v < 10 ? 1 : 0)) + ' ' + units[i];
+}
+
+// Member ids in hex: /etcd/members pads them to 16 digits, /etcd/status (alarms) does not.
+function bare(hex) {
+  return String(hex).toLowerCase().replace(/^0+(?=.)/, '');
 }
 
 function hint(type) {
