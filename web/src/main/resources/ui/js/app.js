@@ -15,6 +15,7 @@ import * as events from './pages/events.js';
 import * as settings from './pages/settings.js';
 import * as workloads from './pages/workloads.js';
 import * as discovery from './pages/discovery.js';
+import * as controlPlane from './pages/controlplane.js';
 
 // The pages, in the navigation's order. Node detail (#/nodes/ID), Network and Control plane come
 // next: a module in pages/ and a line here each.
@@ -26,6 +27,7 @@ const PAGES = [
   { path: 'settings', title: 'Settings', page: settings },
   { path: 'workloads', title: 'Workloads', page: workloads },
   { path: 'discovery', title: 'Discovery', page: discovery },
+  { path: 'control-plane', title: 'Control plane', page: controlPlane },
 ];
 
 const app = document.getElementById('app');

@@ -37,7 +37,12 @@ public final class ChangeFeed {
                     keys.nodeStatusPrefix(),
                     keys.nodeWireGuardPrefix(),
                     keys.nodeSchedulingPrefix())),
-            new Topic("tokens", List.of(keys.tokensPrefix())));
+            new Topic("tokens", List.of(keys.tokensPrefix())),
+            // Core servers registering or leaving, and the leader election's candidates. Snapshots
+            // are files on a core node, not etcd keys: the console follows their "snapshot"
+            // events instead. etcd's own status (db size, raft index, alarms) is in no key either,
+            // so the page reads it on a slow timer.
+            new Topic("control-plane", List.of(keys.coreServersPrefix(), keys.electionPrefix())));
     changed(cache.snapshot());
     cache.onChange(this::changed);
   }
