@@ -297,7 +297,7 @@ final class CoreServer {
             vertx,
             etcd.store(),
             new CorePresence.CoreServerRecord(
-                config.managedEtcd().memberName(),
+                LeaderWiring.candidateName(etcd, config),
                 settings.advertisedApiUrl().toString(),
                 version.app(),
                 endpoints.get(0).toString(),

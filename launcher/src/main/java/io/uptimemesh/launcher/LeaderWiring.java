@@ -106,8 +106,13 @@ final class LeaderWiring {
     return pruneAfter;
   }
 
-  /** The managed etcd member's name when this node runs one, else the host's name. */
-  private static String candidateName(EtcdRuntime etcd, ClusterConfig config) {
+  /**
+   * This core node's name, the same in the leader election and in its core server record ({@code
+   * /api/v1/cluster/members} marks the leader by it): the managed etcd member's name when this node
+   * runs one, else the host's name (with an external etcd the configured member name is the same on
+   * every core node).
+   */
+  static String candidateName(EtcdRuntime etcd, ClusterConfig config) {
     if (etcd.managed().isPresent()) {
       return config.managedEtcd().memberName();
     }

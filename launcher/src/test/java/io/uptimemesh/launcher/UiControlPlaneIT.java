@@ -155,7 +155,7 @@ class UiControlPlaneIT {
     String leader =
         JSON.readTree(server.get("/api/v1/cluster/leader").body()).path("name").asText();
     assertThat(browser.text("#cp-leader-name")).isEqualTo(leader);
-    // One core server: the leader (its row is found by its API URL, see controlplane.js).
+    // One core server: the leader (the API marks it: the election and the record share its name).
     List<WebElement> core =
         browser.driver.findElements(By.cssSelector("#core-members tr[data-core]"));
     assertThat(core).hasSize(1);

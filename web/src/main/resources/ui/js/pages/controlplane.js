@@ -125,18 +125,14 @@ export function render(root) {
         a.type + ' on member ' + (names[bare(a.member_id)] || '?') + ' (' + a.member_id + ')' + hint(a.type))))));
   };
 
-  // The leader is matched by API URL too: with an external etcd the election's candidate name is
-  // the host's name while the core server record carries the managed-etcd member name, so the
-  // API's own "leader" flag stays false there.
-  const drawCore = ({ members, leader }) => replace(coreBox, members.length
+  const drawCore = ({ members }) => replace(coreBox, members.length
     ? table(['Name', 'API', 'Version', 'Started', 'Leader', 'etcd member'],
       members.map((m) => h('tr', { 'data-core': m.name },
         h('td', {}, h('strong', {}, m.name)),
         h('td', {}, m.api_url),
         h('td', {}, m.version || '—'),
         h('td', {}, when(m.started_at_ms)),
-        h('td', {}, m.leader || (leader && leader.elected && leader.api_url === m.api_url)
-          ? h('span.badge.ok', {}, 'leader') : ''),
+        h('td', {}, m.leader ? h('span.badge.ok', {}, 'leader') : ''),
         h('td', {}, m.etcd_member ? m.etcd_member.name + ' (' + m.etcd_member.id + ')' : 'external etcd'))))
     : h('p.muted', {}, 'No core server has registered.'));
 
