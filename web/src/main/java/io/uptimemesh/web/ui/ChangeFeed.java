@@ -37,7 +37,29 @@ public final class ChangeFeed {
                     keys.nodeStatusPrefix(),
                     keys.nodeWireGuardPrefix(),
                     keys.nodeSchedulingPrefix())),
-            new Topic("tokens", List.of(keys.tokensPrefix())));
+            new Topic("tokens", List.of(keys.tokensPrefix())),
+            // A replica's health derives from its endpoint's health key, so those are here too.
+            new Topic(
+                "workloads",
+                List.of(
+                    keys.servicesPrefix(),
+                    keys.serviceGenerationsPrefix(),
+                    keys.replicasPrefix(),
+                    keys.replicaStatusPrefix(),
+                    keys.rolloutsPrefix(),
+                    keys.nodeSchedulingPrefix(),
+                    keys.endpointHealthPrefix())),
+            // The zone's node records follow nodes and their liveness, and the name servers
+            // report what they serve in their node status (written on change only).
+            new Topic(
+                "discovery",
+                List.of(
+                    keys.servicesPrefix(),
+                    keys.endpointsPrefix(),
+                    keys.endpointHealthPrefix(),
+                    keys.nodesPrefix(),
+                    keys.alivePrefix(),
+                    keys.nodeStatusPrefix())));
     changed(cache.snapshot());
     cache.onChange(this::changed);
   }
