@@ -126,6 +126,59 @@ class BrowserSessionIT {
   }
 
   @Test
+  void aTokenLabelValueIsFreeTextButNeverAControlCharacter() {
+    Session s = Session.of(login(bootstrapPassword));
+    changePassword(s, bootstrapPassword, NEW_PASSWORD);
+    String hostile = "<script>window.__xss=1</script><b>x</b>";
+
+    HttpResponse<Buffer> ok =
+        send(
+            HttpMethod.POST,
+            "/api/v1/tokens",
+            new JsonObject()
+                .put("role", "worker")
+                .put("labels", new JsonObject().put("note", hostile)),
+            s.cookie(),
+            s.csrf());
+    HttpResponse<Buffer> newline =
+        send(
+            HttpMethod.POST,
+            "/api/v1/tokens",
+            new JsonObject()
+                .put("role", "worker")
+                .put("labels", new JsonObject().put("note", "fake\nlog line")),
+            s.cookie(),
+            s.csrf());
+    HttpResponse<Buffer> badKey =
+        send(
+            HttpMethod.POST,
+            "/api/v1/tokens",
+            new JsonObject().put("role", "worker").put("labels", new JsonObject().put("<b>", "x")),
+            s.cookie(),
+            s.csrf());
+
+    assertThat(ok.statusCode()).as(ok.bodyAsString()).isEqualTo(201);
+    String id = ok.bodyAsJsonObject().getString("id");
+    JsonObject listed =
+        send(HttpMethod.GET, "/api/v1/tokens", null, s.cookie(), null)
+            .bodyAsJsonObject()
+            .getJsonArray("tokens")
+            .stream()
+            .map(JsonObject.class::cast)
+            .filter(t -> id.equals(t.getString("id")))
+            .findFirst()
+            .orElseThrow();
+    assertThat(listed.getJsonObject("labels").getString("note")).isEqualTo(hostile);
+    assertThat(newline.statusCode()).isEqualTo(400);
+    assertThat(newline.bodyAsJsonObject().getString("message"))
+        .isEqualTo(
+            "label note value: holds U+000A at 4: printable text only (no control or invisible"
+                + " characters)");
+    assertThat(badKey.statusCode()).isEqualTo(400);
+    assertThat(badKey.bodyAsJsonObject().getString("message")).startsWith("label key '<b>'");
+  }
+
+  @Test
   void aCookieWriteWithoutItsCsrfTokenIsRefusedAndChangesNothing() {
     Session s = Session.of(login(bootstrapPassword));
     changePassword(s, bootstrapPassword, NEW_PASSWORD);
