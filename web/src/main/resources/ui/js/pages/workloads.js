@@ -78,7 +78,7 @@ export function render(root) {
         h('td', {}, s.workload.image),
         h('td', {}, String(s.workload.replicas)),
         h('td', { 'data-field': 'rollout' }, rolloutOf(r)),
-        h('td', {}, stepsOf(r)),
+        h('td', { 'data-field': 'steps' }, stepsOf(r)),
         h('td.actions', {},
           h('button', { type: 'button', 'data-write': true, 'data-action': 'rollout', onclick: () => rollout(s) }, 'Rollout'),
           h('button.danger', { type: 'button', 'data-write': true, 'data-action': 'rollback', onclick: () => rollback(s) }, 'Rollback'))))));

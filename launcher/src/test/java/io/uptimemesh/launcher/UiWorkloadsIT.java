@@ -1,0 +1,271 @@
+package io.uptimemesh.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.etcd.jetcd.Client;
+import io.uptimemesh.testkit.EtcdClusterExtension;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+
+/**
+ * The console's Tokens, Nodes and Workloads pages in a real headless Chromium against the packaged
+ * server on a real etcd: a hostile label shown as text, and a rolling update and a rollback
+ * followed live. {@link ReplicaAgents} plays the scheduler and three node agents through etcd (the
+ * nodes joined for real, with the CLI). Screenshots 40-49 under {@code target/ui-screenshots/}.
+ */
+@Timeout(120)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class UiWorkloadsIT {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String PASSWORD = "operator password 2026";
+  private static final String HOSTILE = "<script>window.__xss=1</script><b>x</b>";
+  private static final List<String> NODES = List.of("n1", "n2", "n3");
+
+  @RegisterExtension static final EtcdClusterExtension etcd = EtcdClusterExtension.single();
+
+  @TempDir static Path dir;
+  private static ServerProcess server;
+  private static Browser browser;
+  private static Client etcdClient;
+  private static ReplicaAgents agents;
+  private static String api;
+  private static String joinToken;
+
+  @BeforeAll
+  static void start() throws Exception {
+    assertThat(Browser.available())
+        .as("%s and %s (scripts/deps.sh installs them)", Browser.BINARY, Browser.DRIVER)
+        .isTrue();
+    Files.createDirectories(dir.resolve("server"));
+    server =
+        new ServerProcess(dir.resolve("server"))
+            .env("ETCD_ENDPOINTS", etcd.endpointsCsv())
+            // The leader's jobs run every second; a replica step may take 10 s to turn healthy.
+            .env("ROLLOUT_INTERVAL_SECONDS", "1")
+            .env("SCHEDULER_INTERVAL_SECONDS", "1")
+            .env("LXD_HEALTH_TIMEOUT_SECONDS", "10")
+            .env("RUNTIME_HEARTBEAT_TTL_SECONDS", "5")
+            .env("RUNTIME_HEARTBEAT_INTERVAL_SECONDS", "2");
+    server.start();
+    server.awaitReady(Duration.ofSeconds(30));
+    api = "http://127.0.0.1:" + server.httpPort;
+    Cli.Result boot = Cli.run("bootstrap", "--api-url", api, "--output", "json");
+    assertThat(boot.code()).as(boot.stderr()).isZero();
+    String bootstrapPassword = JSON.readTree(boot.stdout()).path("admin_password").asText();
+    etcdClient = Client.builder().endpoints(etcd.endpoints().toArray(URI[]::new)).build();
+    agents = new ReplicaAgents(etcdClient);
+
+    browser = new Browser();
+    browser.open(api + "/ui/");
+    browser.type("#password", bootstrapPassword);
+    browser.find("#login-submit").click();
+    browser.visible("#forced-password");
+    browser.type("#current-password", bootstrapPassword);
+    browser.type("#new-password", PASSWORD);
+    browser.type("#repeat-password", PASSWORD);
+    browser.find("#password-submit").click();
+    browser.visible("#overview-cards");
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (agents != null) {
+      agents.close();
+    }
+    if (etcdClient != null) {
+      etcdClient.close();
+    }
+    if (browser != null) {
+      browser.close();
+    }
+    if (server != null) {
+      server.sigterm();
+      server.awaitExit(Duration.ofSeconds(10));
+      server.close();
+    }
+  }
+
+  @Test
+  @Order(1)
+  void aLabelHoldingMarkupIsShownAsTextOnTheTokensAndNodesPages() {
+    browser.find("#nav-tokens").click();
+    browser.visible("#token-form");
+    browser.type("#token-uses", "3");
+    browser.type("#token-labels", "note=" + HOSTILE);
+    browser.find("#token-create").click();
+    joinToken = browser.visible("#token-secret").getText();
+    String id = joinToken.split("\\.")[1];
+    String tokenRow = browser.text("tr[data-token-id='" + id + "']");
+    assertThat(tokenRow).contains("note=" + HOSTILE);
+
+    for (String node : NODES) {
+      Cli.Result join =
+          Cli.run(
+              "join",
+              "--api-url",
+              api,
+              "--token",
+              joinToken,
+              "--node-id",
+              node,
+              "--name",
+              node,
+              "--identity-dir",
+              dir.resolve("ids-" + node).toString());
+      assertThat(join.code()).as(join.stderr()).isZero();
+    }
+    browser.find("#nav-nodes").click();
+    browser.visible("#nodes-table");
+    String nodeRow =
+        browser.await(
+            Duration.ofSeconds(10),
+            d -> {
+              var rows = d.findElements(By.cssSelector("tr[data-node-id='n3']"));
+              return rows.isEmpty() ? null : rows.get(0).getText();
+            });
+    browser.screenshot("40-hostile-label");
+    assertThat(nodeRow).contains("note=" + HOSTILE);
+    assertThat(browser.driver.findElements(By.cssSelector("#nodes-table script, #nodes-table b")))
+        .isEmpty();
+    assertThat(browser.driver.executeScript("return window.__xss === undefined")).isEqualTo(true);
+  }
+
+  @Test
+  @Order(2)
+  void aRollingUpdateIsFollowedLiveUntilItSucceeds() throws Exception {
+    String bearer = apiLogin();
+    HttpResponse<String> created =
+        send(
+            bearer,
+            "POST",
+            "/api/v1/services",
+            "{\"name\":\"web\",\"workload\":" + spec("busybox") + "}");
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    for (int i = 0; i < NODES.size(); i++) {
+      agents.place("web-0000" + (i + 1), "web", NODES.get(i), 1);
+    }
+    // Each replica runs its record's generation 2 s after the record names it.
+    agents.follow(Duration.ofSeconds(2));
+    browser.find("#nav-workloads").click();
+    browser.visible("#services-table");
+    browser.await(
+        Duration.ofSeconds(15),
+        d ->
+            d.findElements(
+                        By.cssSelector("#replicas-table tr[data-replica-id][data-state='running']"))
+                    .size()
+                == 3);
+    Object marker = browser.driver.executeScript("return window.__page = Math.random()");
+
+    HttpResponse<String> applied =
+        send(
+            bearer,
+            "PUT",
+            "/api/v1/services/web/workload",
+            "{\"workload\":" + spec("busybox-v2") + "}");
+    assertThat(applied.statusCode()).as(applied.body()).isEqualTo(200);
+
+    // No reload: the workloads topic of the change stream brings the rollout as it moves.
+    String running =
+        browser.await(
+            Duration.ofSeconds(20),
+            d -> {
+              String rollout = rolloutCell(d);
+              return rollout != null && rollout.startsWith("running") ? rollout : null;
+            });
+    String steps = browser.text("tr[data-service='web'] td[data-field='steps']");
+    browser.screenshot("41-rollout-running");
+    assertThat(running).contains("1 → 2");
+    assertThat(steps).matches("[0-2] / 3");
+    assertThat(browser.text("tr[data-service='web'] td[data-field='generation']")).isEqualTo("2");
+
+    browser.await(
+        Duration.ofSeconds(40),
+        d -> {
+          String rollout = rolloutCell(d);
+          return rollout != null && rollout.startsWith("succeeded");
+        });
+    browser.screenshot("42-rollout-succeeded");
+    assertThat(rolloutCell(browser.driver)).contains("1 → 2");
+    assertThat(browser.text("tr[data-service='web'] td[data-field='steps']")).isEqualTo("3 / 3");
+    assertThat(browser.text("tr[data-service='web']")).contains("busybox-v2");
+    assertThat(browser.text("#replicas-table")).contains("2 / 2").doesNotContain("1 / 1");
+    assertThat(browser.driver.executeScript("return window.__page")).isEqualTo(marker);
+  }
+
+  @Test
+  @Order(3)
+  void aConfirmedRollbackToGenerationOneRollsOutAndSucceeds() {
+    browser.find("tr[data-service='web'] button[data-action='rollback']").click();
+    assertThat(browser.visible("#confirm-box .confirm").getText())
+        .contains("Roll back service web (now generation 2)?");
+    browser.type("#rollback-to", "1");
+    browser.find("#confirm-yes").click();
+    assertThat(browser.text("#workloads-message .ok"))
+        .isEqualTo("Rollback of web: now generation 3 (was 2).");
+
+    browser.await(
+        Duration.ofSeconds(40),
+        d -> {
+          String rollout = rolloutCell(d);
+          return rollout != null && rollout.startsWith("succeeded") && rollout.contains("2 → 3");
+        });
+    browser.screenshot("43-rollback-succeeded");
+    assertThat(browser.text("tr[data-service='web'] td[data-field='generation']")).isEqualTo("3");
+    assertThat(browser.text("tr[data-service='web'] td[data-field='steps']")).isEqualTo("3 / 3");
+    String row = browser.text("tr[data-service='web']");
+    assertThat(row).contains("busybox").doesNotContain("busybox-v2");
+    assertThat(browser.text("#replicas-table")).contains("3 / 3");
+  }
+
+  /** The text of web's rollout cell, or null while the row is not there. */
+  private static String rolloutCell(org.openqa.selenium.WebDriver d) {
+    var cells = d.findElements(By.cssSelector("tr[data-service='web'] td[data-field='rollout']"));
+    return cells.isEmpty() ? null : cells.get(0).getText();
+  }
+
+  private static String spec(String image) {
+    return "{\"image\":\"" + image + "\",\"replicas\":3}";
+  }
+
+  /** Logs in as an API client (a bearer session, the CLI's way); yields the token. */
+  private static String apiLogin() throws Exception {
+    HttpResponse<String> login =
+        send(
+            null,
+            "POST",
+            "/api/v1/auth/login",
+            "{\"username\":\"admin\",\"password\":\"" + PASSWORD + "\"}");
+    assertThat(login.statusCode()).as(login.body()).isEqualTo(200);
+    return JSON.readTree(login.body()).path("token").asText();
+  }
+
+  private static HttpResponse<String> send(String bearer, String method, String path, String body)
+      throws Exception {
+    HttpRequest.Builder req =
+        HttpRequest.newBuilder(URI.create(api + path))
+            .header("Content-Type", "application/json")
+            .method(method, HttpRequest.BodyPublishers.ofString(body));
+    if (bearer != null) {
+      req.header("Authorization", "Bearer " + bearer);
+    }
+    return HttpClient.newHttpClient().send(req.build(), HttpResponse.BodyHandlers.ofString());
+  }
+}
