@@ -2,12 +2,9 @@ package io.uptimemesh.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.etcd.jetcd.Client;
 import io.uptimemesh.testkit.EtcdClusterExtension;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,7 +30,6 @@ import org.openqa.selenium.By;
 @Timeout(120)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class UiWorkloadsIT {
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final String PASSWORD = "operator password 2026";
   private static final String HOSTILE = "<script>window.__xss=1</script><b>x</b>";
   private static final List<String> NODES = List.of("n1", "n2", "n3");
@@ -46,6 +42,7 @@ class UiWorkloadsIT {
   private static Client etcdClient;
   private static ReplicaAgents agents;
   private static String api;
+  private static ConsoleClient console;
   private static String joinToken;
 
   @BeforeAll
@@ -66,22 +63,12 @@ class UiWorkloadsIT {
     server.start();
     server.awaitReady(Duration.ofSeconds(30));
     api = "http://127.0.0.1:" + server.httpPort;
-    Cli.Result boot = Cli.run("bootstrap", "--api-url", api, "--output", "json");
-    assertThat(boot.code()).as(boot.stderr()).isZero();
-    String bootstrapPassword = JSON.readTree(boot.stdout()).path("admin_password").asText();
+    console = new ConsoleClient(api);
+    String bootstrapPassword = console.bootstrap();
     etcdClient = Client.builder().endpoints(etcd.endpoints().toArray(URI[]::new)).build();
     agents = new ReplicaAgents(etcdClient);
-
     browser = new Browser();
-    browser.open(api + "/ui/");
-    browser.type("#password", bootstrapPassword);
-    browser.find("#login-submit").click();
-    browser.visible("#forced-password");
-    browser.type("#current-password", bootstrapPassword);
-    browser.type("#new-password", PASSWORD);
-    browser.type("#repeat-password", PASSWORD);
-    browser.find("#password-submit").click();
-    browser.visible("#overview-cards");
+    console.firstLogin(browser, bootstrapPassword, PASSWORD);
   }
 
   @AfterAll
@@ -150,9 +137,9 @@ class UiWorkloadsIT {
   @Test
   @Order(2)
   void aRollingUpdateIsFollowedLiveUntilItSucceeds() throws Exception {
-    String bearer = apiLogin();
+    String bearer = console.apiLogin(PASSWORD);
     HttpResponse<String> created =
-        send(
+        console.send(
             bearer,
             "POST",
             "/api/v1/services",
@@ -175,7 +162,7 @@ class UiWorkloadsIT {
     Object marker = browser.driver.executeScript("return window.__page = Math.random()");
 
     HttpResponse<String> applied =
-        send(
+        console.send(
             bearer,
             "PUT",
             "/api/v1/services/web/workload",
@@ -183,25 +170,14 @@ class UiWorkloadsIT {
     assertThat(applied.statusCode()).as(applied.body()).isEqualTo(200);
 
     // No reload: the workloads topic of the change stream brings the rollout as it moves.
-    String running =
-        browser.await(
-            Duration.ofSeconds(20),
-            d -> {
-              String rollout = rolloutCell(d);
-              return rollout != null && rollout.startsWith("running") ? rollout : null;
-            });
+    String running = awaitRollout(Duration.ofSeconds(20), r -> r.startsWith("running"));
     String steps = browser.text("tr[data-service='web'] td[data-field='steps']");
     browser.screenshot("41-rollout-running");
     assertThat(running).contains("1 → 2");
     assertThat(steps).matches("[0-2] / 3");
     assertThat(browser.text("tr[data-service='web'] td[data-field='generation']")).isEqualTo("2");
 
-    browser.await(
-        Duration.ofSeconds(40),
-        d -> {
-          String rollout = rolloutCell(d);
-          return rollout != null && rollout.startsWith("succeeded");
-        });
+    awaitRollout(Duration.ofSeconds(40), r -> r.startsWith("succeeded"));
     browser.screenshot("42-rollout-succeeded");
     assertThat(rolloutCell(browser.driver)).contains("1 → 2");
     assertThat(browser.text("tr[data-service='web'] td[data-field='steps']")).isEqualTo("3 / 3");
@@ -221,18 +197,23 @@ class UiWorkloadsIT {
     assertThat(browser.text("#workloads-message .ok"))
         .isEqualTo("Rollback of web: now generation 3 (was 2).");
 
-    browser.await(
-        Duration.ofSeconds(40),
-        d -> {
-          String rollout = rolloutCell(d);
-          return rollout != null && rollout.startsWith("succeeded") && rollout.contains("2 → 3");
-        });
+    awaitRollout(Duration.ofSeconds(40), r -> r.startsWith("succeeded") && r.contains("2 → 3"));
     browser.screenshot("43-rollback-succeeded");
     assertThat(browser.text("tr[data-service='web'] td[data-field='generation']")).isEqualTo("3");
     assertThat(browser.text("tr[data-service='web'] td[data-field='steps']")).isEqualTo("3 / 3");
     String row = browser.text("tr[data-service='web']");
     assertThat(row).contains("busybox").doesNotContain("busybox-v2");
     assertThat(browser.text("#replicas-table")).contains("3 / 3");
+  }
+
+  /** Web's rollout cell once its text passes {@code test}; yields the text. */
+  private static String awaitRollout(Duration timeout, java.util.function.Predicate<String> test) {
+    return browser.await(
+        timeout,
+        d -> {
+          String rollout = rolloutCell(d);
+          return rollout != null && test.test(rollout) ? rollout : null;
+        });
   }
 
   /** The text of web's rollout cell, or null while the row is not there. */
@@ -243,29 +224,5 @@ class UiWorkloadsIT {
 
   private static String spec(String image) {
     return "{\"image\":\"" + image + "\",\"replicas\":3}";
-  }
-
-  /** Logs in as an API client (a bearer session, the CLI's way); yields the token. */
-  private static String apiLogin() throws Exception {
-    HttpResponse<String> login =
-        send(
-            null,
-            "POST",
-            "/api/v1/auth/login",
-            "{\"username\":\"admin\",\"password\":\"" + PASSWORD + "\"}");
-    assertThat(login.statusCode()).as(login.body()).isEqualTo(200);
-    return JSON.readTree(login.body()).path("token").asText();
-  }
-
-  private static HttpResponse<String> send(String bearer, String method, String path, String body)
-      throws Exception {
-    HttpRequest.Builder req =
-        HttpRequest.newBuilder(URI.create(api + path))
-            .header("Content-Type", "application/json")
-            .method(method, HttpRequest.BodyPublishers.ofString(body));
-    if (bearer != null) {
-      req.header("Authorization", "Bearer " + bearer);
-    }
-    return HttpClient.newHttpClient().send(req.build(), HttpResponse.BodyHandlers.ofString());
   }
 }
