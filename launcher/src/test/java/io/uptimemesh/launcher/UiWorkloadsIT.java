@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -24,8 +25,9 @@ import org.openqa.selenium.By;
 /**
  * The console's Tokens, Nodes and Workloads pages in a real headless Chromium against the packaged
  * server on a real etcd: a hostile label shown as text, and a rolling update and a rollback
- * followed live. {@link ReplicaAgents} plays the scheduler and three node agents through etcd (the
- * nodes joined for real, with the CLI). Screenshots 40-49 under {@code target/ui-screenshots/}.
+ * followed live. Three nodes join with the CLI; {@link ReplicaAgents} plays their agents (signed
+ * heartbeats, replica statuses and endpoint health), and the server's own scheduler and rollout job
+ * do the rest. Screenshots 40-49 under {@code target/ui-screenshots/}.
  */
 @Timeout(120)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -66,7 +68,6 @@ class UiWorkloadsIT {
     console = new ConsoleClient(api);
     String bootstrapPassword = console.bootstrap();
     etcdClient = Client.builder().endpoints(etcd.endpoints().toArray(URI[]::new)).build();
-    agents = new ReplicaAgents(etcdClient);
     browser = new Browser();
     console.firstLogin(browser, bootstrapPassword, PASSWORD);
   }
@@ -137,6 +138,12 @@ class UiWorkloadsIT {
   @Test
   @Order(2)
   void aRollingUpdateIsFollowedLiveUntilItSucceeds() throws Exception {
+    // The three joined nodes come alive with their agents' heartbeats; the server's scheduler
+    // places a replica on each, and each runs its record's generation 2 s after the record names
+    // it.
+    Map<String, Path> identities = new java.util.HashMap<>();
+    NODES.forEach(n -> identities.put(n, dir.resolve("ids-" + n)));
+    agents = new ReplicaAgents(etcdClient, api, identities).follow(Duration.ofSeconds(2));
     String bearer = console.apiLogin(PASSWORD);
     HttpResponse<String> created =
         console.send(
@@ -145,20 +152,9 @@ class UiWorkloadsIT {
             "/api/v1/services",
             "{\"name\":\"web\",\"workload\":" + spec("busybox") + "}");
     assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
-    for (int i = 0; i < NODES.size(); i++) {
-      agents.place("web-0000" + (i + 1), "web", NODES.get(i), 1);
-    }
-    // Each replica runs its record's generation 2 s after the record names it.
-    agents.follow(Duration.ofSeconds(2));
     browser.find("#nav-workloads").click();
     browser.visible("#services-table");
-    browser.await(
-        Duration.ofSeconds(15),
-        d ->
-            d.findElements(
-                        By.cssSelector("#replicas-table tr[data-replica-id][data-state='running']"))
-                    .size()
-                == 3);
+    awaitHealthyReplicas(3);
     Object marker = browser.driver.executeScript("return window.__page = Math.random()");
 
     HttpResponse<String> applied =
@@ -183,6 +179,7 @@ class UiWorkloadsIT {
     assertThat(browser.text("tr[data-service='web'] td[data-field='steps']")).isEqualTo("3 / 3");
     assertThat(browser.text("tr[data-service='web']")).contains("busybox-v2");
     assertThat(browser.text("#replicas-table")).contains("2 / 2").doesNotContain("1 / 1");
+    awaitHealthyReplicas(3);
     assertThat(browser.driver.executeScript("return window.__page")).isEqualTo(marker);
   }
 
@@ -204,6 +201,32 @@ class UiWorkloadsIT {
     String row = browser.text("tr[data-service='web']");
     assertThat(row).contains("busybox").doesNotContain("busybox-v2");
     assertThat(browser.text("#replicas-table")).contains("3 / 3");
+    awaitHealthyReplicas(3);
+  }
+
+  /** Waits for {@code n} replicas running and healthy, on as many nodes. */
+  private static void awaitHealthyReplicas(int n) {
+    try {
+      browser.await(
+          Duration.ofSeconds(30),
+          d ->
+              d.findElements(
+                          By.cssSelector(
+                              "#replicas-table tr[data-replica-id][data-state='running']"
+                                  + " span.badge.healthy"))
+                      .size()
+                  == n);
+    } catch (org.openqa.selenium.TimeoutException e) {
+      String out = server.output();
+      throw new AssertionError(
+          "not "
+              + n
+              + " healthy replicas; the page shows:\n"
+              + browser.driver.findElement(By.id("page")).getText()
+              + "\nserver output (end):\n"
+              + out.substring(Math.max(0, out.length() - 6000)),
+          e);
+    }
   }
 
   /** Web's rollout cell once its text passes {@code test}; yields the text. */
@@ -223,6 +246,8 @@ class UiWorkloadsIT {
   }
 
   private static String spec(String image) {
-    return "{\"image\":\"" + image + "\",\"replicas\":3}";
+    return "{\"image\":\""
+        + image
+        + "\",\"replicas\":3,\"ports\":[{\"name\":\"http\",\"port\":8080}]}";
   }
 }
