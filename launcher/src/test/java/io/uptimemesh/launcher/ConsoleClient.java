@@ -65,7 +65,11 @@ final class ConsoleClient {
     HttpRequest.Builder req =
         HttpRequest.newBuilder(URI.create(api + path))
             .header("Content-Type", "application/json")
-            .method(method, HttpRequest.BodyPublishers.ofString(body));
+            .method(
+                method,
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(body));
     if (bearer != null) {
       req.header("Authorization", "Bearer " + bearer);
     }

@@ -204,6 +204,28 @@ class UiWorkloadsIT {
     awaitHealthyReplicas(3);
   }
 
+  @Test
+  @Order(4)
+  void aPasswordChangeInTheBrowserEndsTheOtherSessionsButNotItsOwn() throws Exception {
+    String bearer = console.apiLogin(PASSWORD);
+    assertThat(console.send(bearer, "GET", "/api/v1/tokens", null).statusCode()).isEqualTo(200);
+
+    browser.find("#nav-settings").click();
+    browser.type("#current-password", PASSWORD);
+    browser.type("#new-password", PASSWORD + " changed");
+    browser.type("#repeat-password", PASSWORD + " changed");
+    browser.find("#password-submit").click();
+    String changed = browser.text("#password-changed");
+
+    // The API client's session (the CLI's way) is gone; the browser goes on without a new login.
+    HttpResponse<String> after = console.send(bearer, "GET", "/api/v1/tokens", null);
+    assertThat(after.statusCode()).isEqualTo(401);
+    assertThat(changed).contains("other sessions");
+    browser.screenshot("44-password-changed-other-sessions-ended");
+    browser.find("#nav-nodes").click();
+    assertThat(browser.text("tr[data-node-id='n1']")).contains("n1");
+  }
+
   /** Waits for {@code n} replicas running and healthy, on as many nodes. */
   private static void awaitHealthyReplicas(int n) {
     try {
