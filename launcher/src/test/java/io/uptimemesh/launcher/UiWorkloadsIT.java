@@ -228,37 +228,48 @@ class UiWorkloadsIT {
 
   /** Waits for {@code n} replicas running and healthy, on as many nodes. */
   private static void awaitHealthyReplicas(int n) {
-    try {
-      browser.await(
-          Duration.ofSeconds(30),
-          d ->
-              d.findElements(
-                          By.cssSelector(
-                              "#replicas-table tr[data-replica-id][data-state='running']"
-                                  + " span.badge.healthy"))
-                      .size()
-                  == n);
-    } catch (org.openqa.selenium.TimeoutException e) {
-      String out = server.output();
-      throw new AssertionError(
-          "not "
-              + n
-              + " healthy replicas; the page shows:\n"
-              + browser.driver.findElement(By.id("page")).getText()
-              + "\nserver output (end):\n"
-              + out.substring(Math.max(0, out.length() - 6000)),
-          e);
-    }
+    explained(
+        Duration.ofSeconds(30),
+        "not " + n + " healthy replicas",
+        d ->
+            d.findElements(
+                        By.cssSelector(
+                            "#replicas-table tr[data-replica-id][data-state='running']"
+                                + " span.badge.healthy"))
+                    .size()
+                == n);
   }
 
   /** Web's rollout cell once its text passes {@code test}; yields the text. */
   private static String awaitRollout(Duration timeout, java.util.function.Predicate<String> test) {
-    return browser.await(
+    return explained(
         timeout,
+        "the rollout did not get there",
         d -> {
           String rollout = rolloutCell(d);
           return rollout != null && test.test(rollout) ? rollout : null;
         });
+  }
+
+  /** {@link Browser#await}, failing with what the page shows and the server's last output. */
+  private static <T> T explained(
+      Duration timeout,
+      String what,
+      java.util.function.Function<org.openqa.selenium.WebDriver, T> c) {
+    try {
+      return browser.await(timeout, c);
+    } catch (org.openqa.selenium.TimeoutException e) {
+      String out = server.output();
+      throw new AssertionError(
+          what
+              + " within "
+              + timeout
+              + "; the page shows:\n"
+              + browser.driver.findElement(By.id("page")).getText()
+              + "\nserver output (end):\n"
+              + out.substring(Math.max(0, out.length() - 8000)),
+          e);
+    }
   }
 
   /** The text of web's rollout cell, or null while the row is not there. */
