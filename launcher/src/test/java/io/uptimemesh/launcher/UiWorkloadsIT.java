@@ -207,6 +207,44 @@ class UiWorkloadsIT {
 
   @Test
   @Order(4)
+  void theDiscoveryPageShowsTheReplicasEndpointsAndANewOneLive() throws Exception {
+    browser.find("#nav-discovery").click();
+    browser.visible("#discovery-services");
+    explained(
+        Duration.ofSeconds(15),
+        "web's three endpoints are not all healthy",
+        d ->
+            d.findElements(By.cssSelector("#discovery-endpoints tr[data-state='healthy']")).size()
+                == 3);
+    Object marker = browser.driver.executeScript("return window.__page = Math.random()");
+
+    String bearer = console.apiLogin(PASSWORD);
+    HttpResponse<String> endpoint =
+        console.send(
+            bearer,
+            "POST",
+            "/api/v1/endpoints",
+            "{\"id\":\"web-extra\",\"service\":\"web\",\"node_id\":\"n1\","
+                + "\"address\":\"10.42.0.99\",\"port\":9090}");
+    assertThat(endpoint.statusCode()).as(endpoint.body()).isEqualTo(201);
+
+    // No reload: the discovery topic brings it (no agent reports it, so its health is unknown).
+    String row =
+        explained(
+            Duration.ofSeconds(10),
+            "the new endpoint is not shown",
+            d -> {
+              var rows = d.findElements(By.cssSelector("tr[data-endpoint-id='web-extra']"));
+              return rows.isEmpty() ? null : rows.get(0).getText();
+            });
+    browser.screenshot("45-discovery-live");
+    assertThat(row).contains("n1").contains("10.42.0.99:9090");
+    assertThat(browser.text("tr[data-service='web']")).contains("web.svc.");
+    assertThat(browser.driver.executeScript("return window.__page")).isEqualTo(marker);
+  }
+
+  @Test
+  @Order(5)
   void aPasswordChangeInTheBrowserEndsTheOtherSessionsButNotItsOwn() throws Exception {
     String bearer = console.apiLogin(PASSWORD);
     assertThat(console.send(bearer, "GET", "/api/v1/tokens", null).statusCode()).isEqualTo(200);
