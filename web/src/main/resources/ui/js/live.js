@@ -1,5 +1,6 @@
 // Live data from server-sent events, fed by etcd watches on the server:
-// - /api/v1/changes/stream: "this topic changed" (nodes, tokens): the page reads the API again;
+// - /api/v1/changes/stream: "this topic changed" (nodes, tokens, workloads, discovery): the page
+//   reads the API again;
 // - /api/v1/events/stream: the cluster's event log as it is written.
 // One EventSource each for the whole page; the browser reconnects by itself.
 

@@ -96,7 +96,7 @@ public final class KeyLayout {
   }
 
   public String session(String tokenHash) {
-    return root() + "sessions/" + segment(tokenHash);
+    return sessionsPrefix() + segment(tokenHash);
   }
 
   public String token(String id) {
@@ -314,6 +314,11 @@ public final class KeyLayout {
    */
   public java.util.List<String> uncachedPrefixes() {
     return java.util.List.of(eventsPrefix());
+  }
+
+  /** Every login session (see {@link #session}). */
+  public String sessionsPrefix() {
+    return root() + "sessions/";
   }
 
   /** The first key after every key that starts with {@code prefix}: a range end for it. */

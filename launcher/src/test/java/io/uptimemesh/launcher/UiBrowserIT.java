@@ -281,7 +281,7 @@ class UiBrowserIT {
 
     browser.find("#nav-workloads").click();
     browser.visible("#services-table");
-    // The page polls every 2 s: the service shows without a reload.
+    // The page follows the change stream: the service shows without a reload.
     String row =
         browser.await(
             Duration.ofSeconds(10),

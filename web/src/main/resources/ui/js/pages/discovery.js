@@ -1,12 +1,11 @@
 // Discovery: the zone's state (domain, serial, per-service endpoint counts, each endpoint's health
 // and the reason for it) and the zone itself as the name servers serve it, as text.
-// Refresh: the change stream has no discovery topic (only nodes and tokens, see ChangeFeed), so this
-// page polls the API every POLL_MS while it is shown; the cleanup stops the timer.
+// Refresh: live, on the change stream's "discovery" topic (services, endpoints, endpoint health,
+// nodes, liveness and the name servers' status: see ChangeFeed); the cleanup unsubscribes.
 
 import { get } from '../api.js';
 import { h, replace, table, errorBox } from '../dom.js';
-
-const POLL_MS = 2000;
+import { onTopic } from '../live.js';
 
 export function render(root) {
   const message = h('div', { id: 'discovery-message' });
@@ -40,9 +39,14 @@ export function render(root) {
   };
 
   let busy = false;
+  let again = false;
   let last = null;
   const load = async () => {
-    if (busy) return; // a slow answer must not pile up polls
+    // A change during a slow reload is read once more after it, rather than piling up reloads.
+    if (busy) {
+      again = true;
+      return;
+    }
     busy = true;
     try {
       const st = await get('/api/v1/discovery/status');
@@ -63,12 +67,16 @@ export function render(root) {
       zone.textContent = 'No zone: ' + e.message;
     } finally {
       busy = false;
+      if (again) {
+        again = false;
+        load();
+      }
     }
   };
 
-  const tick = setInterval(load, POLL_MS);
+  const off = onTopic('discovery', load);
   load();
-  return () => clearInterval(tick);
+  return off;
 }
 
 /** The rendered zone is text/plain, not JSON: read it directly (a GET needs no CSRF token). */

@@ -25,7 +25,7 @@ export function passwordForm({ onChanged }) {
     try {
       await api('POST', '/api/v1/auth/password', { current_password: current.value, new_password: next.value });
       current.value = next.value = repeat.value = '';
-      replace(message, h('p.ok', { id: 'password-changed' }, 'Password changed.'));
+      replace(message, h('p.ok', { id: 'password-changed' }, 'Password changed. Your other sessions (other browsers, CLI logins) are logged out.'));
       if (onChanged) await onChanged();
     } catch (err) {
       replace(message, errorBox(err));

@@ -1,12 +1,11 @@
 // Workloads: the services that run a workload (generation, rollout progress) and their replicas;
 // rollout, rollback, replica restart / snapshot / restore, each confirmed first.
-// Refresh: the change stream has no workloads topic (only nodes and tokens, see ChangeFeed), so this
-// page polls the API every POLL_MS while it is shown; the cleanup stops the timer.
+// Refresh: live, on the change stream's "workloads" topic (services, generations, replicas, their
+// status and endpoint health, rollouts, node scheduling: see ChangeFeed); the cleanup unsubscribes.
 
 import { get, post } from '../api.js';
 import { h, replace, table, errorBox } from '../dom.js';
-
-const POLL_MS = 2000;
+import { onTopic } from '../live.js';
 
 export function render(root) {
   const message = h('div', { id: 'workloads-message' });
@@ -15,7 +14,7 @@ export function render(root) {
   const replicas = h('div', { id: 'replicas-table' });
   replace(root, h('h1', {}, 'Workloads'), message, confirmBox,
     h('h2', {}, 'Services'), services, h('h2', {}, 'Replicas'), replicas);
-  // The poll redraws only the tables: an open confirmation (and what is typed in it) stays.
+  // A reload redraws only the tables: an open confirmation (and what is typed in it) stays.
 
   const ask = (text, button, run, { input, danger } = {}) => {
     replace(confirmBox, h('div.card.confirm', { role: 'dialog' },
@@ -79,7 +78,7 @@ export function render(root) {
         h('td', {}, s.workload.image),
         h('td', {}, String(s.workload.replicas)),
         h('td', { 'data-field': 'rollout' }, rolloutOf(r)),
-        h('td', {}, stepsOf(r)),
+        h('td', { 'data-field': 'steps' }, stepsOf(r)),
         h('td.actions', {},
           h('button', { type: 'button', 'data-write': true, 'data-action': 'rollout', onclick: () => rollout(s) }, 'Rollout'),
           h('button.danger', { type: 'button', 'data-write': true, 'data-action': 'rollback', onclick: () => rollback(s) }, 'Rollback'))))));
@@ -107,15 +106,20 @@ export function render(root) {
   };
 
   let busy = false;
+  let again = false;
   let last = null;
   const load = async () => {
-    if (busy) return; // a slow answer must not pile up polls
+    // A change during a slow reload is read once more after it, rather than piling up reloads.
+    if (busy) {
+      again = true;
+      return;
+    }
     busy = true;
     try {
       const all = (await get('/api/v1/services')).services.filter((s) => s.workload);
       const withRollouts = await Promise.all(all.map(async (s) => ({ s, r: await rolloutFor(s.name) })));
       const reps = (await get('/api/v1/replicas')).replicas;
-      // Redraw only what changed: a poll must not replace the buttons under the operator's pointer.
+      // Redraw only what changed: a reload must not replace the buttons under the operator's pointer.
       const seen = JSON.stringify([withRollouts, reps]);
       if (seen !== last) {
         last = seen;
@@ -126,12 +130,16 @@ export function render(root) {
       replace(message, errorBox(e));
     } finally {
       busy = false;
+      if (again) {
+        again = false;
+        load();
+      }
     }
   };
 
-  const tick = setInterval(load, POLL_MS);
+  const off = onTopic('workloads', load);
   load();
-  return () => clearInterval(tick);
+  return off;
 }
 
 /** The service's rollout, or null while it has none (the API answers 404 then). */

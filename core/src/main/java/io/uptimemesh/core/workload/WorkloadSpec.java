@@ -48,8 +48,6 @@ public record WorkloadSpec(
   // Upper case too: the ADR's own example, environment.X, names an environment variable.
   private static final Pattern CONFIG_KEY = Pattern.compile("[a-z0-9][A-Za-z0-9._-]{0,127}");
   private static final Pattern MEMORY = Pattern.compile("[1-9][0-9]{0,6}(MiB|GiB|MB|GB)");
-  private static final Pattern LABEL_KEY = Pattern.compile("[a-z0-9]([a-z0-9._/-]{0,61}[a-z0-9])?");
-  private static final Pattern LABEL_VALUE = Pattern.compile("[A-Za-z0-9._:/@ -]{0,63}");
 
   /**
    * @param cpu cores, 1..64, or 0 for no limit
@@ -235,9 +233,9 @@ public record WorkloadSpec(
       }
       for (Iterator<Map.Entry<String, JsonNode>> it = l.fields(); it.hasNext(); ) {
         Map.Entry<String, JsonNode> e = it.next();
-        if (!LABEL_KEY.matcher(e.getKey()).matches()
+        if (!io.uptimemesh.core.identity.LabelRules.isKey(e.getKey())
             || !e.getValue().isTextual()
-            || !LABEL_VALUE.matcher(e.getValue().asText()).matches()) {
+            || !io.uptimemesh.core.identity.LabelRules.isValue(e.getValue().asText())) {
           throw invalid("node_selector.labels", "holds a label that is not allowed: " + e.getKey());
         }
         labels.put(e.getKey(), e.getValue().asText());

@@ -49,6 +49,18 @@ class WorkloadSpecTest {
   }
 
   @Test
+  void aSelectorLabelValueIsFreePrintableText() {
+    WorkloadSpec spec =
+        parse("{'image':'i','node_selector':{'labels':{'note':'<b>owner: ops, team=2</b>'}}}");
+
+    assertThat(spec.nodeSelector().labels()).containsEntry("note", "<b>owner: ops, team=2</b>");
+    assertThat(
+            spec.nodeSelector()
+                .matches(java.util.Map.of("note", "<b>owner: ops, team=2</b>"), "worker"))
+        .isTrue();
+  }
+
+  @Test
   void aFullSpecIsReadAsGivenAndNormalised() {
     WorkloadSpec spec =
         parse(
@@ -150,6 +162,7 @@ class WorkloadSpecTest {
         "{'image':'i','node_selector':{'labels':[]}}         |workload.node_selector.labels must",
         "{'image':'i','node_selector':{'labels':{'A B':'x'}}}|workload.node_selector.labels holds",
         "{'image':'i','node_selector':{'labels':{'a':1}}}    |workload.node_selector.labels holds",
+        "{'image':'i','node_selector':{'labels':{'a':'x\\ny'}}}|workload.node_selector.labels holds",
         "{'image':'i','node_selector':{'roles':'worker'}}    |workload.node_selector.roles must be",
         "{'image':'i','node_selector':{'roles':['boss']}}    |workload.node_selector.roles must hold",
         "{'image':'i','anti_affinity':'maybe'}               |workload.anti_affinity must be hard",

@@ -160,13 +160,18 @@ public final class AuthService {
   }
 
   /**
-   * Changes {@code username}'s password after checking the current one; clears the forced change.
-   * One compare-and-swap on the user's record, so two concurrent changes cannot both win.
+   * Changes {@code username}'s password after checking the current one; clears the forced change,
+   * and ends every other session of the user (browser and bearer alike: they share the session
+   * keys), since whoever changes a password may be locking out someone who learned the old one. The
+   * session that made the change ({@code keepToken}) stays. One transaction: the user's record only
+   * if unchanged since it was read (two concurrent changes cannot both win), and the deletes.
    *
+   * @param keepToken the session token of the request, or null to end every session of the user
    * @return fails with 401 for a wrong current password, 400 for a new one that is too short or
    *     equal to the current one, 409 if the account changed meanwhile
    */
-  public Future<Void> changePassword(String username, char[] current, char[] next) {
+  public Future<Void> changePassword(
+      String username, String keepToken, char[] current, char[] next) {
     if (next.length < MIN_PASSWORD_LENGTH) {
       return Future.failedFuture(
           UptimeMeshException.invalid(
@@ -178,6 +183,8 @@ public final class AuthService {
               "new_password: expected a password other than the current one"));
     }
     String key = store.layout().user(username);
+    String keep =
+        keepToken == null ? null : store.layout().session(RandomSecrets.sha256Hex(keepToken));
     return store
         .get(key, UserRecord.class)
         .compose(
@@ -202,7 +209,33 @@ public final class AuthService {
                         }
                         UserRecord changed =
                             new UserRecord(username, hash.get(), false, user.createdAtMs());
-                        return store.compareAndSwap(key, found.get().modRevision(), changed);
+                        // Read from etcd, not the cache: a session opened a moment ago ends too.
+                        return store
+                            .list(store.layout().sessionsPrefix(), SessionRecord.class)
+                            .compose(
+                                sessions -> {
+                                  java.util.List<String> others =
+                                      sessions.stream()
+                                          .filter(s -> username.equals(s.value().username()))
+                                          .map(io.uptimemesh.etcd.Versioned::key)
+                                          .filter(k -> !k.equals(keep))
+                                          .toList();
+                                  var tx =
+                                      store
+                                          .transaction()
+                                          .requireModRevision(key, found.get().modRevision())
+                                          .put(key, changed);
+                                  int first = Math.min(others.size(), SESSIONS_PER_TXN);
+                                  others.subList(0, first).forEach(tx::delete);
+                                  return tx.commit("change the password of " + username)
+                                      .compose(
+                                          rev ->
+                                              rev.isEmpty()
+                                                  ? Future.succeededFuture(rev)
+                                                  : endSessions(
+                                                          others.subList(first, others.size()))
+                                                      .map(rev));
+                                });
                       });
             })
         .compose(
@@ -219,6 +252,23 @@ public final class AuthService {
                   java.util.Map.of("username", username));
               return cache.awaitRevision(rev.get(), IdentityConfig.READ_YOUR_WRITES);
             });
+  }
+
+  /**
+   * etcd refuses a transaction of more than 128 operations (its --max-txn-ops default): a user with
+   * more sessions than fit beside the password change has the rest ended in further transactions
+   * right after it (a session is a single key, so a partial end leaves nothing inconsistent).
+   */
+  private static final int SESSIONS_PER_TXN = 100;
+
+  private Future<Void> endSessions(java.util.List<String> keys) {
+    if (keys.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    int n = Math.min(keys.size(), SESSIONS_PER_TXN);
+    var tx = store.transaction();
+    keys.subList(0, n).forEach(tx::delete);
+    return tx.commit("end old sessions").compose(r -> endSessions(keys.subList(n, keys.size())));
   }
 
   /** Ends the session of {@code token}; succeeds whether or not it existed. */

@@ -1,14 +1,14 @@
 package io.uptimemesh.web.identity;
 
 import io.uptimemesh.core.error.UptimeMeshException;
+import io.uptimemesh.core.identity.LabelRules;
 import java.util.Map;
-import java.util.regex.Pattern;
 
-/** Label rules: keys and values short and plain, so they are safe in keys, logs and the UI. */
+/**
+ * Label checks for tokens and joins ({@link LabelRules}): keys short and plain; values free
+ * printable text, escaped wherever they are shown.
+ */
 final class Labels {
-  private static final Pattern KEY = Pattern.compile("[a-z0-9]([a-z0-9._/-]{0,61}[a-z0-9])?");
-  private static final Pattern VALUE = Pattern.compile("[A-Za-z0-9._:/@ -]{0,63}");
-
   private Labels() {}
 
   static void validate(Map<String, String> labels) {
@@ -17,16 +17,18 @@ final class Labels {
     }
     labels.forEach(
         (k, v) -> {
-          if (!KEY.matcher(k).matches()) {
+          if (!LabelRules.isKey(k)) {
             throw UptimeMeshException.invalid(
-                "label key '" + k + "' is not allowed: lower-case letters, digits, . _ / -");
-          }
-          if (v == null || !VALUE.matcher(v).matches()) {
-            throw UptimeMeshException.invalid(
-                "label "
+                "label key '"
                     + k
-                    + " has a value that is not allowed: up to 63 of A-Z a-z 0-9 . _ : / @ - and space");
+                    + "' is not allowed: up to 63 of lower-case letters, digits, . _ / -,"
+                    + " starting and ending with a letter or digit");
           }
+          LabelRules.valueProblem(v)
+              .ifPresent(
+                  problem -> {
+                    throw UptimeMeshException.invalid("label " + k + " value: " + problem);
+                  });
         });
   }
 }

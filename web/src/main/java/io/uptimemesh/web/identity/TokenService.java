@@ -47,7 +47,7 @@ public final class TokenService {
   /**
    * Creates a token.
    *
-   * @return the token; fails with 400 for a bad TTL or use count, 409 if not bootstrapped
+   * @return the token; fails with 400 for a bad TTL, use count or label, 409 if not bootstrapped
    */
   public Future<Created> create(
       NodeRole role,
@@ -63,6 +63,12 @@ public final class TokenService {
     }
     if (uses < 1 || uses > 10_000) {
       return Future.failedFuture(UptimeMeshException.invalid("uses must be 1..10000, not " + uses));
+    }
+    try {
+      // The labels a joining node gets: the same rules as labels given at the join.
+      Labels.validate(labels);
+    } catch (UptimeMeshException e) {
+      return Future.failedFuture(e);
     }
     String pin =
         authority

@@ -42,7 +42,29 @@ public final class ChangeFeed {
             // are files on a core node, not etcd keys: the console follows their "snapshot"
             // events instead. etcd's own status (db size, raft index, alarms) is in no key either,
             // so the page reads it on a slow timer.
-            new Topic("control-plane", List.of(keys.coreServersPrefix(), keys.electionPrefix())));
+            new Topic("control-plane", List.of(keys.coreServersPrefix(), keys.electionPrefix())),
+            // A replica's health derives from its endpoint's health key, so those are here too.
+            new Topic(
+                "workloads",
+                List.of(
+                    keys.servicesPrefix(),
+                    keys.serviceGenerationsPrefix(),
+                    keys.replicasPrefix(),
+                    keys.replicaStatusPrefix(),
+                    keys.rolloutsPrefix(),
+                    keys.nodeSchedulingPrefix(),
+                    keys.endpointHealthPrefix())),
+            // The zone's node records follow nodes and their liveness, and the name servers
+            // report what they serve in their node status (written on change only).
+            new Topic(
+                "discovery",
+                List.of(
+                    keys.servicesPrefix(),
+                    keys.endpointsPrefix(),
+                    keys.endpointHealthPrefix(),
+                    keys.nodesPrefix(),
+                    keys.alivePrefix(),
+                    keys.nodeStatusPrefix())));
     changed(cache.snapshot());
     cache.onChange(this::changed);
   }

@@ -23,7 +23,7 @@ import io.vertx.ext.web.RoutingContext;
  *       must be changed first;
  *   <li>{@code DELETE /api/v1/auth/session}: logs out and clears the cookie;
  *   <li>{@code POST /api/v1/auth/password {current_password,new_password}}: for bearer and browser
- *       sessions alike.
+ *       sessions alike; ends every other session of the user.
  * </ul>
  */
 public final class SessionRoutes {
@@ -94,7 +94,12 @@ public final class SessionRoutes {
     JsonObject body = Bodies.json(ctx);
     String current = Bodies.requiredString(body, "current_password");
     String next = Bodies.requiredString(body, "new_password");
-    auth.changePassword(AuthHandler.user(ctx), current.toCharArray(), next.toCharArray())
+    // The session that changes the password stays; every other one of the user ends.
+    auth.changePassword(
+            AuthHandler.user(ctx),
+            AuthHandler.bearer(ctx),
+            current.toCharArray(),
+            next.toCharArray())
         .onSuccess(v -> Responses.json(ctx, 200, new JsonObject().put("changed", true)))
         .onFailure(ctx::fail);
   }

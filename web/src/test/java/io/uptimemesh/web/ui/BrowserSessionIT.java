@@ -97,6 +97,88 @@ class BrowserSessionIT {
   }
 
   @Test
+  void aPasswordChangeEndsEveryOtherSessionOfTheUserButItsOwn() {
+    Session changing = Session.of(login(bootstrapPassword));
+    Session other = Session.of(login(bootstrapPassword));
+    assertThat(changePassword(changing, bootstrapPassword, NEW_PASSWORD).statusCode())
+        .isEqualTo(200);
+    Session third = Session.of(login(NEW_PASSWORD));
+    String bearer = apiLogin(NEW_PASSWORD);
+    assertThat(send(HttpMethod.GET, "/api/v1/tokens", null, third.cookie(), null).statusCode())
+        .isEqualTo(200);
+
+    // The second change, from the session that made the first: the browser's other session and
+    // the API client's bearer session end; the changing session goes on.
+    String next = NEW_PASSWORD + " again";
+    assertThat(changePassword(changing, NEW_PASSWORD, next).statusCode()).isEqualTo(200);
+
+    assertThat(send(HttpMethod.GET, "/api/v1/tokens", null, changing.cookie(), null).statusCode())
+        .isEqualTo(200);
+    for (String cookie : java.util.List.of(other.cookie(), third.cookie())) {
+      HttpResponse<Buffer> r = send(HttpMethod.GET, "/api/v1/auth/session", null, cookie, null);
+      assertThat(r.statusCode()).isEqualTo(401);
+      assertThat(r.bodyAsJsonObject().getString("message")).startsWith("login required");
+    }
+    HttpResponse<Buffer> api =
+        Await.result(fixture.http.get("/api/v1/tokens").bearerTokenAuthentication(bearer).send());
+    assertThat(api.statusCode()).isEqualTo(401);
+    assertThat(login(next).statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void aTokenLabelValueIsFreeTextButNeverAControlCharacter() {
+    Session s = Session.of(login(bootstrapPassword));
+    changePassword(s, bootstrapPassword, NEW_PASSWORD);
+    String hostile = "<script>window.__xss=1</script><b>x</b>";
+
+    HttpResponse<Buffer> ok =
+        send(
+            HttpMethod.POST,
+            "/api/v1/tokens",
+            new JsonObject()
+                .put("role", "worker")
+                .put("labels", new JsonObject().put("note", hostile)),
+            s.cookie(),
+            s.csrf());
+    HttpResponse<Buffer> newline =
+        send(
+            HttpMethod.POST,
+            "/api/v1/tokens",
+            new JsonObject()
+                .put("role", "worker")
+                .put("labels", new JsonObject().put("note", "fake\nlog line")),
+            s.cookie(),
+            s.csrf());
+    HttpResponse<Buffer> badKey =
+        send(
+            HttpMethod.POST,
+            "/api/v1/tokens",
+            new JsonObject().put("role", "worker").put("labels", new JsonObject().put("<b>", "x")),
+            s.cookie(),
+            s.csrf());
+
+    assertThat(ok.statusCode()).as(ok.bodyAsString()).isEqualTo(201);
+    String id = ok.bodyAsJsonObject().getString("id");
+    JsonObject listed =
+        send(HttpMethod.GET, "/api/v1/tokens", null, s.cookie(), null)
+            .bodyAsJsonObject()
+            .getJsonArray("tokens")
+            .stream()
+            .map(JsonObject.class::cast)
+            .filter(t -> id.equals(t.getString("id")))
+            .findFirst()
+            .orElseThrow();
+    assertThat(listed.getJsonObject("labels").getString("note")).isEqualTo(hostile);
+    assertThat(newline.statusCode()).isEqualTo(400);
+    assertThat(newline.bodyAsJsonObject().getString("message"))
+        .isEqualTo(
+            "label note value: holds U+000A at 4: printable text only (no control or invisible"
+                + " characters)");
+    assertThat(badKey.statusCode()).isEqualTo(400);
+    assertThat(badKey.bodyAsJsonObject().getString("message")).startsWith("label key '<b>'");
+  }
+
+  @Test
   void aCookieWriteWithoutItsCsrfTokenIsRefusedAndChangesNothing() {
     Session s = Session.of(login(bootstrapPassword));
     changePassword(s, bootstrapPassword, NEW_PASSWORD);
@@ -202,6 +284,19 @@ class BrowserSessionIT {
     assertThat(script.getHeader("Content-Type")).contains("javascript");
     assertThat(Await.result(fixture.http.get("/ui/js/nothing.js").send()).statusCode())
         .isEqualTo(404);
+  }
+
+  /** Logs in as an API client (a bearer session); yields the token. */
+  private String apiLogin(String password) {
+    HttpResponse<Buffer> r =
+        send(
+            HttpMethod.POST,
+            "/api/v1/auth/login",
+            new JsonObject().put("username", "admin").put("password", password),
+            null,
+            null);
+    assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(200);
+    return r.bodyAsJsonObject().getString("token");
   }
 
   private int tokenCount(Session s) {
