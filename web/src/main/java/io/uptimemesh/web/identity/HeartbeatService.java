@@ -1,5 +1,7 @@
 package io.uptimemesh.web.identity;
 
+import io.uptimemesh.core.events.EventCategory;
+import io.uptimemesh.core.events.Events;
 import io.uptimemesh.core.heartbeat.Heartbeat;
 import io.uptimemesh.core.heartbeat.HeartbeatRejected;
 import io.uptimemesh.core.heartbeat.HeartbeatVerifier;
@@ -11,6 +13,7 @@ import io.uptimemesh.etcd.EtcdStore;
 import io.uptimemesh.etcd.WatchCache;
 import io.vertx.core.Future;
 import java.security.cert.X509Certificate;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -32,6 +35,7 @@ public final class HeartbeatService {
   private final ClusterAuthority authority;
   private final IdentityConfig config;
   private final NodeCredentialsIndex credentials;
+  private final Events events;
   private final Map<String, Long> leases = new ConcurrentHashMap<>();
   private final Map<String, Map<String, Object>> lastStatus = new ConcurrentHashMap<>();
   private volatile HeartbeatVerifier verifier;
@@ -39,6 +43,17 @@ public final class HeartbeatService {
 
   public HeartbeatService(
       EtcdStore store, WatchCache cache, ClusterAuthority authority, IdentityConfig config) {
+    this(store, cache, authority, config, Events.NONE);
+  }
+
+  /** The same, recording path failovers and failbacks the statuses report in {@code events}. */
+  public HeartbeatService(
+      EtcdStore store,
+      WatchCache cache,
+      ClusterAuthority authority,
+      IdentityConfig config,
+      Events events) {
+    this.events = events;
     this.store = store;
     this.cache = cache;
     this.authority = authority;
@@ -156,16 +171,15 @@ public final class HeartbeatService {
   private Future<Void> writeStatusIfChanged(Heartbeat hb) {
     Map<String, Object> before = lastStatus.get(hb.nodeId());
     if (before == null) {
-      before =
-          cache
-              .snapshot()
-              .get(store.layout().nodeStatus(hb.nodeId()))
-              .map(e -> store.decode(e, NodeStatusRecord.class).value().status())
-              .orElse(null);
+      before = storedStatus(hb.nodeId());
     }
     if (hb.status().equals(before)) {
       return Future.succeededFuture();
     }
+    // Switches are counted against what is stored (another core node may have taken the node's
+    // heartbeats meanwhile), so a switch already recorded there is not recorded again here.
+    Map<String, Object> stored = storedStatus(hb.nodeId());
+    Map<String, Object> previous = stored != null ? stored : before;
     NodeStatusRecord record =
         new NodeStatusRecord(hb.nodeId(), hb.seq(), hb.status(), hb.sentAtMs());
     return store
@@ -173,7 +187,38 @@ public final class HeartbeatService {
         .compose(
             rev -> {
               lastStatus.put(hb.nodeId(), hb.status());
+              recordSwitches(hb, previous);
               return cache.awaitRevision(rev, IdentityConfig.READ_YOUR_WRITES);
             });
+  }
+
+  private Map<String, Object> storedStatus(String nodeId) {
+    return cache
+        .snapshot()
+        .get(store.layout().nodeStatus(nodeId))
+        .map(e -> store.decode(e, NodeStatusRecord.class).value().status())
+        .orElse(null);
+  }
+
+  /**
+   * Only the core node that wrote the new status records its switches, once: another core node sees
+   * the status arrive through its watch cache but records nothing.
+   */
+  private void recordSwitches(Heartbeat hb, Map<String, Object> previous) {
+    for (PathEvents.Switch s : PathEvents.between(previous, hb.status())) {
+      Map<String, String> fields = new LinkedHashMap<>();
+      fields.put("node_id", hb.nodeId());
+      fields.put("peer_id", s.peer());
+      fields.put("from", s.from());
+      fields.put("to", s.to());
+      if (s.at() != null) {
+        fields.put("switched_at", s.at());
+      }
+      if (s.name().equals(PathEvents.FAILOVER)) {
+        events.warning(EventCategory.NODE, s.name(), Events.node(hb.nodeId()), fields);
+      } else {
+        events.info(EventCategory.NODE, s.name(), Events.node(hb.nodeId()), fields);
+      }
+    }
   }
 }

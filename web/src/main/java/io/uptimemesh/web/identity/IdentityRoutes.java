@@ -106,6 +106,7 @@ public final class IdentityRoutes {
     router.get("/api/v1/nodes").handler(loggedIn).handler(this::listNodes);
     router.post("/api/v1/nodes/:id/revoke").handler(loggedIn).handler(this::revokeNode);
     router.post("/api/v1/nodes/:id/renew").handler(this::renew);
+    new NodeDetailRoutes(nodes).addRoutes(router, loggedIn);
   }
 
   private void bootstrap(RoutingContext ctx) {
