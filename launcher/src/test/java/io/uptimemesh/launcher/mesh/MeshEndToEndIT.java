@@ -245,6 +245,9 @@ class MeshEndToEndIT {
       assertThat(browser.find("#nav-nodes").getAttribute("class")).contains("active");
       assertThat(browser.text("#node-state")).isEqualTo("alive");
       browser.visible("#node-events tr[data-event='path_failover']");
+      // The paths, the point of this screenshot, are below the identity and status cards.
+      browser.driver.executeScript(
+          "arguments[0].scrollIntoView({block: 'center'})", browser.find("#node-paths"));
       browser.screenshot("21-node-detail");
 
       browser.find("#nav-overview").click();
@@ -258,6 +261,9 @@ class MeshEndToEndIT {
     browser.find("#nav-network").click();
     awaitLink(pair, "primary");
     browser.screenshot("23-network-failback");
+    // An unknown node: the API's message, not an empty page.
+    browser.open(ui + "#/nodes/no-such-node");
+    assertThat(browser.text("#node-message")).contains("no node with id no-such-node");
   }
 
   private static void logIn(String ui) {

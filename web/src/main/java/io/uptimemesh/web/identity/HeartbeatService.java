@@ -1,6 +1,7 @@
 package io.uptimemesh.web.identity;
 
 import io.uptimemesh.core.events.EventCategory;
+import io.uptimemesh.core.events.EventLevel;
 import io.uptimemesh.core.events.Events;
 import io.uptimemesh.core.heartbeat.Heartbeat;
 import io.uptimemesh.core.heartbeat.HeartbeatRejected;
@@ -214,11 +215,23 @@ public final class HeartbeatService {
       if (s.at() != null) {
         fields.put("switched_at", s.at());
       }
-      if (s.name().equals(PathEvents.FAILOVER)) {
-        events.warning(EventCategory.NODE, s.name(), Events.node(hb.nodeId()), fields);
-      } else {
-        events.info(EventCategory.NODE, s.name(), Events.node(hb.nodeId()), fields);
-      }
+      EventLevel level =
+          s.name().equals(PathEvents.FAILOVER) ? EventLevel.WARNING : EventLevel.INFO;
+      // Stamped with when the agent switched (not when the next heartbeat told us), unless that
+      // time is unreadable or ahead of this core node's clock.
+      long now = config.clock().millis();
+      long at = switchedAtMs(s.at()).filter(t -> t <= now).orElse(now);
+      events.recordAt(at, EventCategory.NODE, s.name(), level, Events.node(hb.nodeId()), fields);
+    }
+  }
+
+  private static java.util.Optional<Long> switchedAtMs(String at) {
+    try {
+      return at == null
+          ? java.util.Optional.empty()
+          : java.util.Optional.of(java.time.Instant.parse(at).toEpochMilli());
+    } catch (java.time.format.DateTimeParseException e) {
+      return java.util.Optional.empty();
     }
   }
 }

@@ -12,8 +12,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import java.time.Duration;
-import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,6 +30,9 @@ class NodeDetailIT {
   @RegisterExtension static final EtcdClusterExtension etcd = EtcdClusterExtension.single();
 
   private static final Duration WAIT = Duration.ofSeconds(10);
+
+  /** When the simulated agents switched: events are stamped with it, so it must be today. */
+  private static final String SWITCHED = java.time.Instant.now().minusSeconds(1).toString();
 
   private NodeCluster cluster;
 
@@ -110,9 +111,9 @@ class NodeDetailIT {
   void aSwitchIsRecordedOnceAndAnAgentRestartIsNoSwitch() {
     Node a = cluster.join("switch-a");
     cluster.join("switch-b");
+    // Since an hour before the switch: "today" could start after it right after midnight.
     String today =
-        String.valueOf(
-            LocalDate.now(ZoneOffset.UTC).atStartOfDay().toEpochSecond(ZoneOffset.UTC) * 1000);
+        String.valueOf(java.time.Instant.parse(SWITCHED).minusSeconds(3600).toEpochMilli());
     ok(cluster.heartbeat(a, status("switch-b", "primary", 0, 0)));
     ok(cluster.heartbeat(a, status("switch-b", "secondary", 1, 0)));
     ok(cluster.heartbeat(a, status("switch-b", "secondary", 1, 0))); // unchanged: nothing new
@@ -127,6 +128,9 @@ class NodeDetailIT {
         .containsEntry("from", "primary")
         .containsEntry("to", "secondary");
     assertThat(count("name=path_failover&since=" + today)).isEqualTo(1);
+    // Stamped with when the agent switched, not when the heartbeat arrived.
+    assertThat(event.getLong("time_ms"))
+        .isEqualTo(java.time.Instant.parse(SWITCHED).toEpochMilli());
 
     // The agent restarts: back on the primary with its counters at zero. Not a failback.
     ok(cluster.heartbeat(a, status("switch-b", "primary", 0, 0)));
@@ -180,7 +184,7 @@ class NodeDetailIT {
     path.put("secondary", Map.of("state", "up", "handshake", "fresh"));
     path.put("failovers", failovers);
     path.put("failbacks", failbacks);
-    path.put("last_switch", failovers + failbacks == 0 ? null : "2026-11-22T10:00:00Z");
+    path.put("last_switch", failovers + failbacks == 0 ? null : SWITCHED);
     Map<String, Object> wg = new LinkedHashMap<>();
     wg.put("peers", 1);
     wg.put("peers_on_secondary", secondary ? 1 : 0);
