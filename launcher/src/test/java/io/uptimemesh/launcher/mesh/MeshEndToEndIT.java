@@ -249,6 +249,19 @@ class MeshEndToEndIT {
       browser.driver.executeScript(
           "arguments[0].scrollIntoView({block: 'center'})", browser.find("#node-paths"));
       browser.screenshot("21-node-detail");
+      // The CLI reads the same route.
+      JsonNode shown =
+          core.json(
+              lab.router,
+              "nodes",
+              "show",
+              cut.node.id(),
+              "--api-url",
+              MeshCore.apiUrl(),
+              "--output",
+              "json");
+      assertThat(shown.path("status").path("wireguard").path("paths").findValuesAsText("active"))
+          .contains("secondary");
 
       browser.find("#nav-overview").click();
       browser.await(
