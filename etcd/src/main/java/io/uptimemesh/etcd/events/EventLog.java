@@ -136,16 +136,14 @@ public final class EventLog implements Events {
 
   /** Lists events; see {@link EventQuery} for what is selected and in which order. */
   public Future<EventPage> list(EventQuery query) {
-    String prefix = layout().eventsPrefix();
-    String lo = prefix;
-    EventSince since = query.since().orElse(null);
-    if (since instanceof EventSince.AfterId a) {
-      lo = layout().event(a.id()) + "\0";
-    } else if (since instanceof EventSince.FromTime t) {
-      lo = prefix + EventIds.timePrefix(t.timeMs());
-    }
     Promise<EventPage> done = Promise.promise();
-    page(query, lo, KeyLayout.prefixEnd(prefix), 0, new ArrayList<>(), done);
+    page(
+        query,
+        startKey(query),
+        KeyLayout.prefixEnd(layout().eventsPrefix()),
+        0,
+        new ArrayList<>(),
+        done);
     return done.future();
   }
 
@@ -155,17 +153,21 @@ public final class EventLog implements Events {
    * over a day costs the browser nothing however many events there are.
    */
   public Future<Long> count(EventQuery query) {
+    Promise<Long> done = Promise.promise();
+    countFrom(query, startKey(query), KeyLayout.prefixEnd(layout().eventsPrefix()), 0, 0, done);
+    return done.future();
+  }
+
+  /** The first key a listing or count reads: where its {@code since} says. */
+  private String startKey(EventQuery query) {
     String prefix = layout().eventsPrefix();
-    String lo = prefix;
     EventSince since = query.since().orElse(null);
     if (since instanceof EventSince.AfterId a) {
-      lo = layout().event(a.id()) + "\0";
+      return layout().event(a.id()) + "\0";
     } else if (since instanceof EventSince.FromTime t) {
-      lo = prefix + EventIds.timePrefix(t.timeMs());
+      return prefix + EventIds.timePrefix(t.timeMs());
     }
-    Promise<Long> done = Promise.promise();
-    countFrom(query, lo, KeyLayout.prefixEnd(prefix), 0, 0, done);
-    return done.future();
+    return prefix;
   }
 
   private void countFrom(

@@ -293,6 +293,11 @@ public final class IdentityRoutes {
 
   /** A node's WireGuard registration for listings (public keys only), or null. */
   private JsonObject wireGuardJson(String nodeId) {
+    return wireGuardJson(nodes, nodeId);
+  }
+
+  /** The same for the node detail route. */
+  static JsonObject wireGuardJson(NodeService nodes, String nodeId) {
     return nodes
         .wireGuard(nodeId)
         .map(

@@ -50,7 +50,7 @@ final class NodeDetailRoutes {
                       .put("state", v.state().wireName())
                       .put("last_heartbeat_ms", v.lastHeartbeatMs())
                       .put("stale_since_ms", v.staleSinceMs())
-                      .put("wireguard", wireGuard(id))
+                      .put("wireguard", IdentityRoutes.wireGuardJson(nodes, id))
                       .put(
                           "scheduling", WorkloadJson.scheduling(nodes.scheduling(id).orElse(null)));
               nodes
@@ -68,20 +68,5 @@ final class NodeDetailRoutes {
 
   private void paths(RoutingContext ctx) {
     Responses.json(ctx, 200, MeshPaths.json(nodes.meshNodes()));
-  }
-
-  private JsonObject wireGuard(String nodeId) {
-    return nodes
-        .wireGuard(nodeId)
-        .map(
-            r ->
-                new JsonObject()
-                    .put("key_generation", r.keyGeneration())
-                    .put("primary_public_key", r.primaryPublicKey())
-                    .put("primary_endpoint", r.primaryEndpoint())
-                    .put("secondary_public_key", r.secondaryPublicKey())
-                    .put("secondary_endpoint", r.secondaryEndpoint())
-                    .put("updated_at_ms", r.updatedAtMs()))
-        .orElse(null);
   }
 }
