@@ -158,6 +158,19 @@ public final class EventLog implements Events {
     return done.future();
   }
 
+  /** One batch of keys in key order; every batch of one listing or count at the same revision. */
+  private static GetOption.Builder batch(GetOption.SortOrder order, long revision) {
+    GetOption.Builder options =
+        GetOption.builder()
+            .withSortField(GetOption.SortTarget.KEY)
+            .withSortOrder(order)
+            .withLimit(BATCH);
+    if (revision > 0) {
+      options.withRevision(revision);
+    }
+    return options;
+  }
+
   /** The first key a listing or count reads: where its {@code since} says. */
   private String startKey(EventQuery query) {
     String prefix = layout().eventsPrefix();
@@ -176,16 +189,8 @@ public final class EventLog implements Events {
       done.complete(counted);
       return;
     }
-    GetOption.Builder options =
-        GetOption.builder()
-            .withSortField(GetOption.SortTarget.KEY)
-            .withSortOrder(GetOption.SortOrder.ASCEND)
-            .withLimit(BATCH);
-    if (revision > 0) {
-      options.withRevision(revision);
-    }
     store
-        .range("count events", lo, hi, options)
+        .range("count events", lo, hi, batch(GetOption.SortOrder.ASCEND, revision))
         .onFailure(done::fail)
         .onSuccess(
             r -> {
@@ -218,17 +223,10 @@ public final class EventLog implements Events {
       done.complete(new EventPage(found, revision, false));
       return;
     }
-    GetOption.Builder options =
-        GetOption.builder()
-            .withSortField(GetOption.SortTarget.KEY)
-            .withSortOrder(
-                query.newestFirst() ? GetOption.SortOrder.DESCEND : GetOption.SortOrder.ASCEND)
-            .withLimit(BATCH);
-    if (revision > 0) {
-      options.withRevision(revision); // every page of one listing at the same revision
-    }
+    GetOption.SortOrder order =
+        query.newestFirst() ? GetOption.SortOrder.DESCEND : GetOption.SortOrder.ASCEND;
     store
-        .range("list events", lo, hi, options)
+        .range("list events", lo, hi, batch(order, revision))
         .onFailure(done::fail)
         .onSuccess(
             r -> {
