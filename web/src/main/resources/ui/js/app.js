@@ -16,9 +16,10 @@ import * as settings from './pages/settings.js';
 import * as workloads from './pages/workloads.js';
 import * as discovery from './pages/discovery.js';
 import * as controlPlane from './pages/controlplane.js';
+import * as network from './pages/network.js';
+import * as nodeDetail from './pages/node.js';
 
-// The pages, in the navigation's order. Node detail (#/nodes/ID), Network and Control plane come
-// next: a module in pages/ and a line here each.
+// The pages, in the navigation's order: a module in pages/ and a line here each.
 const PAGES = [
   { path: 'overview', title: 'Overview', page: overview },
   { path: 'nodes', title: 'Nodes', page: nodes },
@@ -27,7 +28,13 @@ const PAGES = [
   { path: 'settings', title: 'Settings', page: settings },
   { path: 'workloads', title: 'Workloads', page: workloads },
   { path: 'discovery', title: 'Discovery', page: discovery },
+  { path: 'network', title: 'Network', page: network },
   { path: 'control-plane', title: 'Control plane', page: controlPlane },
+];
+
+// Pages under another page's navigation item, with an argument: #/nodes/ID is a node's detail.
+const SUBPAGES = [
+  { prefix: 'nodes/', parent: 'nodes', name: 'node', title: 'Node', page: nodeDetail },
 ];
 
 const app = document.getElementById('app');
@@ -36,6 +43,7 @@ let cleanup = null;
 
 function currentPath() {
   const p = location.hash.replace(/^#\/?/, '');
+  if (SUBPAGES.some((s) => p.startsWith(s.prefix) && p.length > s.prefix.length)) return p;
   return PAGES.some((x) => x.path === p) ? p : 'overview';
 }
 
@@ -68,19 +76,22 @@ async function route() {
     return;
   }
   const path = currentPath();
-  const entry = PAGES.find((x) => x.path === path);
-  const main = h('main', { id: 'page', 'data-page': path });
+  const sub = SUBPAGES.find((s) => path.startsWith(s.prefix));
+  const entry = sub
+    ? { path: sub.parent, name: sub.name, title: sub.title, page: sub.page, arg: decodeURIComponent(path.slice(sub.prefix.length)) }
+    : PAGES.find((x) => x.path === path);
+  const main = h('main', { id: 'page', 'data-page': entry.name || path });
   replace(
     app,
     h('header.top', {},
       h('span.brand', {}, 'UptimeMesh'),
       h('nav', {}, PAGES.map((p) =>
-        h('a' + (p.path === path ? '.active' : ''), { href: '#/' + p.path, id: 'nav-' + p.path }, p.title))),
+        h('a' + (p.path === entry.path ? '.active' : ''), { href: '#/' + p.path, id: 'nav-' + p.path }, p.title))),
       h('span.user', {}, session.username),
       h('button.link', { id: 'logout', type: 'button', onclick: logout }, 'Log out')),
     main);
   document.title = entry.title + ' · UptimeMesh';
-  show(() => entry.page.render(main));
+  show(() => entry.page.render(main, entry.arg));
 }
 
 async function onLoggedIn(s) {

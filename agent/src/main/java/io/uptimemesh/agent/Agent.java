@@ -89,6 +89,15 @@ public final class Agent extends VerticleBase {
   private io.uptimemesh.agent.workloads.Workloads workloads;
 
   private long healthTimer = -1;
+  private long observeTimer = -1;
+
+  /**
+   * The interfaces as last read (handshakes for the heartbeat's {@code paths}): the heartbeat's
+   * status is built on the event loop, and reading the interfaces may block, so a timer reads them
+   * on a worker and the heartbeat uses the last reading.
+   */
+  private Optional<MeshObservation> lastObserved = Optional.empty();
+
   private boolean rotating;
   private boolean stopped;
 
@@ -269,6 +278,10 @@ public final class Agent extends VerticleBase {
               healthTimer =
                   vertx.setPeriodic(settings.controlPlaneCheck().toMillis(), id -> checkHealth());
               checkHealth();
+              observeTimer =
+                  vertx.setPeriodic(
+                      settings.heartbeatInterval().toMillis(), id -> observeForHeartbeat());
+              observeForHeartbeat();
               LOG.info(
                   "agent {} started: core APIs {}, primary endpoint {}, status socket {}",
                   settings.nodeId(),
@@ -289,6 +302,7 @@ public final class Agent extends VerticleBase {
       renewal.stop();
       reconciler.stop();
       vertx.cancelTimer(healthTimer);
+      vertx.cancelTimer(observeTimer);
       closing.add(monitor.stop());
       closing.add(discovery.stop());
       if (workloads != null) {
@@ -370,12 +384,19 @@ public final class Agent extends VerticleBase {
 
   private Map<String, Object> heartbeatStatus() {
     Map<String, Object> out = new LinkedHashMap<>();
-    out.put("wireguard", report(Optional.empty(), Optional.empty()).heartbeatSummary());
+    out.put("wireguard", report(lastObserved, Optional.empty()).heartbeatSummary());
     discovery.heartbeatSummary().ifPresent(d -> out.put("discovery", d));
     if (workloads != null) {
       out.put("workloads", workloads.heartbeatSummary());
     }
     return out;
+  }
+
+  private void observeForHeartbeat() {
+    vertx
+        .executeBlocking(mesh::observe, false)
+        .onSuccess(o -> lastObserved = Optional.of(o))
+        .onFailure(e -> lastObserved = Optional.empty());
   }
 
   private void checkHealth() {
@@ -443,6 +464,7 @@ public final class Agent extends VerticleBase {
         observed,
         observeError,
         monitor.states(),
+        settings.failoverThreshold(),
         lastError,
         clock.instant());
   }

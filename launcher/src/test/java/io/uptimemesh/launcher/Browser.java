@@ -19,16 +19,17 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 /**
  * A real headless Chromium (Debian's {@code chromium} and {@code chromedriver}, DESIGN.md section
  * 7) for the console's tests: one per test class, with screenshots saved under {@code
- * target/ui-screenshots/} for a person to look at.
+ * target/ui-screenshots/} for a person to look at. Public for the mesh end-to-end test, which looks
+ * at the Network page while a real path is cut.
  */
-final class Browser implements AutoCloseable {
-  static final Path BINARY = Path.of("/usr/lib/chromium/chromium");
-  static final Path DRIVER = Path.of("/usr/bin/chromedriver");
+public final class Browser implements AutoCloseable {
+  public static final Path BINARY = Path.of("/usr/lib/chromium/chromium");
+  public static final Path DRIVER = Path.of("/usr/bin/chromedriver");
   static final Path SCREENSHOTS = Path.of("target", "ui-screenshots");
 
-  final ChromeDriver driver;
+  public final ChromeDriver driver;
 
-  Browser() {
+  public Browser() {
     ChromeOptions options = new ChromeOptions();
     options.setBinary(BINARY.toFile());
     options.addArguments(
@@ -43,20 +44,20 @@ final class Browser implements AutoCloseable {
     driver = new ChromeDriver(service, options);
   }
 
-  static boolean available() {
+  public static boolean available() {
     return Files.isExecutable(BINARY) && Files.isExecutable(DRIVER);
   }
 
-  void open(String url) {
+  public void open(String url) {
     driver.get(url);
   }
 
-  WebElement find(String css) {
+  public WebElement find(String css) {
     return driver.findElement(By.cssSelector(css));
   }
 
   /** Waits up to {@code timeout} for the condition to be true (or non-null). */
-  <T> T await(Duration timeout, Function<WebDriver, T> condition) {
+  public <T> T await(Duration timeout, Function<WebDriver, T> condition) {
     // Pages re-render on live updates: an element found a moment ago may be gone; look again.
     return new WebDriverWait(driver, timeout, Duration.ofMillis(100))
         .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
@@ -64,7 +65,7 @@ final class Browser implements AutoCloseable {
   }
 
   /** The element once it is displayed. */
-  WebElement visible(String css) {
+  public WebElement visible(String css) {
     return await(Duration.ofSeconds(10), d -> displayed(d, css).orElse(null));
   }
 
@@ -72,7 +73,7 @@ final class Browser implements AutoCloseable {
    * The text of the element once it is displayed, read inside the wait: live pages replace their
    * elements, so a reference found a moment earlier may already be stale.
    */
-  String text(String css) {
+  public String text(String css) {
     return await(
         Duration.ofSeconds(10), d -> displayed(d, css).map(WebElement::getText).orElse(null));
   }
@@ -81,14 +82,14 @@ final class Browser implements AutoCloseable {
     return d.findElements(By.cssSelector(css)).stream().filter(WebElement::isDisplayed).findFirst();
   }
 
-  void type(String css, String text) {
+  public void type(String css, String text) {
     WebElement e = visible(css);
     e.clear();
     e.sendKeys(text);
   }
 
   /** Saves the page as {@code target/ui-screenshots/<name>.png}; yields the file. */
-  Path screenshot(String name) {
+  public Path screenshot(String name) {
     try {
       Files.createDirectories(SCREENSHOTS);
       File shot = driver.getScreenshotAs(OutputType.FILE);

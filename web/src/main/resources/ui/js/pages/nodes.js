@@ -28,7 +28,8 @@ export function render(root) {
     replace(list, table(
       ['Node', 'State', 'Role', 'Labels', 'Mesh address', 'Last heartbeat', 'Certificate', 'WireGuard path', 'Scheduling', ''],
       nodes.map((n) => h('tr', { 'data-node-id': n.node_id, 'data-state': n.state },
-        h('td', {}, h('strong', {}, n.name), h('div.muted', {}, n.node_id)),
+        h('td', {}, h('a', { href: '#/nodes/' + encodeURIComponent(n.node_id), 'data-node-link': n.node_id }, h('strong', {}, n.name)),
+          h('div.muted', {}, n.node_id)),
         h('td', {}, h('span.badge.' + n.state, { 'data-field': 'state' }, n.state)),
         h('td', {}, n.role),
         h('td.labels', {}, Object.entries(n.labels || {}).map(([k, v]) => h('span.label', {}, k + '=' + v))),

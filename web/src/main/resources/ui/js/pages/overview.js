@@ -15,6 +15,7 @@ export function render(root) {
   let etcd = null;
   let error = null;
   let events = [];
+  let failovers = '…';
 
   const draw = () => {
     const alive = nodes ? nodes.filter((n) => n.state === 'alive').length : '…';
@@ -25,6 +26,7 @@ export function render(root) {
       card('etcd', h('span.badge.' + (etcd || guard.status), { id: 'etcd-status' }, etcd || guard.status)),
       card('Write guard', h('span', { id: 'write-guard' }, guard.writable ? 'accepting writes' : 'refusing writes')),
       card('Leader', h('span', { id: 'leader' }, leader && leader.elected ? leader.name : 'none elected')),
+      card('Failovers today', h('span', { id: 'failovers-today' }, String(failovers))),
       error ? errorBox(error) : null);
     replace(recent, events.length ? table(EVENT_HEADERS, events.map(eventRow)) : h('p.muted', {}, 'No events yet.'));
   };
@@ -49,6 +51,18 @@ export function render(root) {
     } catch (e) {
       etcd = null;
     }
+    await countFailovers();
+  };
+
+  // WireGuard path failovers since the browser's local midnight: a count, not a listing.
+  const countFailovers = async () => {
+    const midnight = new Date();
+    midnight.setHours(0, 0, 0, 0);
+    try {
+      failovers = (await get('/api/v1/events/count?name=path_failover&since=' + midnight.getTime())).count;
+    } catch (e) {
+      failovers = '—';
+    }
     draw();
   };
 
@@ -58,6 +72,7 @@ export function render(root) {
     onClusterEvent((ev) => {
       events = [ev, ...events].slice(0, RECENT);
       draw();
+      if (ev.name === 'path_failover') countFailovers();
     }),
   ];
   load();

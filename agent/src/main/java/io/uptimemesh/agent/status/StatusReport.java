@@ -23,6 +23,7 @@ import java.util.Optional;
  * peers' handshake age and transfer, per peer the active path and failover state, and the last
  * error. Pure: the agent gathers the facts, this lays them out. Never contains a private key.
  *
+ * @param failoverThreshold failed probes in a row after which a path counts as down
  * @param observation what the system reports, empty if reading it failed ({@code observeError})
  */
 public record StatusReport(
@@ -40,6 +41,7 @@ public record StatusReport(
     Optional<MeshObservation> observation,
     Optional<String> observeError,
     Map<String, FailoverState> failover,
+    int failoverThreshold,
     Optional<String> lastError,
     Instant now) {
 
@@ -100,6 +102,7 @@ public record StatusReport(
     out.put("degraded", degradedSince.isPresent());
     out.put("desired_revision_applied", appliedRevision);
     out.put("key_generation", keyGeneration);
+    out.put("paths", PeerPaths.of(failover, failoverThreshold, desired, observation, now));
     return out;
   }
 

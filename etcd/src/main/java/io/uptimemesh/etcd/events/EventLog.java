@@ -136,17 +136,80 @@ public final class EventLog implements Events {
 
   /** Lists events; see {@link EventQuery} for what is selected and in which order. */
   public Future<EventPage> list(EventQuery query) {
+    Promise<EventPage> done = Promise.promise();
+    page(
+        query,
+        startKey(query),
+        KeyLayout.prefixEnd(layout().eventsPrefix()),
+        0,
+        new ArrayList<>(),
+        done);
+    return done.future();
+  }
+
+  /**
+   * Counts the events matching {@code query} (its limit and order do not apply), reading the log
+   * from {@code since} in batches at one revision: only the number leaves the core node, so a count
+   * over a day costs the browser nothing however many events there are.
+   */
+  public Future<Long> count(EventQuery query) {
+    Promise<Long> done = Promise.promise();
+    countFrom(query, startKey(query), KeyLayout.prefixEnd(layout().eventsPrefix()), 0, 0, done);
+    return done.future();
+  }
+
+  /** One batch of keys in key order; every batch of one listing or count at the same revision. */
+  private static GetOption.Builder batch(GetOption.SortOrder order, long revision) {
+    GetOption.Builder options =
+        GetOption.builder()
+            .withSortField(GetOption.SortTarget.KEY)
+            .withSortOrder(order)
+            .withLimit(BATCH);
+    if (revision > 0) {
+      options.withRevision(revision);
+    }
+    return options;
+  }
+
+  /** The first key a listing or count reads: where its {@code since} says. */
+  private String startKey(EventQuery query) {
     String prefix = layout().eventsPrefix();
-    String lo = prefix;
     EventSince since = query.since().orElse(null);
     if (since instanceof EventSince.AfterId a) {
-      lo = layout().event(a.id()) + "\0";
+      return layout().event(a.id()) + "\0";
     } else if (since instanceof EventSince.FromTime t) {
-      lo = prefix + EventIds.timePrefix(t.timeMs());
+      return prefix + EventIds.timePrefix(t.timeMs());
     }
-    Promise<EventPage> done = Promise.promise();
-    page(query, lo, KeyLayout.prefixEnd(prefix), 0, new ArrayList<>(), done);
-    return done.future();
+    return prefix;
+  }
+
+  private void countFrom(
+      EventQuery query, String lo, String hi, long revision, long counted, Promise<Long> done) {
+    if (lo.compareTo(hi) >= 0) {
+      done.complete(counted);
+      return;
+    }
+    store
+        .range("count events", lo, hi, batch(GetOption.SortOrder.ASCEND, revision))
+        .onFailure(done::fail)
+        .onSuccess(
+            r -> {
+              long at = revision > 0 ? revision : r.getHeader().getRevision();
+              long n = counted;
+              String last = null;
+              for (KeyValue kv : r.getKvs()) {
+                last = kv.getKey().toString(UTF_8);
+                Optional<EventEntry> e = decode(kv);
+                if (e.isPresent() && query.matches(e.get().event())) {
+                  n++;
+                }
+              }
+              if (!r.isMore() || last == null) {
+                done.complete(n);
+              } else {
+                countFrom(query, last + "\0", hi, at, n, done);
+              }
+            });
   }
 
   private void page(
@@ -160,17 +223,10 @@ public final class EventLog implements Events {
       done.complete(new EventPage(found, revision, false));
       return;
     }
-    GetOption.Builder options =
-        GetOption.builder()
-            .withSortField(GetOption.SortTarget.KEY)
-            .withSortOrder(
-                query.newestFirst() ? GetOption.SortOrder.DESCEND : GetOption.SortOrder.ASCEND)
-            .withLimit(BATCH);
-    if (revision > 0) {
-      options.withRevision(revision); // every page of one listing at the same revision
-    }
+    GetOption.SortOrder order =
+        query.newestFirst() ? GetOption.SortOrder.DESCEND : GetOption.SortOrder.ASCEND;
     store
-        .range("list events", lo, hi, options)
+        .range("list events", lo, hi, batch(order, revision))
         .onFailure(done::fail)
         .onSuccess(
             r -> {

@@ -6,7 +6,7 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code uptimemesh nodes revoke ID}, {@code uptimemesh nodes rotate-wg-keys ID} and {@code
- * uptimemesh nodes cordon|uncordon|drain ID}.
+ * uptimemesh nodes cordon|uncordon|drain ID} and {@code uptimemesh nodes show ID}.
  */
 @Command(
     name = "nodes",
@@ -17,14 +17,15 @@ import picocli.CommandLine.Parameters;
       NodesCommand.RotateWgKeys.class,
       NodesCommand.Cordon.class,
       NodesCommand.Uncordon.class,
-      NodesCommand.Drain.class
+      NodesCommand.Drain.class,
+      NodesCommand.Show.class
     })
 public final class NodesCommand implements Runnable {
   @Override
   public void run() {
     throw new picocli.CommandLine.ParameterException(
         new picocli.CommandLine(this),
-        "name a subcommand: revoke, rotate-wg-keys, cordon, uncordon, drain");
+        "name a subcommand: revoke, rotate-wg-keys, cordon, uncordon, drain, show");
   }
 
   /** Cordon, uncordon and drain: one POST, the node's scheduling state in the answer. */
@@ -148,6 +149,63 @@ public final class NodesCommand implements Runnable {
                 + " requested; its agent makes new keys when it next syncs");
       }
       return 0;
+    }
+  }
+
+  /**
+   * One node as the console's Node detail page shows it: identity, state, scheduling and, per peer,
+   * the active WireGuard path with each path's state and handshake.
+   */
+  @Command(
+      name = "show",
+      mixinStandardHelpOptions = true,
+      description = "Show one node: identity, state and its WireGuard paths per peer.")
+  public static final class Show extends ClientCommand {
+    @Parameters(paramLabel = "ID")
+    String id;
+
+    @Override
+    protected int run() {
+      JsonNode n = authenticated().get("/api/v1/nodes/" + Urls.segment(id));
+      if (json()) {
+        printJson(n);
+        return 0;
+      }
+      System.out.println(
+          "node " + n.path("node_id").asText() + " (" + n.path("name").asText() + ")");
+      System.out.println("  role:       " + n.path("role").asText());
+      System.out.println("  state:      " + n.path("state").asText());
+      System.out.println("  mesh ip:    " + n.path("mesh_ip").asText("-"));
+      System.out.println("  cert:       " + n.path("cert_fingerprint").asText("-"));
+      JsonNode s = n.path("scheduling");
+      System.out.println(
+          "  scheduling: "
+              + (s.path("draining").asBoolean()
+                  ? "draining"
+                  : s.path("cordoned").asBoolean() ? "cordoned" : "schedulable"));
+      JsonNode paths = n.path("status").path("wireguard").path("paths");
+      if (!paths.isArray() || paths.isEmpty()) {
+        System.out.println("  paths:      none reported");
+        return 0;
+      }
+      System.out.println("  PEER  ACTIVE  PRIMARY  SECONDARY  FAILOVERS  FAILBACKS");
+      for (JsonNode p : paths) {
+        System.out.println(
+            "  "
+                + String.join(
+                    "  ",
+                    p.path("peer").asText(),
+                    p.path("active").asText(),
+                    side(p.path("primary")),
+                    side(p.path("secondary")),
+                    p.path("failovers").asText(),
+                    p.path("failbacks").asText()));
+      }
+      return 0;
+    }
+
+    private static String side(JsonNode side) {
+      return side.path("state").asText("unknown") + "/" + side.path("handshake").asText("unknown");
     }
   }
 }

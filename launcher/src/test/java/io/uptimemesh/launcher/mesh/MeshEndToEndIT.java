@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.uptimemesh.launcher.Browser;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -30,7 +31,8 @@ import org.junit.jupiter.api.Timeout;
  * after the stable count, measured over {@link #CUTS} cuts (p50/p99 printed); {@code nodes
  * rotate-wg-keys} gives a node new keys, its peers pick them up and traffic goes on; with the core
  * server stopped the tunnels keep working and {@code uptimemesh status} says degraded, and once it
- * is started again the agents recover.
+ * is started again the agents recover; and the console, in a real Chromium, shows a cut primary
+ * (Network page, Node detail, Failovers today) and the failback.
  *
  * <p>Knobs (system properties): {@code meshlab.cuts} (default 10), {@code meshlab.agent.env} (extra
  * agent settings, e.g. shorter probe intervals), {@code meshlab.holddown.seconds} (how long a cut
@@ -50,6 +52,7 @@ class MeshEndToEndIT {
   private static final long PROBE_INTERVAL_MS = agentSetting("RUNTIME_PROBE_INTERVAL_MS", 500);
 
   private static MeshLab lab;
+  private static Browser browser;
   private static MeshCore core;
   private static final List<MeshAgent> agents = new ArrayList<>();
   private static final Map<String, String> meshIp = new HashMap<>();
@@ -82,6 +85,9 @@ class MeshEndToEndIT {
 
   @AfterAll
   static void stopMesh() {
+    if (browser != null) {
+      browser.close();
+    }
     for (MeshAgent a : agents) {
       a.close();
     }
@@ -199,6 +205,107 @@ class MeshEndToEndIT {
 
   @Test
   @Order(3)
+  void theConsoleShowsACutPrimaryOnTheNetworkPageNodeDetailAndOverview() throws Exception {
+    assertThat(Browser.available()).as("%s and %s", Browser.BINARY, Browser.DRIVER).isTrue();
+    String ui = "http://" + lab.linkToHost() + ":" + MeshCore.HTTP_PORT + "/ui/";
+    browser = new Browser();
+    logIn(ui);
+    MeshAgent cut = agents.get(0);
+    MeshAgent other = agents.get(1);
+    String pair = pairKey(cut.node.id(), other.node.id());
+    String otherPair = pairKey(other.node.id(), agents.get(2).node.id());
+    await().atMost(FAILBACK_LIMIT).untilAsserted(() -> assertThat(pathsNotOn(true)).isEmpty());
+    browser.find("#nav-network").click();
+    // Heartbeats every 10 s carry the paths: on primary everywhere before the cut.
+    awaitLink(pair, "primary");
+    try {
+      lab.cutPrimary(cut.node);
+      await()
+          .atMost(FAILOVER_LIMIT)
+          .untilAsserted(() -> assertThat(activePath(cut, other.node.id())).isEqualTo("secondary"));
+
+      // The Network page follows the nodes topic: the link turns to the secondary by itself.
+      awaitLink(pair, "secondary");
+      assertThat(linkState(otherPair)).isEqualTo("primary");
+      browser.visible(
+          "#paths-table tr[data-from='" + cut.node.id() + "'][data-active='secondary']");
+      browser.screenshot("20-network-failover");
+
+      browser.open(ui + "#/nodes/" + cut.node.id());
+      String row = "#node-paths tr[data-peer='" + other.node.id() + "']";
+      browser.await(
+          Duration.ofSeconds(30),
+          d -> "secondary".equals(browser.find(row).getAttribute("data-active")));
+      assertThat(browser.text(row + " td[data-path='primary'] [data-field='state']"))
+          .isEqualTo("down");
+      assertThat(browser.text(row + " td[data-path='secondary'] [data-field='state']"))
+          .isEqualTo("up");
+      assertThat(browser.text(row + " td[data-path='secondary'] [data-field='handshake']"))
+          .startsWith("fresh");
+      assertThat(browser.find("#nav-nodes").getAttribute("class")).contains("active");
+      assertThat(browser.text("#node-state")).isEqualTo("alive");
+      browser.visible("#node-events tr[data-event='path_failover']");
+      // The paths, the point of this screenshot, are below the identity and status cards.
+      browser.driver.executeScript(
+          "arguments[0].scrollIntoView({block: 'center'})", browser.find("#node-paths"));
+      browser.screenshot("21-node-detail");
+      // The CLI reads the same route.
+      JsonNode shown =
+          core.json(
+              lab.router,
+              "nodes",
+              "show",
+              cut.node.id(),
+              "--api-url",
+              MeshCore.apiUrl(),
+              "--output",
+              "json");
+      assertThat(shown.path("status").path("wireguard").path("paths").findValuesAsText("active"))
+          .contains("secondary");
+
+      browser.find("#nav-overview").click();
+      browser.await(
+          Duration.ofSeconds(15),
+          d -> browser.find("#failovers-today").getText().matches("[1-9][0-9]*"));
+      browser.screenshot("22-overview-failovers");
+    } finally {
+      lab.restorePrimary(cut.node);
+    }
+    browser.find("#nav-network").click();
+    awaitLink(pair, "primary");
+    browser.screenshot("23-network-failback");
+    // An unknown node: the API's message, not an empty page.
+    browser.open(ui + "#/nodes/no-such-node");
+    assertThat(browser.text("#node-message")).contains("no node with id no-such-node");
+  }
+
+  private static void logIn(String ui) {
+    String password = "mesh operator password 2026";
+    browser.open(ui);
+    browser.type("#password", core.adminPassword);
+    browser.find("#login-submit").click();
+    browser.visible("#forced-password");
+    browser.type("#current-password", core.adminPassword);
+    browser.type("#new-password", password);
+    browser.type("#repeat-password", password);
+    browser.find("#password-submit").click();
+    browser.visible("#overview-cards");
+  }
+
+  private static String pairKey(String a, String b) {
+    return a.compareTo(b) < 0 ? a + "|" + b : b + "|" + a;
+  }
+
+  private static String linkState(String pair) {
+    return browser.find("#mesh-svg line[data-link='" + pair + "']").getAttribute("data-state");
+  }
+
+  private static void awaitLink(String pair, String state) {
+    browser.await(Duration.ofSeconds(45), d -> state.equals(linkState(pair)));
+  }
+
+  @Test
+  @Order(4)
   void rotatedWireGuardKeysReachThePeersAndTrafficContinues() throws Exception {
     MeshAgent rotated = agents.get(0);
     String id = rotated.node.id();
@@ -244,7 +351,7 @@ class MeshEndToEndIT {
   }
 
   @Test
-  @Order(4)
+  @Order(5)
   void withTheCoreServerDownTunnelsKeepWorkingAndStatusSaysDegradedThenRecovers() throws Exception {
     await()
         .atMost(Duration.ofSeconds(30))

@@ -197,6 +197,37 @@ final class MeshLab implements AutoCloseable {
     ok(router, "ip", "link", "set", routerEnd, "up");
   }
 
+  /**
+   * A veth pair from the host (this JVM's namespace) to the router, for a browser run by the test
+   * to reach the core server; gone with the router namespace. The /30 comes from the lab's random
+   * suffix, so two labs on one host do not clash.
+   *
+   * @return the router's address on it, where the server listens (it binds 0.0.0.0)
+   */
+  String linkToHost() {
+    int b = Integer.parseInt(suffix, 16);
+    String net = "10.203." + (b >> 8) + ".";
+    int base = b & 0xFC;
+    String hostEnd = "umh" + suffix;
+    host(
+        "ip",
+        "link",
+        "add",
+        hostEnd,
+        "type",
+        "veth",
+        "peer",
+        "name",
+        "rh" + suffix,
+        "netns",
+        router);
+    host("ip", "addr", "add", net + (base + 1) + "/30", "dev", hostEnd);
+    host("ip", "link", "set", hostEnd, "up");
+    ok(router, "ip", "addr", "add", net + (base + 2) + "/30", "dev", "rh" + suffix);
+    ok(router, "ip", "link", "set", "rh" + suffix, "up");
+    return net + (base + 2);
+  }
+
   Node node(int index) {
     return nodes.get(index - 1);
   }

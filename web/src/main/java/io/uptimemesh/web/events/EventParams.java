@@ -4,6 +4,7 @@ import io.uptimemesh.core.error.UptimeMeshException;
 import io.uptimemesh.core.events.EventCategory;
 import io.uptimemesh.core.events.EventQuery;
 import io.uptimemesh.core.events.EventSince;
+import io.uptimemesh.core.identity.NodeIds;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Clock;
 import java.util.EnumSet;
@@ -14,7 +15,10 @@ import java.util.Set;
 final class EventParams {
   private EventParams() {}
 
-  /** {@code since}, {@code category}, {@code limit} and {@code order} of a listing. */
+  /**
+   * {@code since}, {@code category}, {@code limit}, {@code order}, {@code name} (event names, comma
+   * separated) and {@code node} (events about that node) of a listing.
+   */
   static EventQuery query(RoutingContext ctx, Clock clock) {
     String since = param(ctx, "since");
     int limit = limit(param(ctx, "limit"));
@@ -31,7 +35,29 @@ final class EventParams {
         since == null ? Optional.empty() : Optional.of(EventSince.parse("since", since, clock)),
         categories(ctx),
         limit,
-        newestFirst);
+        newestFirst,
+        names(ctx),
+        Optional.ofNullable(param(ctx, "node"))
+            .map(String::strip)
+            .filter(n -> !n.isEmpty())
+            .map(NodeIds::validate));
+  }
+
+  /** {@code name=path_failover,path_failback}: any of these; absent or empty: all. */
+  static Set<String> names(RoutingContext ctx) {
+    String value = param(ctx, "name");
+    Set<String> out = new java.util.TreeSet<>();
+    if (value != null && !value.isBlank()) {
+      for (String n : value.split(",", -1)) {
+        String name = n.strip();
+        if (!name.matches("[a-z][a-z0-9_]{0,47}")) {
+          throw UptimeMeshException.invalid(
+              "name: expected event names (lower case, digits, underscores), comma separated");
+        }
+        out.add(name);
+      }
+    }
+    return out;
   }
 
   /** {@code category=node,token}: any of these; absent or empty: all. */

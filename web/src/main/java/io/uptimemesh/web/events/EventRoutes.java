@@ -66,6 +66,7 @@ public final class EventRoutes {
   public void addRoutes(Router router) {
     router.get("/api/v1/events").handler(loggedIn).handler(this::list);
     router.get("/api/v1/events/stream").handler(loggedIn).handler(this::stream);
+    router.get("/api/v1/events/count").handler(loggedIn).handler(this::count);
   }
 
   /** Streams open now (for tests and metrics). */
@@ -97,6 +98,14 @@ public final class EventRoutes {
                       .put("revision", page.revision())
                       .put("more", page.more()));
             })
+        .onFailure(ctx::fail);
+  }
+
+  /** {@code {"count": n}}: the events the listing's filters select, all of them from since. */
+  private void count(RoutingContext ctx) {
+    EventQuery query = EventParams.query(ctx, clock);
+    log.count(query)
+        .onSuccess(n -> Responses.json(ctx, 200, new JsonObject().put("count", n)))
         .onFailure(ctx::fail);
   }
 

@@ -1,5 +1,8 @@
 package io.uptimemesh.web.identity;
 
+import io.uptimemesh.core.events.EventCategory;
+import io.uptimemesh.core.events.EventLevel;
+import io.uptimemesh.core.events.Events;
 import io.uptimemesh.core.heartbeat.Heartbeat;
 import io.uptimemesh.core.heartbeat.HeartbeatRejected;
 import io.uptimemesh.core.heartbeat.HeartbeatVerifier;
@@ -11,6 +14,7 @@ import io.uptimemesh.etcd.EtcdStore;
 import io.uptimemesh.etcd.WatchCache;
 import io.vertx.core.Future;
 import java.security.cert.X509Certificate;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -32,6 +36,7 @@ public final class HeartbeatService {
   private final ClusterAuthority authority;
   private final IdentityConfig config;
   private final NodeCredentialsIndex credentials;
+  private final Events events;
   private final Map<String, Long> leases = new ConcurrentHashMap<>();
   private final Map<String, Map<String, Object>> lastStatus = new ConcurrentHashMap<>();
   private volatile HeartbeatVerifier verifier;
@@ -39,6 +44,17 @@ public final class HeartbeatService {
 
   public HeartbeatService(
       EtcdStore store, WatchCache cache, ClusterAuthority authority, IdentityConfig config) {
+    this(store, cache, authority, config, Events.NONE);
+  }
+
+  /** The same, recording path failovers and failbacks the statuses report in {@code events}. */
+  public HeartbeatService(
+      EtcdStore store,
+      WatchCache cache,
+      ClusterAuthority authority,
+      IdentityConfig config,
+      Events events) {
+    this.events = events;
     this.store = store;
     this.cache = cache;
     this.authority = authority;
@@ -156,16 +172,15 @@ public final class HeartbeatService {
   private Future<Void> writeStatusIfChanged(Heartbeat hb) {
     Map<String, Object> before = lastStatus.get(hb.nodeId());
     if (before == null) {
-      before =
-          cache
-              .snapshot()
-              .get(store.layout().nodeStatus(hb.nodeId()))
-              .map(e -> store.decode(e, NodeStatusRecord.class).value().status())
-              .orElse(null);
+      before = storedStatus(hb.nodeId());
     }
     if (hb.status().equals(before)) {
       return Future.succeededFuture();
     }
+    // Switches are counted against what is stored (another core node may have taken the node's
+    // heartbeats meanwhile), so a switch already recorded there is not recorded again here.
+    Map<String, Object> stored = storedStatus(hb.nodeId());
+    Map<String, Object> previous = stored != null ? stored : before;
     NodeStatusRecord record =
         new NodeStatusRecord(hb.nodeId(), hb.seq(), hb.status(), hb.sentAtMs());
     return store
@@ -173,7 +188,50 @@ public final class HeartbeatService {
         .compose(
             rev -> {
               lastStatus.put(hb.nodeId(), hb.status());
+              recordSwitches(hb, previous);
               return cache.awaitRevision(rev, IdentityConfig.READ_YOUR_WRITES);
             });
+  }
+
+  private Map<String, Object> storedStatus(String nodeId) {
+    return cache
+        .snapshot()
+        .get(store.layout().nodeStatus(nodeId))
+        .map(e -> store.decode(e, NodeStatusRecord.class).value().status())
+        .orElse(null);
+  }
+
+  /**
+   * Only the core node that wrote the new status records its switches, once: another core node sees
+   * the status arrive through its watch cache but records nothing.
+   */
+  private void recordSwitches(Heartbeat hb, Map<String, Object> previous) {
+    for (PathEvents.Switch s : PathEvents.between(previous, hb.status())) {
+      Map<String, String> fields = new LinkedHashMap<>();
+      fields.put("node_id", hb.nodeId());
+      fields.put("peer_id", s.peer());
+      fields.put("from", s.from());
+      fields.put("to", s.to());
+      if (s.at() != null) {
+        fields.put("switched_at", s.at());
+      }
+      EventLevel level =
+          s.name().equals(PathEvents.FAILOVER) ? EventLevel.WARNING : EventLevel.INFO;
+      // Stamped with when the agent switched (not when the next heartbeat told us), unless that
+      // time is unreadable or ahead of this core node's clock.
+      long now = config.clock().millis();
+      long at = switchedAtMs(s.at()).filter(t -> t <= now).orElse(now);
+      events.recordAt(at, EventCategory.NODE, s.name(), level, Events.node(hb.nodeId()), fields);
+    }
+  }
+
+  private static java.util.Optional<Long> switchedAtMs(String at) {
+    try {
+      return at == null
+          ? java.util.Optional.empty()
+          : java.util.Optional.of(java.time.Instant.parse(at).toEpochMilli());
+    } catch (java.time.format.DateTimeParseException e) {
+      return java.util.Optional.empty();
+    }
   }
 }

@@ -24,7 +24,7 @@ public final class IdentityModule {
     WatchCache cache = etcd.cache();
     PasswordHasher hasher = new PasswordHasher();
     ClusterAuthority authority = new ClusterAuthority(store, cache, identity.signingKey());
-    HeartbeatService heartbeats = new HeartbeatService(store, cache, authority, identity);
+    HeartbeatService heartbeats = new HeartbeatService(store, cache, authority, identity, events);
     JoinService joins = new JoinService(vertx, store, cache, authority, identity, events);
     return new IdentityRoutes(
         new BootstrapService(vertx, store, cache, identity, hasher, events),

@@ -106,6 +106,7 @@ public final class IdentityRoutes {
     router.get("/api/v1/nodes").handler(loggedIn).handler(this::listNodes);
     router.post("/api/v1/nodes/:id/revoke").handler(loggedIn).handler(this::revokeNode);
     router.post("/api/v1/nodes/:id/renew").handler(this::renew);
+    new NodeDetailRoutes(nodes).addRoutes(router, loggedIn);
   }
 
   private void bootstrap(RoutingContext ctx) {
@@ -292,6 +293,11 @@ public final class IdentityRoutes {
 
   /** A node's WireGuard registration for listings (public keys only), or null. */
   private JsonObject wireGuardJson(String nodeId) {
+    return wireGuardJson(nodes, nodeId);
+  }
+
+  /** The same for the node detail route. */
+  static JsonObject wireGuardJson(NodeService nodes, String nodeId) {
     return nodes
         .wireGuard(nodeId)
         .map(

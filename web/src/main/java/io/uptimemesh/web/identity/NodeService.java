@@ -12,6 +12,7 @@ import io.uptimemesh.etcd.WatchCache;
 import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** The nodes of the cluster with their liveness, and revocation. */
@@ -69,6 +70,57 @@ public final class NodeService {
       rows.add(view(node, snapshot));
     }
     return Future.all(rows).map(all -> all.<NodeView>list());
+  }
+
+  /** One node as the listing shows it; empty if there is no such node. */
+  public Future<Optional<NodeView>> get(String nodeId) {
+    CacheSnapshot snapshot = cache.snapshot();
+    Optional<NodeRecord> node =
+        snapshot
+            .get(store.layout().node(nodeId))
+            .map(e -> store.decode(e, NodeRecord.class).value());
+    if (node.isEmpty()) {
+      return Future.succeededFuture(Optional.empty());
+    }
+    return view(node.get(), snapshot).map(Optional::of);
+  }
+
+  /**
+   * The node's last reported status (its {@code wireguard}, {@code discovery} and {@code workloads}
+   * summaries) and when it was written, from the cache; empty before its agent reported one.
+   */
+  public Optional<NodeStatusRecord> reportedStatus(String nodeId) {
+    return cache
+        .snapshot()
+        .get(store.layout().nodeStatus(nodeId))
+        .map(e -> store.decode(e, NodeStatusRecord.class).value());
+  }
+
+  /**
+   * Every node with its state and last reported status, from one cache snapshot and nothing else
+   * (no lease lookups): alive while its {@code alive} key exists on a lease. For the mesh picture.
+   */
+  public List<MeshPaths.Node> meshNodes() {
+    KeyLayout keys = store.layout();
+    CacheSnapshot snapshot = cache.snapshot();
+    List<MeshPaths.Node> out = new ArrayList<>();
+    for (CacheSnapshot.Entry e : snapshot.withPrefix(keys.nodesPrefix()).values()) {
+      NodeRecord node = store.decode(e, NodeRecord.class).value();
+      State state =
+          node.revoked()
+              ? State.REVOKED
+              : snapshot.get(keys.alive(node.nodeId())).filter(a -> a.lease() != 0).isPresent()
+                  ? State.ALIVE
+                  : State.STALE;
+      Map<String, Object> status =
+          snapshot
+              .get(keys.nodeStatus(node.nodeId()))
+              .map(s -> store.decode(s, NodeStatusRecord.class).value().status())
+              .orElse(null);
+      out.add(
+          new MeshPaths.Node(node.nodeId(), node.name(), node.meshIp(), state.wireName(), status));
+    }
+    return out;
   }
 
   /** The node's WireGuard registration (public keys, endpoints), from the cache; never secret. */

@@ -1,0 +1,72 @@
+package io.uptimemesh.web.identity;
+
+import io.uptimemesh.core.error.UptimeMeshException;
+import io.uptimemesh.core.identity.NodeIds;
+import io.uptimemesh.web.Responses;
+import io.uptimemesh.web.workload.WorkloadJson;
+import io.vertx.core.Handler;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * The console's Node detail and Network pages read these (logged in):
+ *
+ * <ul>
+ *   <li>{@code GET /api/v1/nodes/{id}}: one node as the listing shows it, with its WireGuard
+ *       registration (public keys and endpoints only) and its whole last reported status, including
+ *       the per-peer {@code wireguard.paths}; 404 for an unknown node;
+ *   <li>{@code GET /api/v1/mesh/paths}: every node with its state, and every link as each end
+ *       reports it ({@link MeshPaths}).
+ * </ul>
+ *
+ * Both read the watch cache; the node's heartbeat age comes from its lease like in the listing.
+ */
+final class NodeDetailRoutes {
+  private final NodeService nodes;
+
+  NodeDetailRoutes(NodeService nodes) {
+    this.nodes = nodes;
+  }
+
+  void addRoutes(Router router, Handler<RoutingContext> loggedIn) {
+    router.get("/api/v1/nodes/:id").handler(loggedIn).handler(this::show);
+    router.get("/api/v1/mesh/paths").handler(loggedIn).handler(this::paths);
+  }
+
+  private void show(RoutingContext ctx) {
+    String id = NodeIds.validate(ctx.pathParam("id"));
+    nodes
+        .get(id)
+        .onSuccess(
+            found -> {
+              if (found.isEmpty()) {
+                ctx.fail(UptimeMeshException.notFound("no node with id " + id));
+                return;
+              }
+              NodeService.NodeView v = found.get();
+              JsonObject out =
+                  IdentityRoutes.nodeJson(v.node())
+                      .put("state", v.state().wireName())
+                      .put("last_heartbeat_ms", v.lastHeartbeatMs())
+                      .put("stale_since_ms", v.staleSinceMs())
+                      .put("wireguard", IdentityRoutes.wireGuardJson(nodes, id))
+                      .put(
+                          "scheduling", WorkloadJson.scheduling(nodes.scheduling(id).orElse(null)));
+              nodes
+                  .reportedStatus(id)
+                  .ifPresent(
+                      s ->
+                          out.put("reported_at_ms", s.reportedAtMs())
+                              .put(
+                                  "status",
+                                  s.status() == null ? null : new JsonObject(s.status())));
+              Responses.json(ctx, 200, out);
+            })
+        .onFailure(ctx::fail);
+  }
+
+  private void paths(RoutingContext ctx) {
+    Responses.json(ctx, 200, MeshPaths.json(nodes.meshNodes()));
+  }
+}
