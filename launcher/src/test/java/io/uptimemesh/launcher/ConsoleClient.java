@@ -13,7 +13,7 @@ import java.net.http.HttpResponse;
  * the first login with its forced password change, and API calls as a bearer client (the CLI's way)
  * to set up what a page then shows.
  */
-final class ConsoleClient {
+public final class ConsoleClient {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final String api;
@@ -21,7 +21,7 @@ final class ConsoleClient {
   /**
    * @param api the server's base URL, e.g. {@code http://127.0.0.1:8010}
    */
-  ConsoleClient(String api) {
+  public ConsoleClient(String api) {
     this.api = api;
   }
 
@@ -33,7 +33,7 @@ final class ConsoleClient {
   }
 
   /** Logs the browser in with the bootstrap password and sets {@code password} when asked to. */
-  void firstLogin(Browser browser, String bootstrapPassword, String password) {
+  public void firstLogin(Browser browser, String bootstrapPassword, String password) {
     browser.open(api + "/ui/");
     browser.type("#password", bootstrapPassword);
     browser.find("#login-submit").click();

@@ -158,6 +158,31 @@ final class MeshCore implements AutoCloseable {
     assertThat(login.code()).as(login.stderr()).isZero();
   }
 
+  /**
+   * Logs the CLI in again after the admin's password changed to {@code password} (a change ends
+   * every other session of the user, the CLI's too).
+   */
+  void passwordChanged(String password) {
+    adminPassword = password;
+    MeshLab.Result login =
+        cli(lab.router, password + "\n", "login", "--api-url", apiUrl(), "--password-stdin");
+    assertThat(login.code()).as(login.stderr()).isZero();
+  }
+
+  /**
+   * Opens the console in {@code browser} from the host (through a veth into the router namespace)
+   * and goes through the first login's forced password change; the CLI is logged in again.
+   *
+   * @return the console's URL
+   */
+  String openConsole(io.uptimemesh.launcher.Browser browser) {
+    String api = "http://" + lab.linkToHost() + ":" + HTTP_PORT;
+    String password = "mesh operator password 2026";
+    new io.uptimemesh.launcher.ConsoleClient(api).firstLogin(browser, adminPassword, password);
+    passwordChanged(password);
+    return api + "/ui/";
+  }
+
   /** A join token for {@code uses} worker nodes. */
   String workerToken(int uses) {
     return json(

@@ -207,9 +207,8 @@ class MeshEndToEndIT {
   @Order(3)
   void theConsoleShowsACutPrimaryOnTheNetworkPageNodeDetailAndOverview() throws Exception {
     assertThat(Browser.available()).as("%s and %s", Browser.BINARY, Browser.DRIVER).isTrue();
-    String ui = "http://" + lab.linkToHost() + ":" + MeshCore.HTTP_PORT + "/ui/";
     browser = new Browser();
-    logIn(ui);
+    String ui = core.openConsole(browser);
     MeshAgent cut = agents.get(0);
     MeshAgent other = agents.get(1);
     String pair = pairKey(cut.node.id(), other.node.id());
@@ -277,19 +276,6 @@ class MeshEndToEndIT {
     // An unknown node: the API's message, not an empty page.
     browser.open(ui + "#/nodes/no-such-node");
     assertThat(browser.text("#node-message")).contains("no node with id no-such-node");
-  }
-
-  private static void logIn(String ui) {
-    String password = "mesh operator password 2026";
-    browser.open(ui);
-    browser.type("#password", core.adminPassword);
-    browser.find("#login-submit").click();
-    browser.visible("#forced-password");
-    browser.type("#current-password", core.adminPassword);
-    browser.type("#new-password", password);
-    browser.type("#repeat-password", password);
-    browser.find("#password-submit").click();
-    browser.visible("#overview-cards");
   }
 
   private static String pairKey(String a, String b) {

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.uptimemesh.launcher.Browser;
 import io.uptimemesh.testkit.lxd.LxdLab;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -356,6 +357,59 @@ class WorkloadsEndToEndIT {
         rs -> rs.size() == REPLICAS && allServe(rs, servingGeneration, servingBody));
   }
 
+  @Test
+  @Order(9)
+  void theConsoleShowsTheRealReplicasTheirEndpointsAndTheirNodes() throws Exception {
+    assertThat(deployed).as("the first deployment served").isTrue();
+    assertThat(Browser.available()).as("%s and %s", Browser.BINARY, Browser.DRIVER).isTrue();
+    try (Browser browser = new Browser()) {
+      String ui = core.openConsole(browser);
+      bearer = readBearer(); // the password change ended the CLI's session; it logged in again
+      List<JsonNode> rs = replicas();
+      assertThat(rs).hasSize(REPLICAS);
+
+      browser.find("#nav-workloads").click();
+      String service = browser.text("tr[data-service='web']");
+      assertThat(service).contains(Long.toString(servingGeneration)).contains("succeeded");
+      for (JsonNode r : rs) {
+        String row = "tr[data-replica-id='" + r.path("id").asText() + "']";
+        browser.await(
+            Duration.ofSeconds(10),
+            d -> "running".equals(browser.find(row).getAttribute("data-state")));
+        assertThat(browser.text(row))
+            .contains(r.path("node_id").asText())
+            .contains(servingGeneration + " / " + servingGeneration)
+            .contains("healthy");
+      }
+      browser.screenshot("50-workloads-real-replicas");
+
+      browser.find("#nav-discovery").click();
+      for (JsonNode r : rs) {
+        String row = "tr[data-endpoint-id='" + r.path("id").asText() + "-http']";
+        browser.await(
+            Duration.ofSeconds(10),
+            d -> "healthy".equals(browser.find(row).getAttribute("data-state")));
+      }
+      // The zone the agents serve names each replica's mesh address.
+      String zone = browser.text("#discovery-zone");
+      for (JsonNode r : rs) {
+        assertThat(zone).contains(meshIp.get(r.path("node_id").asText()));
+      }
+      browser.screenshot("51-discovery-real-endpoints");
+
+      JsonNode first = rs.get(0);
+      browser.open(ui + "#/nodes/" + first.path("node_id").asText());
+      String replicaRow = "#node-replicas tr[data-replica-id='" + first.path("id").asText() + "']";
+      assertThat(browser.text(replicaRow)).contains("running");
+      browser.visible(
+          "#node-endpoints tr[data-endpoint-id='" + first.path("id").asText() + "-http']");
+      browser.driver.executeScript(
+          "arguments[0].scrollIntoView({block: 'center'})", browser.find("#node-replicas"));
+      browser.screenshot("52-node-detail-replica");
+    }
+  }
+
+  // --- helpers
   // --- helpers
 
   /** The names of the containers in the workloads project of {@code node}'s LXD, one per line. */
