@@ -5,6 +5,10 @@
 #   bench/run.sh reads 20 32     only reads, 20 s, 32 connections
 #   bench/run.sh heartbeats 2000 1000 10
 #                                signed heartbeats: 2000 joined nodes, 1000/s for 10 s, vs raw jetcd puts
+#   bench/run.sh console 200 4 10 16
+#                                the console's reads with a bearer session (node listing, mesh paths,
+#                                node detail, events, today's failover count) on 200 joined nodes
+#                                heartbeating with 4 peers' wireguard.paths each; 10 s, 16 connections
 #   bench/run.sh crypto 3        signature verifies/s: ours (BC Ed25519) vs the JDK's Ed25519 and P-256
 #   bench/run.sh propagation 1000 20
 #                                desired state: API write -> all 1000 simulated agents applied it (20 changes)

@@ -16,6 +16,10 @@ import java.nio.file.Path;
  * propagation [agents] [changes]
  *                              API write → every agent on the desired-state stream applied it,
  *                              vs raw etcd put → watch
+ * console [nodes] [peers] [seconds] [conns]
+ *                              the console's reads (node listing, mesh paths, node detail, events,
+ *                              today's failover count) with a bearer session on a cluster of
+ *                              heartbeating nodes, vs a bare Vert.x server
  * raw-server PORT              (internal) the bare Vert.x server used as the reads baseline
  * </pre>
  */
@@ -33,6 +37,9 @@ public final class BenchMain {
       case "heartbeats" ->
           new HeartbeatBench(jar)
               .run(intArg(args, 1, 1000), intArg(args, 2, 5000), intArg(args, 3, 10));
+      case "console" ->
+          new ConsoleBench(jar)
+              .run(intArg(args, 1, 200), intArg(args, 2, 4), intArg(args, 3, 10), intArg(args, 4, 16));
       case "crypto" -> new CryptoBench().run(intArg(args, 1, 3));
       case "propagation" ->
           new PropagationBench(jar).run(intArg(args, 1, 1000), intArg(args, 2, 20));
@@ -47,7 +54,8 @@ public final class BenchMain {
       default -> {
         System.err.println(
             "usage: bench/run.sh [startup [runs] | reads [seconds] [conns]"
-                + " | heartbeats [nodes] [rate] [seconds] | crypto [seconds] | propagation [agents] [changes] | all]");
+                + " | heartbeats [nodes] [rate] [seconds] | console [nodes] [peers] [seconds] [conns]"
+                + " | crypto [seconds] | propagation [agents] [changes] | all]");
         System.exit(2);
       }
     }

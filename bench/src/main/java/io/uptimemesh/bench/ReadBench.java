@@ -34,17 +34,7 @@ final class ReadBench {
     int serverPort = FreePorts.one();
     int rawPort = FreePorts.one();
     Process server = Processes.startServer(jar, dir, serverPort);
-    Process raw =
-        new ProcessBuilder(
-                Processes.java(),
-                "-cp",
-                BenchMain.class.getProtectionDomain().getCodeSource().getLocation().getPath(),
-                BenchMain.class.getName(),
-                "raw-server",
-                Integer.toString(rawPort))
-            .redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-            .start();
+    Process raw = startRawServer(rawPort);
     Vertx vertx = Vertx.vertx();
     try {
       check(
@@ -81,6 +71,20 @@ final class ReadBench {
     }
   }
 
+  /** The baseline: {@link RawServer} in a JVM of its own, like the server it is compared with. */
+  static Process startRawServer(int port) throws java.io.IOException {
+    return new ProcessBuilder(
+            Processes.java(),
+            "-cp",
+            BenchMain.class.getProtectionDomain().getCodeSource().getLocation().getPath(),
+            BenchMain.class.getName(),
+            "raw-server",
+            Integer.toString(port))
+        .redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+        .start();
+  }
+
   record Result(long requests, long errors, double seconds, Histogram latencyMicros) {
     double rps() {
       return requests / seconds;
@@ -91,7 +95,7 @@ final class ReadBench {
     }
   }
 
-  private static void print(String label, Result r) {
+  static void print(String label, Result r) {
     Histogram h = r.latencyMicros();
     System.out.printf(
         "%s %8.0f req/s   p50 %6.2f ms   p99 %6.2f ms   p99.9 %6.2f ms   errors %d%n",
@@ -105,6 +109,16 @@ final class ReadBench {
 
   private static Result load(Vertx vertx, int port, String path, int seconds, int conns)
       throws InterruptedException {
+    return load(vertx, port, path, null, seconds, conns);
+  }
+
+  /**
+   * The closed loop on {@code path}: {@code conns} requests always in flight, 3 s of warm-up
+   * discarded, then {@code seconds} measured. With {@code bearer}, every request carries it as its
+   * session, as the CLI's do.
+   */
+  static Result load(Vertx vertx, int port, String path, String bearer, int seconds, int conns)
+      throws InterruptedException {
     HttpClient client =
         vertx.createHttpClient(
             new HttpClientOptions()
@@ -112,22 +126,23 @@ final class ReadBench {
                 .setDefaultPort(port)
                 .setKeepAlive(true),
             new PoolOptions().setHttp1MaxSize(conns));
-    run(client, path, 3, conns, null); // warm-up, discarded
+    run(client, path, bearer, 3, conns, null); // warm-up, discarded
     Histogram h = new Histogram(60_000_000L, 3);
-    long[] counts = run(client, path, seconds, conns, h);
+    long[] counts = run(client, path, bearer, seconds, conns, h);
     client.close().await();
     return new Result(counts[0], counts[1], seconds, h);
   }
 
   /** Returns {requests, errors}; records latencies into {@code h} when given. */
-  private static long[] run(HttpClient client, String path, int seconds, int conns, Histogram h)
+  private static long[] run(
+      HttpClient client, String path, String bearer, int seconds, int conns, Histogram h)
       throws InterruptedException {
     AtomicBoolean running = new AtomicBoolean(true);
     AtomicLong ok = new AtomicLong();
     AtomicLong errors = new AtomicLong();
     CountDownLatch done = new CountDownLatch(conns);
     for (int i = 0; i < conns; i++) {
-      loop(client, path, running, ok, errors, h, done);
+      loop(client, path, bearer, running, ok, errors, h, done);
     }
     Thread.sleep(seconds * 1000L);
     running.set(false);
@@ -138,6 +153,7 @@ final class ReadBench {
   private static void loop(
       HttpClient client,
       String path,
+      String bearer,
       AtomicBoolean running,
       AtomicLong ok,
       AtomicLong errors,
@@ -150,7 +166,14 @@ final class ReadBench {
     long t0 = System.nanoTime();
     client
         .request(HttpMethod.GET, path)
-        .compose(req -> req.send().compose(resp -> resp.body().map(b -> resp.statusCode())))
+        .compose(
+            req -> {
+              if (bearer != null) {
+                req.putHeader("Authorization", "Bearer " + bearer);
+              }
+              return req.send()
+                  .compose(resp -> resp.body().map(b -> resp.statusCode()));
+            })
         .onComplete(
             ar -> {
               if (ar.succeeded() && ar.result() == 200) {
@@ -163,7 +186,7 @@ final class ReadBench {
               } else {
                 errors.incrementAndGet();
               }
-              loop(client, path, running, ok, errors, h, done);
+              loop(client, path, bearer, running, ok, errors, h, done);
             });
   }
 
