@@ -39,7 +39,11 @@ public final class BenchMain {
               .run(intArg(args, 1, 1000), intArg(args, 2, 5000), intArg(args, 3, 10));
       case "console" ->
           new ConsoleBench(jar)
-              .run(intArg(args, 1, 200), intArg(args, 2, 4), intArg(args, 3, 10), intArg(args, 4, 16));
+              .run(
+                  intArg(args, 1, 200),
+                  intArg(args, 2, 4),
+                  intArg(args, 3, 10),
+                  intArg(args, 4, 16));
       case "crypto" -> new CryptoBench().run(intArg(args, 1, 3));
       case "propagation" ->
           new PropagationBench(jar).run(intArg(args, 1, 1000), intArg(args, 2, 20));

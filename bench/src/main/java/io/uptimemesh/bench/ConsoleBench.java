@@ -65,8 +65,7 @@ final class ConsoleBench {
           "raw server");
       BenchNodes.Cluster cluster = BenchNodes.bootstrap(http, nodes);
       String admin = cluster.adminToken();
-      heartbeats =
-          new ClusterHeartbeats(http, BenchNodes.join(http, cluster.joinToken(), nodes));
+      heartbeats = new ClusterHeartbeats(http, BenchNodes.join(http, cluster.joinToken(), nodes));
       populate(heartbeats, nodes, peers);
       heartbeats.start(HEARTBEAT_INTERVAL_MS);
       long midnight =
@@ -165,8 +164,7 @@ final class ConsoleBench {
     }
     for (Map.Entry<String, String> r : routes.entrySet()) {
       HttpResponse<Buffer> resp = send(http, admin, r.getValue());
-      System.out.printf(
-          "%s %7d bytes%n", label("size      " + r.getKey()), resp.body().length());
+      System.out.printf("%s %7d bytes%n", label("size      " + r.getKey()), resp.body().length());
     }
   }
 

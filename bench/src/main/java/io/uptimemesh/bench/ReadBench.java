@@ -171,8 +171,7 @@ final class ReadBench {
               if (bearer != null) {
                 req.putHeader("Authorization", "Bearer " + bearer);
               }
-              return req.send()
-                  .compose(resp -> resp.body().map(b -> resp.statusCode()));
+              return req.send().compose(resp -> resp.body().map(b -> resp.statusCode()));
             })
         .onComplete(
             ar -> {
