@@ -15,7 +15,11 @@ public final class Responses {
    * so that a repeat of an acknowledged request gets the same answer.
    */
   public static void json(RoutingContext ctx, int status, JsonObject body) {
-    String encoded = body.encode();
+    json(ctx, status, body.encode());
+  }
+
+  /** The same with the body already encoded (a route that keeps its answer while it holds). */
+  public static void json(RoutingContext ctx, int status, String encoded) {
     IdempotencyHandler.recordAnswer(ctx, status, encoded)
         .onComplete(
             ar ->

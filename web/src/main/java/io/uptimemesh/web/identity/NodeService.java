@@ -43,6 +43,7 @@ public final class NodeService {
   private final IdentityConfig config;
   private final HeartbeatService heartbeats;
   private final io.uptimemesh.core.events.Events events;
+  private final HeartbeatAges ages;
 
   public NodeService(
       EtcdStore store,
@@ -55,11 +56,13 @@ public final class NodeService {
     this.cache = cache;
     this.config = config;
     this.heartbeats = heartbeats;
+    this.ages = new HeartbeatAges(store::leaseRemaining, config.clock(), config.heartbeatTtl());
   }
 
   /**
    * Every node, in id order. The last heartbeat of an alive node is derived from its lease (the TTL
-   * restarts on each keep-alive), so it is right whichever core node took the heartbeat.
+   * restarts on each keep-alive), so it is right whichever core node took the heartbeat; the lease
+   * reads are kept for a second ({@link HeartbeatAges}), so a listing costs etcd nothing.
    */
   public Future<List<NodeView>> list() {
     KeyLayout keys = store.layout();
@@ -101,8 +104,12 @@ public final class NodeService {
    * (no lease lookups): alive while its {@code alive} key exists on a lease. For the mesh picture.
    */
   public List<MeshPaths.Node> meshNodes() {
+    return meshNodes(cache.snapshot());
+  }
+
+  /** The same from {@code snapshot}: a function of it alone. */
+  List<MeshPaths.Node> meshNodes(CacheSnapshot snapshot) {
     KeyLayout keys = store.layout();
-    CacheSnapshot snapshot = cache.snapshot();
     List<MeshPaths.Node> out = new ArrayList<>();
     for (CacheSnapshot.Entry e : snapshot.withPrefix(keys.nodesPrefix()).values()) {
       NodeRecord node = store.decode(e, NodeRecord.class).value();
@@ -121,6 +128,11 @@ public final class NodeService {
           new MeshPaths.Node(node.nodeId(), node.name(), node.meshIp(), state.wireName(), status));
     }
     return out;
+  }
+
+  /** The watch cache's current view; a new object whenever a cached key changed. */
+  CacheSnapshot view() {
+    return cache.snapshot();
   }
 
   /** The node's WireGuard registration (public keys, endpoints), from the cache; never secret. */
@@ -152,6 +164,22 @@ public final class NodeService {
   }
 
   private Future<NodeView> view(NodeRecord node, CacheSnapshot snapshot) {
+    Optional<CacheSnapshot.Entry> alive = snapshot.get(store.layout().alive(node.nodeId()));
+    if (node.revoked() || alive.isEmpty() || alive.get().lease() == 0) {
+      return Future.succeededFuture(notAlive(node, snapshot));
+    }
+    return ages.lastRenewal(node.nodeId(), alive.get().lease())
+        .map(
+            last ->
+                last.map(ms -> new NodeView(node, State.ALIVE, ms, 0))
+                    .orElseGet(() -> notAlive(node, snapshot)));
+  }
+
+  /**
+   * A revoked or stale node, with when it last reported and since when it is stale. Only these
+   * decode the status document: an alive node's listing row needs neither.
+   */
+  private NodeView notAlive(NodeRecord node, CacheSnapshot snapshot) {
     KeyLayout keys = store.layout();
     long reported =
         snapshot
@@ -163,21 +191,7 @@ public final class NodeService {
             .get(keys.nodeStale(node.nodeId()))
             .map(s -> store.decode(s, NodeStaleRecord.class).value().sinceMs())
             .orElse(0L);
-    if (node.revoked()) {
-      return Future.succeededFuture(new NodeView(node, State.REVOKED, reported, staleSince));
-    }
-    Optional<CacheSnapshot.Entry> alive = snapshot.get(keys.alive(node.nodeId()));
-    if (alive.isEmpty() || alive.get().lease() == 0) {
-      return Future.succeededFuture(new NodeView(node, State.STALE, reported, staleSince));
-    }
-    long now = config.clock().millis();
-    long ttlMs = config.heartbeatTtl().toMillis();
-    return store
-        .leaseRemaining(alive.get().lease())
-        .map(
-            left ->
-                left.map(d -> new NodeView(node, State.ALIVE, now - (ttlMs - d.toMillis()), 0))
-                    .orElseGet(() -> new NodeView(node, State.STALE, reported, staleSince)));
+    return new NodeView(node, node.revoked() ? State.REVOKED : State.STALE, reported, staleSince);
   }
 
   /**
@@ -217,7 +231,11 @@ public final class NodeService {
                                   .awaitRevision(done.get(), IdentityConfig.READ_YOUR_WRITES)
                                   .map(v -> recordRevoked(revoked, actor))
                               : revoke(nodeId, claim, actor)) // changed meanwhile: read again
-                  .onSuccess(n -> heartbeats.forget(nodeId));
+                  .onSuccess(
+                      n -> {
+                        heartbeats.forget(nodeId);
+                        ages.forget(nodeId);
+                      });
             });
   }
 

@@ -108,6 +108,42 @@ class NodeDetailIT {
   }
 
   @Test
+  void theKeptMeshAnswerFollowsEveryChange() {
+    Node a = cluster.join("kept-a");
+    cluster.join("kept-b");
+    ok(cluster.heartbeat(a, status("kept-b", "primary", 0, 0)));
+    assertThat(link("kept-a").getString("active")).isEqualTo("primary");
+    assertThat(link("kept-a").getString("active")).isEqualTo("primary"); // kept: the same view
+
+    ok(cluster.heartbeat(a, status("kept-b", "secondary", 1, 0)));
+
+    assertThat(link("kept-a").getString("active")).isEqualTo("secondary");
+    assertThat(meshNode("kept-b").getString("state")).isEqualTo("stale");
+    ok(cluster.heartbeat(cluster.join("kept-c"), status("kept-a", "primary", 0, 0)));
+    assertThat(meshNode("kept-c").getString("state")).isEqualTo("alive");
+  }
+
+  @Test
+  void theListingTellsWhenEachAliveNodeLastHeartbeat() {
+    Node a = cluster.join("age-a");
+    long before = System.currentTimeMillis();
+    ok(cluster.heartbeat(a, status("age-b", "primary", 0, 0)));
+
+    HttpResponse<Buffer> r = cluster.op(HttpMethod.GET, "/api/v1/nodes", null);
+    assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(200);
+    JsonObject row =
+        r.bodyAsJsonObject().getJsonArray("nodes").stream()
+            .map(JsonObject.class::cast)
+            .filter(n -> n.getString("node_id").equals("age-a"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(row.getString("state")).isEqualTo("alive");
+    // The lease TTL is whole seconds: the age is right to a second.
+    assertThat(row.getLong("last_heartbeat_ms"))
+        .isBetween(before - 1_500, System.currentTimeMillis() + 1_500);
+  }
+
+  @Test
   void aSwitchIsRecordedOnceAndAnAgentRestartIsNoSwitch() {
     Node a = cluster.join("switch-a");
     cluster.join("switch-b");
@@ -151,6 +187,28 @@ class NodeDetailIT {
         cluster.op(HttpMethod.GET, "/api/v1/events/count?name=No!", null);
     assertThat(badName.statusCode()).isEqualTo(400);
     assertThat(badName.bodyAsJsonObject().getString("message")).startsWith("name:");
+  }
+
+  private JsonObject mesh() {
+    HttpResponse<Buffer> r = cluster.op(HttpMethod.GET, "/api/v1/mesh/paths", null);
+    assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(200);
+    return r.bodyAsJsonObject();
+  }
+
+  private JsonObject link(String from) {
+    return mesh().getJsonArray("links").stream()
+        .map(JsonObject.class::cast)
+        .filter(l -> l.getString("from").equals(from))
+        .findFirst()
+        .orElseThrow();
+  }
+
+  private JsonObject meshNode(String id) {
+    return mesh().getJsonArray("nodes").stream()
+        .map(JsonObject.class::cast)
+        .filter(n -> n.getString("node_id").equals(id))
+        .findFirst()
+        .orElseThrow();
   }
 
   private JsonArray events(String query) {
