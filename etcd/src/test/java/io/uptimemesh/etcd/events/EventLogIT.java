@@ -112,6 +112,14 @@ class EventLogIT {
     EventPage oldest = list(Optional.empty(), Set.of(), 4, false);
     assertThat(ids(oldest)).containsExactlyElementsOf(made.subList(0, 4));
 
+    // Exactly the limit, or one more: the first batch reads the limit and one more key.
+    assertThat(list(Optional.empty(), Set.of(), 10, true).more()).isFalse();
+    assertThat(ids(list(Optional.empty(), Set.of(), 9, true)))
+        .hasSize(9)
+        .doesNotContain(made.get(0));
+    assertThat(list(Optional.empty(), Set.of(), 9, true).more()).isTrue();
+    assertThat(list(Optional.empty(), Set.of(), 9, false).more()).isTrue();
+
     EventPage all = list(Optional.empty(), Set.of(), 100, false);
     assertThat(ids(all)).containsExactlyElementsOf(made);
     assertThat(all.more()).isFalse();
