@@ -18,8 +18,19 @@ public final class Responses {
     json(ctx, status, body.encode());
   }
 
-  /** The same with the body already encoded (a route that keeps its answer while it holds). */
-  public static void json(RoutingContext ctx, int status, String encoded) {
+  /**
+   * A read's answer kept encoded while it holds (GET only: no idempotency record). Sent as the same
+   * bytes every time: a listing of hundreds of KB re-encoded per request is garbage by the GB.
+   */
+  public static void kept(RoutingContext ctx, Buffer encoded) {
+    ctx.response()
+        .setStatusCode(200)
+        .putHeader("Content-Type", "application/json")
+        .putHeader("Cache-Control", "no-store")
+        .end(encoded);
+  }
+
+  private static void json(RoutingContext ctx, int status, String encoded) {
     IdempotencyHandler.recordAnswer(ctx, status, encoded)
         .onComplete(
             ar ->

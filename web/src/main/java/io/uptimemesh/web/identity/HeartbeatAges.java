@@ -28,7 +28,7 @@ final class HeartbeatAges {
   /** How old a kept answer may be before a read refreshes it. */
   static final Duration MAX_AGE = Duration.ofSeconds(1);
 
-  /** A lease's last renewal (empty: the lease was gone) as read at {@code readAtMs}. */
+  /** A lease's last renewal as read at {@code readAtMs}. */
   private record Known(long lease, Optional<Long> lastRenewalMs, long readAtMs) {}
 
   private final LongFunction<Future<Optional<Duration>>> remaining;
@@ -79,11 +79,16 @@ final class HeartbeatAges {
         .map(left -> left.map(d -> at - (ttlMs - d.toMillis())))
         .onComplete(
             ar -> {
-              if (ar.succeeded()) {
+              if (ar.succeeded() && ar.result().isPresent()) {
                 known.merge(
                     nodeId,
                     new Known(lease, ar.result(), at),
                     (old, now) -> old.readAtMs() > now.readAtMs() ? old : now);
+              } else if (ar.succeeded()) {
+                // Gone is not kept: a heartbeat may renew it at the last moment, and the node must
+                // not show stale for a second after that. Until etcd deletes the alive key (at
+                // most a moment), each read asks again.
+                known.remove(nodeId);
               }
               reading.remove(lease, promise.future());
               promise.handle(ar);

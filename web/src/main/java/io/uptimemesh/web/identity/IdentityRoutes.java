@@ -38,6 +38,7 @@ public final class IdentityRoutes {
   private final CoreAdmission admissions;
   private final NodeRequestAuth nodeRequests;
   private final LoginRateLimiter loginLimiter = LoginRateLimiter.defaults();
+  private final NodeListing listing;
 
   public IdentityRoutes(
       BootstrapService bootstrap,
@@ -55,6 +56,7 @@ public final class IdentityRoutes {
     this.joins = joins;
     this.heartbeats = heartbeats;
     this.nodes = nodes;
+    this.listing = new NodeListing(nodes, () -> heartbeats.config().clock().millis());
     this.renewals = renewals;
     this.authority = authority;
     this.admissions = admissions;
@@ -263,40 +265,10 @@ public final class IdentityRoutes {
   }
 
   private void listNodes(RoutingContext ctx) {
-    nodes
-        .list()
-        .onSuccess(
-            list -> {
-              JsonArray out = new JsonArray();
-              list.forEach(
-                  v ->
-                      out.add(
-                          nodeJson(v.node())
-                              .put("state", v.state().wireName())
-                              .put("last_heartbeat_ms", v.lastHeartbeatMs())
-                              .put("stale_since_ms", v.staleSinceMs())
-                              .put("wireguard", wireGuardJson(v.node().nodeId()))
-                              .put(
-                                  "reported_wireguard",
-                                  nodes
-                                      .reportedWireGuard(v.node().nodeId())
-                                      .map(IdentityRoutes::objectOrNull)
-                                      .orElse(null))
-                              .put(
-                                  "scheduling",
-                                  io.uptimemesh.web.workload.WorkloadJson.scheduling(
-                                      nodes.scheduling(v.node().nodeId()).orElse(null)))));
-              Responses.json(ctx, 200, new JsonObject().put("nodes", out));
-            })
-        .onFailure(ctx::fail);
+    listing.encoded().onSuccess(body -> Responses.kept(ctx, body)).onFailure(ctx::fail);
   }
 
-  /** A node's WireGuard registration for listings (public keys only), or null. */
-  private JsonObject wireGuardJson(String nodeId) {
-    return wireGuardJson(nodes, nodeId);
-  }
-
-  /** The same for the node detail route. */
+  /** A node's WireGuard registration for listings and the detail (public keys only), or null. */
   static JsonObject wireGuardJson(NodeService nodes, String nodeId) {
     return nodes
         .wireGuard(nodeId)
@@ -389,7 +361,7 @@ public final class IdentityRoutes {
 
   /** A reported JSON object as is; anything else (an agent's older or odd status) as null. */
   @SuppressWarnings("unchecked")
-  private static JsonObject objectOrNull(Object value) {
+  static JsonObject objectOrNull(Object value) {
     return value instanceof java.util.Map<?, ?> m
         ? new JsonObject(new java.util.LinkedHashMap<>((java.util.Map<String, Object>) m))
         : null;

@@ -6,6 +6,7 @@ import io.uptimemesh.etcd.CacheSnapshot;
 import io.uptimemesh.web.Responses;
 import io.uptimemesh.web.workload.WorkloadJson;
 import io.vertx.core.Handler;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -78,12 +79,12 @@ final class NodeDetailRoutes {
     CacheSnapshot view = nodes.view();
     Encoded kept = mesh;
     if (kept == null || kept.view() != view) {
-      kept = new Encoded(view, MeshPaths.json(nodes.meshNodes(view)).encode());
+      kept = new Encoded(view, MeshPaths.json(nodes.meshNodes(view)).toBuffer());
       mesh = kept;
     }
-    Responses.json(ctx, 200, kept.body());
+    Responses.kept(ctx, kept.body());
   }
 
   /** The mesh's answer for one cache view. */
-  private record Encoded(CacheSnapshot view, String body) {}
+  private record Encoded(CacheSnapshot view, Buffer body) {}
 }

@@ -65,8 +65,12 @@ public final class NodeService {
    * reads are kept for a second ({@link HeartbeatAges}), so a listing costs etcd nothing.
    */
   public Future<List<NodeView>> list() {
+    return list(cache.snapshot());
+  }
+
+  /** The same from {@code snapshot} (and the lease reads of its alive nodes). */
+  Future<List<NodeView>> list(CacheSnapshot snapshot) {
     KeyLayout keys = store.layout();
-    CacheSnapshot snapshot = cache.snapshot();
     List<Future<NodeView>> rows = new ArrayList<>();
     for (CacheSnapshot.Entry e : snapshot.withPrefix(keys.nodesPrefix()).values()) {
       NodeRecord node = store.decode(e, NodeRecord.class).value();
@@ -128,6 +132,15 @@ public final class NodeService {
           new MeshPaths.Node(node.nodeId(), node.name(), node.meshIp(), state.wireName(), status));
     }
     return out;
+  }
+
+  /**
+   * Whether {@code v}'s state follows from {@code view} alone: not so for a node shown stale
+   * because etcd called its lease gone while its alive key is still in the view.
+   */
+  boolean decidedByView(NodeView v, CacheSnapshot view) {
+    return v.state() != State.STALE
+        || view.get(store.layout().alive(v.node().nodeId())).filter(a -> a.lease() != 0).isEmpty();
   }
 
   /** The watch cache's current view; a new object whenever a cached key changed. */

@@ -93,11 +93,16 @@ class HeartbeatAgesTest {
   }
 
   @Test
-  void anExpiredLeaseHasNoRenewal() {
+  void anExpiredLeaseHasNoRenewalAndIsAskedForAgain() {
     Future<Optional<Long>> gone = ages.lastRenewal("n1", 7);
     answers.get(0).complete(Optional.empty());
-
     assertThat(gone.result()).isEmpty();
+
+    // Renewed at the last moment by a heartbeat: the next read must not answer "gone" from memory.
+    Future<Optional<Long>> again = ages.lastRenewal("n1", 7);
+    assertThat(asked).hasSize(2);
+    answers.get(1).complete(Optional.of(Duration.ofSeconds(30)));
+    assertThat(again.result()).contains(1_000_000L);
   }
 
   @Test

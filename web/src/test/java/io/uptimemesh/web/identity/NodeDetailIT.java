@@ -124,6 +124,20 @@ class NodeDetailIT {
   }
 
   @Test
+  void theKeptListingFollowsEveryChangeAtOnce() {
+    Node a = cluster.join("list-a");
+    assertThat(listed("list-a").getString("state")).isEqualTo("stale"); // never heartbeat
+    ok(cluster.heartbeat(a, status("list-b", "primary", 0, 0)));
+    assertThat(listed("list-a").getString("state")).isEqualTo("alive");
+    cluster.join("list-b");
+    assertThat(listed("list-b").getString("node_id")).isEqualTo("list-b");
+
+    ok(cluster.op(HttpMethod.POST, "/api/v1/nodes/list-a/revoke", new JsonObject()));
+
+    assertThat(listed("list-a").getString("state")).isEqualTo("revoked");
+  }
+
+  @Test
   void theListingTellsWhenEachAliveNodeLastHeartbeat() {
     Node a = cluster.join("age-a");
     long before = System.currentTimeMillis();
@@ -187,6 +201,16 @@ class NodeDetailIT {
         cluster.op(HttpMethod.GET, "/api/v1/events/count?name=No!", null);
     assertThat(badName.statusCode()).isEqualTo(400);
     assertThat(badName.bodyAsJsonObject().getString("message")).startsWith("name:");
+  }
+
+  private JsonObject listed(String id) {
+    HttpResponse<Buffer> r = cluster.op(HttpMethod.GET, "/api/v1/nodes", null);
+    assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(200);
+    return r.bodyAsJsonObject().getJsonArray("nodes").stream()
+        .map(JsonObject.class::cast)
+        .filter(n -> n.getString("node_id").equals(id))
+        .findFirst()
+        .orElseThrow();
   }
 
   private JsonObject mesh() {
