@@ -37,13 +37,7 @@ final class ReadBench {
     Process raw = startRawServer(rawPort);
     Vertx vertx = Vertx.vertx();
     try {
-      check(
-          Processes.awaitOk(
-              "http://127.0.0.1:" + serverPort + "/health/ready", Duration.ofSeconds(30), server),
-          "server");
-      check(
-          Processes.awaitOk("http://127.0.0.1:" + rawPort + "/", Duration.ofSeconds(30), raw),
-          "raw server");
+      awaitUp(serverPort, server, rawPort, raw);
       System.out.println();
       System.out.printf(
           "== reads: %d connections, closed loop, %d s each after 3 s warm-up%n", conns, seconds);
@@ -187,6 +181,17 @@ final class ReadBench {
               }
               loop(client, path, bearer, running, ok, errors, h, done);
             });
+  }
+
+  /** Waits for the server's readiness and the baseline's first answer; fails after 30 s. */
+  static void awaitUp(int serverPort, Process server, int rawPort, Process raw) {
+    check(
+        Processes.awaitOk(
+            "http://127.0.0.1:" + serverPort + "/health/ready", Duration.ofSeconds(30), server),
+        "server");
+    check(
+        Processes.awaitOk("http://127.0.0.1:" + rawPort + "/", Duration.ofSeconds(30), raw),
+        "raw server");
   }
 
   private static void check(boolean ok, String what) {

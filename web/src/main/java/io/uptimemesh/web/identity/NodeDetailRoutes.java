@@ -4,7 +4,6 @@ import io.uptimemesh.core.error.UptimeMeshException;
 import io.uptimemesh.core.identity.NodeIds;
 import io.uptimemesh.etcd.CacheSnapshot;
 import io.uptimemesh.web.Responses;
-import io.uptimemesh.web.workload.WorkloadJson;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -47,15 +46,7 @@ final class NodeDetailRoutes {
                 ctx.fail(UptimeMeshException.notFound("no node with id " + id));
                 return;
               }
-              NodeService.NodeView v = found.get();
-              JsonObject out =
-                  IdentityRoutes.nodeJson(v.node())
-                      .put("state", v.state().wireName())
-                      .put("last_heartbeat_ms", v.lastHeartbeatMs())
-                      .put("stale_since_ms", v.staleSinceMs())
-                      .put("wireguard", IdentityRoutes.wireGuardJson(nodes, id))
-                      .put(
-                          "scheduling", WorkloadJson.scheduling(nodes.scheduling(id).orElse(null)));
+              JsonObject out = NodeListing.row(nodes, found.get());
               nodes
                   .reportedStatus(id)
                   .ifPresent(

@@ -65,18 +65,26 @@ final class NodeListing {
   private JsonObject json(java.util.List<NodeService.NodeView> list) {
     JsonArray out = new JsonArray();
     for (NodeService.NodeView v : list) {
-      String id = v.node().nodeId();
       out.add(
-          IdentityRoutes.nodeJson(v.node())
-              .put("state", v.state().wireName())
-              .put("last_heartbeat_ms", v.lastHeartbeatMs())
-              .put("stale_since_ms", v.staleSinceMs())
-              .put("wireguard", IdentityRoutes.wireGuardJson(nodes, id))
+          row(nodes, v)
               .put(
                   "reported_wireguard",
-                  nodes.reportedWireGuard(id).map(IdentityRoutes::objectOrNull).orElse(null))
-              .put("scheduling", WorkloadJson.scheduling(nodes.scheduling(id).orElse(null))));
+                  nodes
+                      .reportedWireGuard(v.node().nodeId())
+                      .map(IdentityRoutes::objectOrNull)
+                      .orElse(null)));
     }
     return new JsonObject().put("nodes", out);
+  }
+
+  /** A node as the listing and the detail show it: identity, state, WireGuard, scheduling. */
+  static JsonObject row(NodeService nodes, NodeService.NodeView v) {
+    String id = v.node().nodeId();
+    return IdentityRoutes.nodeJson(v.node())
+        .put("state", v.state().wireName())
+        .put("last_heartbeat_ms", v.lastHeartbeatMs())
+        .put("stale_since_ms", v.staleSinceMs())
+        .put("wireguard", IdentityRoutes.wireGuardJson(nodes, id))
+        .put("scheduling", WorkloadJson.scheduling(nodes.scheduling(id).orElse(null)));
   }
 }
