@@ -18,15 +18,23 @@ import java.util.function.LongFunction;
  *
  * <p>So an answer is kept as the time it implies (read time − (TTL − remaining)), which stays right
  * until the node's next heartbeat, and is read again once it is {@link #MAX_AGE} old: the reader
- * gets the kept time at once and the new read happens behind it, at most one per lease at a time.
- * Only a lease never read here (a node just alive, or alive again with a new lease) waits for etcd.
- * The TTL is whole seconds, so the figure was never finer than a second; it may now also lag a
+ * gets the kept time at once and the new read happens behind it, at most one per lease at a time
+ * (up to {@link #SERVE_STALE}; an answer older than that is read again before it is given). Only a
+ * lease never read here (a node just alive, or alive again with a new lease) waits for etcd. The
+ * TTL is whole seconds, so the figure was never finer than a second; it may now also lag a
  * heartbeat by up to {@link #MAX_AGE} plus one read. Whether a node is alive is not decided here
  * but by its {@code alive} key in the watch cache, which etcd deletes when the lease expires.
  */
 final class HeartbeatAges {
   /** How old a kept answer may be before a read refreshes it. */
   static final Duration MAX_AGE = Duration.ofSeconds(1);
+
+  /**
+   * How old a kept answer may be and still be given while it is refreshed. Older (nobody listed the
+   * nodes for a while) it is not given at all: the reader waits for etcd, so a console opened after
+   * a quiet spell does not show the ages of minutes ago.
+   */
+  static final Duration SERVE_STALE = Duration.ofSeconds(3);
 
   /** A lease's last renewal as read at {@code readAtMs}. */
   private record Known(long lease, Optional<Long> lastRenewalMs, long readAtMs) {}
@@ -53,10 +61,11 @@ final class HeartbeatAges {
    */
   Future<Optional<Long>> lastRenewal(String nodeId, long lease) {
     Known k = known.get(nodeId);
-    if (k == null || k.lease() != lease) {
+    long age = k == null ? 0 : clock.millis() - k.readAtMs();
+    if (k == null || k.lease() != lease || age >= SERVE_STALE.toMillis()) {
       return read(nodeId, lease);
     }
-    if (clock.millis() - k.readAtMs() >= MAX_AGE.toMillis()) {
+    if (age >= MAX_AGE.toMillis()) {
       read(nodeId, lease); // behind this answer; a failure keeps the old one
     }
     return Future.succeededFuture(k.lastRenewalMs());

@@ -80,6 +80,19 @@ class HeartbeatAgesTest {
   }
 
   @Test
+  void anAnswerFromBeforeAQuietSpellIsReadAgainBeforeItIsGiven() {
+    ages.lastRenewal("n1", 7);
+    answers.get(0).complete(Optional.of(Duration.ofSeconds(28)));
+    clock.advance(HeartbeatAges.SERVE_STALE.toMillis());
+
+    Future<Optional<Long>> later = ages.lastRenewal("n1", 7);
+
+    assertThat(later.isComplete()).isFalse();
+    answers.get(1).complete(Optional.of(Duration.ofSeconds(29)));
+    assertThat(later.result()).contains(1_000_000L + 3_000 - 1_000);
+  }
+
+  @Test
   void aNewLeaseWaitsForEtcdInsteadOfShowingTheOldOne() {
     ages.lastRenewal("n1", 7);
     answers.get(0).complete(Optional.of(Duration.ofSeconds(28)));
