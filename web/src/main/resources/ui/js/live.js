@@ -18,6 +18,35 @@ export function onTopic(topic, fn) {
   return () => topicListeners.get(topic).delete(fn);
 }
 
+/**
+ * Runs the async reload() now and whenever the topic changes, one at a time: a change during a slow
+ * reload runs it once more afterwards rather than piling up reloads. Returns { stop, reload }:
+ * stop() unsubscribes; reload() asks for a run the same way (after a page's own write).
+ */
+export function followTopic(topic, reload) {
+  let busy = false;
+  let again = false;
+  const run = async () => {
+    if (busy) {
+      again = true;
+      return;
+    }
+    busy = true;
+    try {
+      await reload();
+    } finally {
+      busy = false;
+      if (again) {
+        again = false;
+        run();
+      }
+    }
+  };
+  const stop = onTopic(topic, run);
+  run();
+  return { stop, reload: run };
+}
+
 /** Calls fn(event) for each new cluster event. */
 export function onClusterEvent(fn) {
   eventListeners.add(fn);

@@ -69,22 +69,11 @@ class UiControlPlaneIT {
     server.start();
     server.awaitReady(Duration.ofSeconds(30));
     api = "http://127.0.0.1:" + server.httpPort;
-    Cli.Result boot = Cli.run("bootstrap", "--api-url", api, "--output", "json");
-    assertThat(boot.code()).as(boot.stderr()).isZero();
-    String bootstrapPassword = JSON.readTree(boot.stdout()).path("admin_password").asText();
+    ConsoleClient console = new ConsoleClient(api);
+    String bootstrapPassword = console.bootstrap();
     kv = Client.builder().endpoints(etcd.endpoints().toArray(URI[]::new)).build();
     browser = new Browser();
-
-    // Log in as UiBrowserIT does: the bootstrap password, then the forced change.
-    browser.open(api + "/ui/");
-    browser.type("#password", bootstrapPassword);
-    browser.find("#login-submit").click();
-    browser.visible("#forced-password");
-    browser.type("#current-password", bootstrapPassword);
-    browser.type("#new-password", NEW_PASSWORD);
-    browser.type("#repeat-password", NEW_PASSWORD);
-    browser.find("#password-submit").click();
-    browser.visible("#overview-cards");
+    console.firstLogin(browser, bootstrapPassword, NEW_PASSWORD);
     Cli.Result login =
         Cli.withInput(NEW_PASSWORD + "\n", "login", "--api-url", api, "--password-stdin");
     assertThat(login.code()).as(login.stderr()).isZero();

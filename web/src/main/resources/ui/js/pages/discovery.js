@@ -5,7 +5,7 @@
 
 import { get } from '../api.js';
 import { h, replace, table, errorBox } from '../dom.js';
-import { onTopic } from '../live.js';
+import { followTopic } from '../live.js';
 
 export function render(root) {
   const message = h('div', { id: 'discovery-message' });
@@ -38,16 +38,8 @@ export function render(root) {
         h('td', {}, e.reason || '—')))) : h('p.muted', {}, 'No endpoint yet.'));
   };
 
-  let busy = false;
-  let again = false;
   let last = null;
   const load = async () => {
-    // A change during a slow reload is read once more after it, rather than piling up reloads.
-    if (busy) {
-      again = true;
-      return;
-    }
-    busy = true;
     try {
       const st = await get('/api/v1/discovery/status');
       // Redraw only what changed (the serial moves with every change of the zone).
@@ -65,18 +57,11 @@ export function render(root) {
     } catch (e) {
       // 409 when there is nothing to serve yet (no alive node, no configured name server).
       zone.textContent = 'No zone: ' + e.message;
-    } finally {
-      busy = false;
-      if (again) {
-        again = false;
-        load();
-      }
     }
   };
 
-  const off = onTopic('discovery', load);
-  load();
-  return off;
+  const follow = followTopic('discovery', load);
+  return follow.stop;
 }
 
 /** The rendered zone is text/plain, not JSON: read it directly (a GET needs no CSRF token). */

@@ -5,7 +5,7 @@
 
 import { get, post } from '../api.js';
 import { h, replace, table, errorBox } from '../dom.js';
-import { onTopic } from '../live.js';
+import { followTopic } from '../live.js';
 
 export function render(root) {
   const message = h('div', { id: 'workloads-message' });
@@ -31,7 +31,7 @@ export function render(root) {
             replace(message, errorBox(e));
           }
           last = null;
-          load();
+          follow.reload();
         },
       }, button),
       h('button', { type: 'button', id: 'confirm-no', onclick: () => replace(confirmBox) }, 'Cancel')));
@@ -105,16 +105,8 @@ export function render(root) {
           }, kind[0].toUpperCase() + kind.slice(1))))))));
   };
 
-  let busy = false;
-  let again = false;
   let last = null;
   const load = async () => {
-    // A change during a slow reload is read once more after it, rather than piling up reloads.
-    if (busy) {
-      again = true;
-      return;
-    }
-    busy = true;
     try {
       const all = (await get('/api/v1/services')).services.filter((s) => s.workload);
       const withRollouts = await Promise.all(all.map(async (s) => ({ s, r: await rolloutFor(s.name) })));
@@ -128,18 +120,11 @@ export function render(root) {
       }
     } catch (e) {
       replace(message, errorBox(e));
-    } finally {
-      busy = false;
-      if (again) {
-        again = false;
-        load();
-      }
     }
   };
 
-  const off = onTopic('workloads', load);
-  load();
-  return off;
+  const follow = followTopic('workloads', load);
+  return follow.stop;
 }
 
 /** The service's rollout, or null while it has none (the API answers 404 then). */
